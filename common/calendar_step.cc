@@ -1,0 +1,161 @@
+#include "common/calendar_step.h"
+
+#include <cstdlib>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+
+namespace tsforecast {
+namespace {
+
+constexpr int64_t kSecondMs = 1000;
+constexpr int64_t kMinuteMs = 60 * kSecondMs;
+constexpr int64_t kHourMs = 60 * kMinuteMs;
+constexpr int64_t kDayMs = 24 * kHourMs;
+constexpr int64_t kWeekMs = 7 * kDayMs;
+// 1970-01-05 was a Monday: weeks are aligned to it.
+constexpr int64_t kWeekOriginMs = 4 * kDayMs;
+
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+
+struct UnitName {
+  const char* text;
+  StepUnit unit;
+};
+
+// The first name of each unit is its canonical one.
+constexpr UnitName kUnitNames[] = {
+    {"s", StepUnit::kSecond},      {"sec", StepUnit::kSecond},
+    {"second", StepUnit::kSecond}, {"seconds", StepUnit::kSecond},
+    {"m", StepUnit::kMinute},      {"min", StepUnit::kMinute},
+    {"minute", StepUnit::kMinute}, {"minutes", StepUnit::kMinute},
+    {"h", StepUnit::kHour},        {"hour", StepUnit::kHour},
+    {"hours", StepUnit::kHour},    {"d", StepUnit::kDay},
+    {"day", StepUnit::kDay},       {"days", StepUnit::kDay},
+    {"w", StepUnit::kWeek},        {"week", StepUnit::kWeek},
+    {"weeks", StepUnit::kWeek},    {"mo", StepUnit::kMonth},
+    {"month", StepUnit::kMonth},   {"months", StepUnit::kMonth},
+    {"q", StepUnit::kQuarter},     {"quarter", StepUnit::kQuarter},
+    {"quarters", StepUnit::kQuarter}, {"y", StepUnit::kYear},
+    {"year", StepUnit::kYear},     {"years", StepUnit::kYear},
+};
+
+int64_t MsToMonthIndex(int64_t ts_ms) {
+  const absl::CivilSecond cs = absl::ToCivilSecond(
+      absl::FromUnixMillis(ts_ms), absl::UTCTimeZone());
+  return (cs.year() - 1970) * 12 + (cs.month() - 1);
+}
+
+int64_t MonthIndexToMs(int64_t month_index) {
+  const int64_t year = 1970 + FloorDiv(month_index, 12);
+  const int month = static_cast<int>(month_index - FloorDiv(month_index, 12) * 12) + 1;
+  const absl::CivilMonth cm(year, month);
+  return absl::ToUnixMillis(absl::FromCivil(cm, absl::UTCTimeZone()));
+}
+
+}  // namespace
+
+bool IsValidTimestampMs(int64_t ts_ms) {
+  return ts_ms >= kMinTimestampMs && ts_ms <= kMaxTimestampMs;
+}
+
+absl::StatusOr<CalendarStep> CalendarStep::Parse(absl::string_view text) {
+  const std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  size_t digits = 0;
+  while (digits < lower.size() && absl::ascii_isdigit(lower[digits])) ++digits;
+  int64_t count = 0;
+  if (digits == 0 || !absl::SimpleAtoi(lower.substr(0, digits), &count)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "step \"", text,
+        "\": expected a count then a unit, e.g. 1d, 15m, 1mo, 1q, 1y"));
+  }
+  const std::string unit_text = lower.substr(digits);
+  for (const UnitName& name : kUnitNames) {
+    if (unit_text == name.text) {
+      CalendarStep step(name.unit, count);
+      absl::Status status = step.Validate();
+      if (!status.ok()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("step \"", text, "\": ", status.message()));
+      }
+      return step;
+    }
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("step \"", text, "\": unknown unit \"", unit_text,
+                   "\"; use s, m, h, d, w, mo, q or y"));
+}
+
+absl::Status CalendarStep::Validate() const {
+  if (unit_ < StepUnit::kSecond || unit_ > StepUnit::kYear) {
+    return absl::InvalidArgumentError("unknown step unit");
+  }
+  if (count_ < 1 || count_ > kMaxCount) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "step count must be in [1, ", kMaxCount, "], got ", count_));
+  }
+  return absl::OkStatus();
+}
+
+std::string CalendarStep::ToString() const {
+  for (const UnitName& name : kUnitNames) {
+    if (name.unit == unit_) return absl::StrCat(count_, name.text);
+  }
+  return absl::StrCat(count_, "?");
+}
+
+int64_t CalendarStep::MonthsPerStep() const {
+  switch (unit_) {
+    case StepUnit::kMonth:
+      return count_;
+    case StepUnit::kQuarter:
+      return 3 * count_;
+    case StepUnit::kYear:
+      return 12 * count_;
+    default:
+      return 0;
+  }
+}
+
+int64_t CalendarStep::NominalMs() const {
+  switch (unit_) {
+    case StepUnit::kSecond:
+      return count_ * kSecondMs;
+    case StepUnit::kMinute:
+      return count_ * kMinuteMs;
+    case StepUnit::kHour:
+      return count_ * kHourMs;
+    case StepUnit::kDay:
+      return count_ * kDayMs;
+    case StepUnit::kWeek:
+      return count_ * kWeekMs;
+    default:
+      // 365.2425 days / 12 months.
+      return MonthsPerStep() * 2629746000LL;
+  }
+}
+
+int64_t CalendarStep::AlignDown(int64_t ts_ms) const {
+  if (IsFixed()) {
+    const int64_t step = NominalMs();
+    const int64_t origin = unit_ == StepUnit::kWeek ? kWeekOriginMs : 0;
+    return origin + FloorDiv(ts_ms - origin, step) * step;
+  }
+  const int64_t months = MonthsPerStep();
+  return MonthIndexToMs(FloorDiv(MsToMonthIndex(ts_ms), months) * months);
+}
+
+int64_t CalendarStep::Add(int64_t ts_ms, int64_t n) const {
+  if (IsFixed()) return ts_ms + n * NominalMs();
+  const int64_t months = MonthsPerStep();
+  const int64_t start = FloorDiv(MsToMonthIndex(ts_ms), months) * months;
+  return MonthIndexToMs(start + n * months);
+}
+
+}  // namespace tsforecast

@@ -1,0 +1,90 @@
+// Calendar steps: "every N seconds ... years". Fixed-length units are plain
+// millisecond arithmetic; months, quarters and years follow the UTC civil
+// calendar, so a monthly series sits on month starts rather than every 30 days.
+// Shared by storage (aggregation windows on read) and forecast (the grid of a
+// series, future timestamps). All times are int64 milliseconds since the Unix
+// epoch, UTC.
+#ifndef TSFORECAST_COMMON_CALENDAR_STEP_H_
+#define TSFORECAST_COMMON_CALENDAR_STEP_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace tsforecast {
+
+enum class StepUnit : uint8_t {
+  kSecond = 1,
+  kMinute = 2,
+  kHour = 3,
+  kDay = 4,
+  kWeek = 5,
+  kMonth = 6,
+  kQuarter = 7,
+  kYear = 8,
+};
+
+// Earliest and latest timestamps the service accepts: years 1000 to 9999, so
+// that calendar arithmetic never overflows and typos such as seconds sent as
+// milliseconds are caught.
+inline constexpr int64_t kMinTimestampMs = -30610224000000;  // 1000-01-01
+inline constexpr int64_t kMaxTimestampMs = 253402300799999;  // 9999-12-31
+
+// Whether `ts_ms` lies within [kMinTimestampMs, kMaxTimestampMs].
+bool IsValidTimestampMs(int64_t ts_ms);
+
+class CalendarStep {
+ public:
+  // Largest accepted `count`.
+  static constexpr int64_t kMaxCount = 1000000;
+
+  CalendarStep() = default;
+  constexpr CalendarStep(StepUnit unit, int64_t count)
+      : unit_(unit), count_(count) {}
+
+  // Parses "30s", "5m", "1h", "1d", "1w", "1mo", "1q", "1y" (count then unit;
+  // count >= 1). Long unit names ("day", "months") are accepted too.
+  static absl::StatusOr<CalendarStep> Parse(absl::string_view text);
+
+  StepUnit unit() const { return unit_; }
+  int64_t count() const { return count_; }
+
+  // OK when count is in [1, kMaxCount] and the unit is known.
+  absl::Status Validate() const;
+
+  // Canonical text, e.g. "1d", "3mo"; Parse(ToString()) round-trips.
+  std::string ToString() const;
+
+  // True for units of fixed length (seconds to weeks).
+  bool IsFixed() const { return unit_ <= StepUnit::kWeek; }
+
+  // Exact length for fixed units; the average length for calendar units
+  // (a month is 30.436875 days). Used for sizing, never for placement.
+  int64_t NominalMs() const;
+
+  // The start of the step that contains `ts_ms`. Fixed steps are aligned to
+  // multiples of the step since the epoch, except weeks, which start on Monday
+  // 00:00 UTC. Calendar steps start on the first of a month whose index since
+  // 1970-01 is a multiple of the step in months (so quarters start in Jan, Apr,
+  // Jul, Oct and years on Jan 1).
+  int64_t AlignDown(int64_t ts_ms) const;
+
+  // `ts_ms` moved by `n` steps (n may be negative). For calendar units the
+  // time is first aligned down, so the result is always a step start.
+  int64_t Add(int64_t ts_ms, int64_t n) const;
+
+  friend bool operator==(const CalendarStep&, const CalendarStep&) = default;
+
+ private:
+  int64_t MonthsPerStep() const;
+
+  StepUnit unit_ = StepUnit::kDay;
+  int64_t count_ = 1;
+};
+
+}  // namespace tsforecast
+
+#endif  // TSFORECAST_COMMON_CALENDAR_STEP_H_

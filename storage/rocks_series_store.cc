@@ -1,0 +1,462 @@
+// Opening, the series catalogue, backup and maintenance. Point reads and
+// writes are in rocks_series_store_points.cc.
+#include "storage/rocks_series_store.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status_macros.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/table.h"
+#include "rocksdb/utilities/checkpoint.h"
+#include "storage/rocks_compaction_filter.h"
+#include "storage/rocks_keys.h"
+#include "storage/rocks_merge_operators.h"
+#include "storage/rocks_status.h"
+#include "storage/series_record.h"
+#include "storage/validation.h"
+
+namespace tsforecast::storage {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Nominal points per block; the window length is this many steps.
+constexpr int64_t kStepsPerWindow = 1024;
+constexpr int64_t kMinWindowMs = 60 * 1000;
+constexpr int64_t kMaxWindowMs = int64_t{1} << 40;  // about 35 years
+
+int64_t WindowLengthFor(const CalendarStep& step) {
+  return std::clamp(step.NominalMs() * kStepsPerWindow, kMinWindowMs,
+                    kMaxWindowMs);
+}
+
+std::string EncodeRevision(uint64_t revision) {
+  std::string out;
+  PutFixed64BE(&out, revision);
+  return out;
+}
+
+absl::Status NotFound(absl::string_view name) {
+  return absl::NotFoundError(absl::StrCat("series \"", name, "\" not found"));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SeriesStore>> SeriesStore::Open(
+    const StorageOptions& options) {
+  return RocksSeriesStore::Open(options);
+}
+
+absl::StatusOr<std::unique_ptr<SeriesStore>> RocksSeriesStore::Open(
+    const StorageOptions& options) {
+  TSF_RETURN_IF_ERROR(options.Validate());
+  StorageOptions opts = options;
+  if (!opts.now_ms) {
+    opts.now_ms = [] { return absl::ToUnixMillis(absl::Now()); };
+  }
+  auto retention = std::make_shared<RetentionTable>(opts.now_ms);
+  std::unique_ptr<RocksSeriesStore> store(
+      new RocksSeriesStore(opts, std::move(retention)));
+  TSF_RETURN_IF_ERROR(store->OpenDb());
+  TSF_RETURN_IF_ERROR(store->CheckFormatVersion());
+  TSF_RETURN_IF_ERROR(store->LoadSeries());
+  return std::unique_ptr<SeriesStore>(std::move(store));
+}
+
+RocksSeriesStore::RocksSeriesStore(const StorageOptions& options,
+                                   std::shared_ptr<RetentionTable> retention)
+    : options_(options), retention_(std::move(retention)) {
+  write_options_.sync = options_.durability == Durability::kSync;
+}
+
+RocksSeriesStore::~RocksSeriesStore() {
+  if (db_ == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+  db_->Close().PermitUncheckedError();
+}
+
+absl::Status RocksSeriesStore::OpenDb() {
+  std::error_code ec;
+  fs::create_directories(options_.data_dir, ec);
+  if (ec) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data_dir \"", options_.data_dir, "\": cannot create: ", ec.message()));
+  }
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = options_.max_background_jobs;
+  db_options.info_log_level = rocksdb::WARN_LEVEL;
+  db_options.keep_log_file_num = 3;
+  // Flush a lightly written family when the WAL grows, so that restarts
+  // replay little.
+  db_options.max_total_wal_size = 256ull << 20;
+
+  auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
+  auto table_options = [&](size_t block_size) {
+    rocksdb::BlockBasedTableOptions t;
+    t.block_cache = cache;
+    t.block_size = block_size;
+    return rocksdb::NewBlockBasedTableFactory(t);
+  };
+
+  rocksdb::ColumnFamilyOptions meta;
+  meta.table_factory.reset(table_options(4096));
+  meta.write_buffer_size = 8u << 20;
+
+  rocksdb::ColumnFamilyOptions points;
+  points.merge_operator = std::make_shared<PointsMergeOperator>();
+  points.compaction_filter_factory =
+      std::make_shared<RetentionFilterFactory>(retention_);
+  points.max_successive_merges = options_.max_merge_operands;
+  points.write_buffer_size = options_.write_buffer_bytes;
+  points.table_factory.reset(table_options(32 * 1024));
+  // Blocks are already compressed by our codec; LZ4 only squeezes headers
+  // and is cheap, zstd is left for the bottom level.
+  points.compression = rocksdb::kLZ4Compression;
+  points.bottommost_compression = rocksdb::kZSTD;
+
+  rocksdb::ColumnFamilyOptions revisions;
+  revisions.merge_operator = std::make_shared<MaxUint64MergeOperator>();
+  revisions.write_buffer_size = 8u << 20;
+  revisions.table_factory.reset(table_options(4096));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, meta},
+      {kPointsFamily, points},
+      {kRevisionsFamily, revisions},
+  };
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(
+      rocksdb::DBOptions(db_options), options_.data_dir, families, &handles_,
+      &raw);
+  if (!s.ok()) {
+    return Annotate(FromRocks(s),
+                    absl::StrCat("opening data_dir \"", options_.data_dir, "\""));
+  }
+  db_.reset(raw);
+  meta_cf_ = handles_[0];
+  points_cf_ = handles_[1];
+  revisions_cf_ = handles_[2];
+  return absl::OkStatus();
+}
+
+absl::Status RocksSeriesStore::CheckFormatVersion() {
+  std::string version;
+  rocksdb::Status s =
+      db_->Get(rocksdb::ReadOptions(), meta_cf_,
+               rocksdb::Slice(kFormatVersionKey, sizeof(kFormatVersionKey) - 1),
+               &version);
+  if (s.IsNotFound()) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), meta_cf_));
+    it->SeekToFirst();
+    if (it->Valid()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "data_dir \"", options_.data_dir,
+          "\" holds data without a tsforecast format version; refusing to "
+          "open it"));
+    }
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    return FromRocks(db_->Put(
+        sync, meta_cf_,
+        rocksdb::Slice(kFormatVersionKey, sizeof(kFormatVersionKey) - 1),
+        kStorageFormatVersion));
+  }
+  TSF_RETURN_IF_ERROR(FromRocks(s));
+  if (version != kStorageFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data_dir \"", options_.data_dir, "\" has storage format \"", version,
+        "\"; this build reads \"", kStorageFormatVersion, "\""));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksSeriesStore::LoadSeries() {
+  absl::MutexLock ddl(&ddl_mu_);
+  absl::MutexLock lock(&mu_);
+  std::string next;
+  rocksdb::Status s = db_->Get(
+      rocksdb::ReadOptions(), meta_cf_,
+      rocksdb::Slice(kNextSeriesIdKey, sizeof(kNextSeriesIdKey) - 1), &next);
+  if (s.ok() && next.size() == 8) {
+    next_id_ = GetFixed64BE(next.data());
+  } else if (!s.IsNotFound()) {
+    return Annotate(FromRocks(s), "reading next series id");
+  }
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), meta_cf_));
+  const std::string prefix(1, kSeriesKeyPrefix);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix);
+       it->Next()) {
+    TSF_ASSIGN_OR_RETURN(SeriesInfo info,
+                         DecodeSeriesRecord(absl::string_view(
+                             it->value().data(), it->value().size())));
+    auto state = std::make_shared<SeriesState>();
+    std::string revision;
+    s = db_->Get(rocksdb::ReadOptions(), revisions_cf_, RevisionKey(info.id),
+                 &revision);
+    state->revision = s.ok() && revision.size() == 8
+                          ? GetFixed64BE(revision.data())
+                          : 1;
+    next_id_ = std::max(next_id_, info.id + 1);
+    retention_->Set(info.id, info.definition.retention_ms, info.window_ms);
+    index_.Add(info.definition.name, info.definition.labels);
+    state->info = std::move(info);
+    by_name_[state->info.definition.name] = std::move(state);
+  }
+  TSF_RETURN_IF_ERROR(FromRocks(it->status()));
+  retention_->MarkReady(next_id_);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RocksSeriesStore::StatePtr> RocksSeriesStore::Find(
+    absl::string_view name) const {
+  absl::MutexLock lock(&mu_);
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return NotFound(name);
+  return it->second;
+}
+
+SeriesInfo RocksSeriesStore::Snapshot(const SeriesState& state) const {
+  SeriesInfo info = state.info;
+  info.revision = state.revision.load();
+  return info;
+}
+
+int64_t RocksSeriesStore::RetentionCutoff(const SeriesInfo& info) const {
+  if (info.definition.retention_ms <= 0) return INT64_MIN;
+  return options_.now_ms() - info.definition.retention_ms;
+}
+
+absl::Status RocksSeriesStore::CommitBatch(rocksdb::WriteBatch* batch) {
+  return FromRocks(db_->Write(write_options_, batch));
+}
+
+absl::Status RocksSeriesStore::AppendRevision(SeriesState& state,
+                                              rocksdb::WriteBatch* batch,
+                                              uint64_t* revision) {
+  *revision = state.revision.fetch_add(1) + 1;
+  return FromRocks(batch->Merge(revisions_cf_, RevisionKey(state.info.id),
+                                EncodeRevision(*revision)));
+}
+
+absl::StatusOr<RocksSeriesStore::StatePtr> RocksSeriesStore::PrepareCreate(
+    const SeriesDefinition& definition, rocksdb::WriteBatch* batch) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (by_name_.contains(definition.name)) {
+      return absl::AlreadyExistsError(
+          absl::StrCat("series \"", definition.name, "\" already exists"));
+    }
+  }
+  auto state = std::make_shared<SeriesState>();
+  SeriesInfo& info = state->info;
+  info.definition = definition;
+  info.id = next_id_;
+  info.create_time_ms = options_.now_ms();
+  info.window_ms = WindowLengthFor(definition.step);
+  state->revision = 1;
+  std::string next;
+  PutFixed64BE(&next, info.id + 1);
+  TSF_RETURN_IF_ERROR(FromRocks(batch->Put(
+      meta_cf_, rocksdb::Slice(kNextSeriesIdKey, sizeof(kNextSeriesIdKey) - 1),
+      next)));
+  TSF_RETURN_IF_ERROR(FromRocks(batch->Put(
+      meta_cf_, SeriesKey(definition.name), EncodeSeriesRecord(info))));
+  TSF_RETURN_IF_ERROR(FromRocks(
+      batch->Merge(revisions_cf_, RevisionKey(info.id), EncodeRevision(1))));
+  ++next_id_;
+  retention_->Reserve(next_id_);
+  return state;
+}
+
+void RocksSeriesStore::Publish(const StatePtr& state) {
+  const SeriesInfo& info = state->info;
+  retention_->Set(info.id, info.definition.retention_ms, info.window_ms);
+  absl::MutexLock lock(&mu_);
+  index_.Add(info.definition.name, info.definition.labels);
+  by_name_[info.definition.name] = state;
+}
+
+absl::StatusOr<SeriesInfo> RocksSeriesStore::CreateSeries(
+    const SeriesDefinition& definition) {
+  TSF_RETURN_IF_ERROR(ValidateDefinition(definition, "series"));
+  absl::MutexLock ddl(&ddl_mu_);
+  rocksdb::WriteBatch batch;
+  TSF_ASSIGN_OR_RETURN(StatePtr state, PrepareCreate(definition, &batch));
+  TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+  Publish(state);
+  return Snapshot(*state);
+}
+
+absl::StatusOr<SeriesInfo> RocksSeriesStore::GetSeries(
+    absl::string_view name) const {
+  TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
+  return Snapshot(*state);
+}
+
+absl::StatusOr<std::vector<SeriesInfo>> RocksSeriesStore::ListSeries(
+    const std::vector<LabelMatcher>& matchers, absl::string_view after_name,
+    size_t limit) const {
+  absl::MutexLock lock(&mu_);
+  TSF_ASSIGN_OR_RETURN(std::vector<std::string> names,
+                       index_.Select(matchers, after_name, limit));
+  std::vector<SeriesInfo> out;
+  out.reserve(names.size());
+  for (const std::string& name : names) {
+    out.push_back(Snapshot(*by_name_.at(name)));
+  }
+  return out;
+}
+
+std::vector<std::string> RocksSeriesStore::LabelNames() const {
+  absl::MutexLock lock(&mu_);
+  return index_.LabelNames();
+}
+
+std::vector<std::string> RocksSeriesStore::LabelValues(
+    absl::string_view label) const {
+  absl::MutexLock lock(&mu_);
+  return index_.LabelValues(label);
+}
+
+absl::StatusOr<SeriesInfo> RocksSeriesStore::UpdateSeries(
+    absl::string_view name, const SeriesUpdate& update) {
+  TSF_RETURN_IF_ERROR(ValidateUpdate(update, "series"));
+  absl::MutexLock ddl(&ddl_mu_);
+  TSF_ASSIGN_OR_RETURN(StatePtr old_state, Find(name));
+  // A fresh state object: readers holding the old one keep a consistent view.
+  auto state = std::make_shared<SeriesState>();
+  state->info = old_state->info;
+  state->revision = old_state->revision.load();
+  SeriesDefinition& def = state->info.definition;
+  if (update.labels) def.labels = *update.labels;
+  if (update.unit) def.unit = *update.unit;
+  if (update.description) def.description = *update.description;
+  if (update.retention_ms) def.retention_ms = *update.retention_ms;
+  rocksdb::WriteBatch batch;
+  TSF_RETURN_IF_ERROR(FromRocks(batch.Put(meta_cf_, SeriesKey(def.name),
+                                          EncodeSeriesRecord(state->info))));
+  uint64_t revision = 0;
+  TSF_RETURN_IF_ERROR(AppendRevision(*state, &batch, &revision));
+  TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+  // Writers may have bumped the old state's revision meanwhile; never go
+  // backwards.
+  state->revision = std::max(state->revision.load(), old_state->revision.load());
+  {
+    absl::MutexLock lock(&mu_);
+    index_.Remove(def.name, old_state->info.definition.labels);
+  }
+  Publish(state);
+  return Snapshot(*state);
+}
+
+absl::Status RocksSeriesStore::DeleteSeries(absl::string_view name) {
+  absl::MutexLock ddl(&ddl_mu_);
+  TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
+  const SeriesId id = state->info.id;
+  rocksdb::WriteBatch batch;
+  TSF_RETURN_IF_ERROR(FromRocks(batch.Delete(meta_cf_, SeriesKey(name))));
+  TSF_RETURN_IF_ERROR(
+      FromRocks(batch.Delete(revisions_cf_, RevisionKey(id))));
+  TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
+      points_cf_, PointsKey(id, INT64_MIN), PointsKey(id + 1, INT64_MIN))));
+  TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+  retention_->Erase(id);
+  absl::MutexLock lock(&mu_);
+  index_.Remove(state->info.definition.name, state->info.definition.labels);
+  by_name_.erase(state->info.definition.name);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> RocksSeriesStore::Backup(
+    const std::string& directory) {
+  if (directory.empty() || directory[0] != '/') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "directory \"", directory, "\": must be an absolute path"));
+  }
+  if (fs::exists(directory)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("directory \"", directory, "\" already exists"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  TSF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw)));
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush = 0: flush first so the backup needs no WAL replay.
+  TSF_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(directory, 0)));
+  uint64_t bytes = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(directory)) {
+    if (entry.is_regular_file()) bytes += entry.file_size();
+  }
+  return bytes;
+}
+
+absl::Status RocksSeriesStore::Compact() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  TSF_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, handles_)));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction =
+      rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    TSF_RETURN_IF_ERROR(
+        FromRocks(db_->CompactRange(compact, h, nullptr, nullptr)));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<StorageStats> RocksSeriesStore::Stats() const {
+  StorageStats stats;
+  {
+    absl::MutexLock lock(&mu_);
+    stats.series_count = by_name_.size();
+  }
+  auto property = [&](rocksdb::ColumnFamilyHandle* cf, const char* name) {
+    uint64_t v = 0;
+    db_->GetIntProperty(cf, name, &v);
+    return v;
+  };
+  stats.points_sst_bytes =
+      property(points_cf_, "rocksdb.total-sst-files-size");
+  stats.meta_sst_bytes = property(meta_cf_, "rocksdb.total-sst-files-size") +
+                         property(revisions_cf_, "rocksdb.total-sst-files-size");
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    stats.memtable_bytes += property(h, "rocksdb.cur-size-all-mem-tables");
+  }
+  rocksdb::VectorLogPtr wal_files;
+  if (db_->GetSortedWalFiles(wal_files).ok()) {
+    for (const auto& f : wal_files) stats.wal_bytes += f->SizeFileBytes();
+  }
+  stats.points_written = points_written_.load();
+  return stats;
+}
+
+absl::Status RestoreBackup(const std::string& backup_dir,
+                           const std::string& data_dir) {
+  std::error_code ec;
+  if (!fs::is_directory(backup_dir, ec)) {
+    return absl::NotFoundError(
+        absl::StrCat("backup \"", backup_dir, "\" is not a directory"));
+  }
+  if (fs::exists(data_dir, ec) && !fs::is_empty(data_dir, ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "data_dir \"", data_dir,
+        "\" is not empty; restore into a new or empty directory"));
+  }
+  fs::create_directories(data_dir, ec);
+  fs::copy(backup_dir, data_dir, fs::copy_options::recursive, ec);
+  if (ec) {
+    return absl::UnavailableError(absl::StrCat("restoring \"", backup_dir,
+                                               "\": ", ec.message()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace tsforecast::storage

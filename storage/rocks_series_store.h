@@ -1,0 +1,107 @@
+// SeriesStore over RocksDB. Column families:
+//   default    format version, next series id, series records ("s" + name)
+//   points     compressed point blocks per (series id, time window), appended
+//              through PointsMergeOperator
+//   revisions  per-series revision, written blind through MaxUint64Merge
+// Series definitions and the label index are held in memory (loaded at open)
+// so lookups never touch the disk. Method contracts in series_store.h.
+#ifndef TSFORECAST_STORAGE_ROCKS_SERIES_STORE_H_
+#define TSFORECAST_STORAGE_ROCKS_SERIES_STORE_H_
+
+#include <atomic>
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "storage/label_index.h"
+#include "storage/retention_table.h"
+#include "storage/series_store.h"
+
+namespace tsforecast::storage {
+
+class RocksSeriesStore final : public SeriesStore {
+ public:
+  static absl::StatusOr<std::unique_ptr<SeriesStore>> Open(
+      const StorageOptions& options);
+  ~RocksSeriesStore() override;
+
+  absl::StatusOr<SeriesInfo> CreateSeries(
+      const SeriesDefinition& definition) override;
+  absl::StatusOr<SeriesInfo> GetSeries(absl::string_view name) const override;
+  absl::StatusOr<std::vector<SeriesInfo>> ListSeries(
+      const std::vector<LabelMatcher>& matchers, absl::string_view after_name,
+      size_t limit) const override;
+  absl::StatusOr<SeriesInfo> UpdateSeries(absl::string_view name,
+                                          const SeriesUpdate& update) override;
+  absl::Status DeleteSeries(absl::string_view name) override;
+  std::vector<std::string> LabelNames() const override;
+  std::vector<std::string> LabelValues(absl::string_view label) const override;
+
+  absl::StatusOr<WriteResult> Write(std::vector<SeriesWrite> writes) override;
+  absl::StatusOr<ReadResult> Read(absl::string_view name,
+                                  const TimeRange& range,
+                                  size_t limit) const override;
+  absl::StatusOr<ReadResult> ReadLatest(absl::string_view name,
+                                        size_t count) const override;
+  absl::StatusOr<uint64_t> DeletePoints(absl::string_view name,
+                                        const TimeRange& range) override;
+
+  absl::StatusOr<uint64_t> Backup(const std::string& directory) override;
+  absl::Status Compact() override;
+  absl::StatusOr<StorageStats> Stats() const override;
+
+ private:
+  // In-memory state of one series. `info.revision` is unused; the live
+  // revision is the atomic.
+  struct SeriesState {
+    SeriesInfo info;
+    std::atomic<uint64_t> revision{0};
+  };
+  using StatePtr = std::shared_ptr<SeriesState>;
+
+  RocksSeriesStore(const StorageOptions& options,
+                   std::shared_ptr<RetentionTable> retention);
+  absl::Status OpenDb();
+  absl::Status CheckFormatVersion();
+  absl::Status LoadSeries();
+
+  absl::StatusOr<StatePtr> Find(absl::string_view name) const
+      ABSL_LOCKS_EXCLUDED(mu_);
+  SeriesInfo Snapshot(const SeriesState& state) const;
+  // The first timestamp still retained (INT64_MIN when retention is off).
+  int64_t RetentionCutoff(const SeriesInfo& info) const;
+  // Builds the state and batch entries of a new series; the caller writes
+  // the batch and then calls Publish.
+  absl::StatusOr<StatePtr> PrepareCreate(const SeriesDefinition& definition,
+                                         rocksdb::WriteBatch* batch)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(ddl_mu_);
+  void Publish(const StatePtr& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(ddl_mu_);
+  absl::Status AppendRevision(SeriesState& state, rocksdb::WriteBatch* batch,
+                              uint64_t* revision);
+  absl::Status CommitBatch(rocksdb::WriteBatch* batch);
+
+  const StorageOptions options_;
+  std::shared_ptr<RetentionTable> retention_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* points_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* revisions_cf_ = nullptr;
+  rocksdb::WriteOptions write_options_;
+  std::atomic<uint64_t> points_written_{0};
+
+  // Held shared by point writes and exclusively by series creation, update
+  // and deletion, so that a series never changes under a write in flight.
+  mutable absl::Mutex ddl_mu_ ABSL_ACQUIRED_BEFORE(mu_);
+  // Guards the in-memory catalogue.
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, StatePtr> by_name_ ABSL_GUARDED_BY(mu_);
+  LabelIndex index_ ABSL_GUARDED_BY(mu_);
+  SeriesId next_id_ ABSL_GUARDED_BY(ddl_mu_) = 1;
+};
+
+}  // namespace tsforecast::storage
+
+#endif  // TSFORECAST_STORAGE_ROCKS_SERIES_STORE_H_

@@ -1,0 +1,252 @@
+// Point writes, reads and deletes of RocksSeriesStore.
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "storage/block_record.h"
+#include "storage/rocks_keys.h"
+#include "storage/rocks_series_store.h"
+#include "storage/rocks_status.h"
+#include "storage/validation.h"
+
+namespace tsforecast::storage {
+namespace {
+
+// Appends one merge operand per window touched by `points` (sorted, unique).
+absl::Status AppendPointOperands(rocksdb::ColumnFamilyHandle* cf, SeriesId id,
+                                 int64_t window_ms,
+                                 const std::vector<Point>& points,
+                                 rocksdb::WriteBatch* batch) {
+  size_t i = 0;
+  BlockRecord record;
+  while (i < points.size()) {
+    const int64_t window = WindowOf(points[i].timestamp_ms, window_ms);
+    const int64_t window_end = (window + 1) * window_ms;
+    record.points.clear();
+    while (i < points.size() && points[i].timestamp_ms < window_end) {
+      record.points.push_back(points[i++]);
+    }
+    TSF_RETURN_IF_ERROR(FromRocks(
+        batch->Merge(cf, PointsKey(id, window), EncodeBlockRecord(record))));
+  }
+  return absl::OkStatus();
+}
+
+TimeRange ClampToValidTimes(const TimeRange& range) {
+  return {std::max(range.start_ms, kMinTimestampMs),
+          std::min(range.end_ms, kMaxTimestampMs + 1)};
+}
+
+}  // namespace
+
+absl::StatusOr<WriteResult> RocksSeriesStore::Write(
+    std::vector<SeriesWrite> writes) {
+  // Validate everything before touching any state: a rejected request
+  // stores nothing.
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const std::string field = absl::StrCat("series[", i, "]");
+    TSF_RETURN_IF_ERROR(
+        ValidateSeriesName(writes[i].series, absl::StrCat(field, ".series")));
+    TSF_RETURN_IF_ERROR(ValidatePoints(writes[i].points, field));
+    if (writes[i].create_if_missing) {
+      writes[i].create_if_missing->name = writes[i].series;
+      TSF_RETURN_IF_ERROR(ValidateDefinition(
+          *writes[i].create_if_missing,
+          absl::StrCat(field, ".create_if_missing")));
+    }
+  }
+
+  std::vector<StatePtr> states(writes.size());
+  std::vector<size_t> missing;
+  {
+    absl::MutexLock lock(&mu_);
+    for (size_t i = 0; i < writes.size(); ++i) {
+      auto it = by_name_.find(writes[i].series);
+      if (it != by_name_.end()) {
+        states[i] = it->second;
+      } else if (!writes[i].create_if_missing) {
+        return absl::NotFoundError(absl::StrCat(
+            "series[", i, "].series: series \"", writes[i].series,
+            "\" not found; create it first or set create_if_missing"));
+      } else {
+        missing.push_back(i);
+      }
+    }
+  }
+
+  WriteResult result;
+  rocksdb::WriteBatch batch;
+  std::vector<StatePtr> created;
+  // Point writes share the catalogue lock (and RocksDB's group commit);
+  // creating a series takes it alone.
+  const bool creating = !missing.empty();
+  if (creating) {
+    ddl_mu_.Lock();
+  } else {
+    ddl_mu_.ReaderLock();
+  }
+  auto unlock = [&] {
+    if (creating) {
+      ddl_mu_.Unlock();
+    } else {
+      ddl_mu_.ReaderUnlock();
+    }
+  };
+  absl::Status status = [&]() -> absl::Status {
+    for (size_t i = 0; i < writes.size(); ++i) {
+      if (states[i] == nullptr || creating) {
+        // Re-resolve under the exclusive lock: another request may have
+        // created or deleted the series meanwhile.
+        absl::StatusOr<StatePtr> found = Find(writes[i].series);
+        if (found.ok()) {
+          states[i] = *found;
+        } else {
+          states[i] = nullptr;
+          for (const StatePtr& c : created) {
+            if (c->info.definition.name == writes[i].series) states[i] = c;
+          }
+          if (states[i] == nullptr) {
+            if (!writes[i].create_if_missing) {
+              return absl::NotFoundError(absl::StrCat(
+                  "series[", i, "].series: series \"", writes[i].series,
+                  "\" not found"));
+            }
+            TSF_ASSIGN_OR_RETURN(
+                states[i], PrepareCreate(*writes[i].create_if_missing, &batch));
+            created.push_back(states[i]);
+          }
+        }
+      }
+    }
+    for (size_t i = 0; i < writes.size(); ++i) {
+      SeriesState& state = *states[i];
+      std::vector<Point>& points = writes[i].points;
+      result.points_written += points.size();
+      SortPointsLastWins(&points);
+      TSF_RETURN_IF_ERROR(AppendPointOperands(
+          points_cf_, state.info.id, state.info.window_ms, points, &batch));
+      uint64_t revision = 0;
+      TSF_RETURN_IF_ERROR(AppendRevision(state, &batch, &revision));
+      result.revisions.push_back(revision);
+    }
+    TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+    for (const StatePtr& c : created) Publish(c);
+    return absl::OkStatus();
+  }();
+  unlock();
+  if (!status.ok()) return status;
+  result.series_created = static_cast<uint32_t>(created.size());
+  points_written_.fetch_add(result.points_written);
+  return result;
+}
+
+absl::StatusOr<ReadResult> RocksSeriesStore::Read(absl::string_view name,
+                                                  const TimeRange& range,
+                                                  size_t limit) const {
+  TSF_RETURN_IF_ERROR(ValidateRange(range));
+  TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
+  ReadResult result;
+  // The revision is taken before the data, so data is never older than it.
+  result.revision = state->revision.load();
+  const SeriesInfo& info = state->info;
+  TimeRange r = ClampToValidTimes(range);
+  r.start_ms = std::max(r.start_ms, RetentionCutoff(info));
+  if (r.Empty()) return result;
+  const SeriesId id = info.id;
+  const std::string lower = PointsKey(id, WindowOf(r.start_ms, info.window_ms));
+  const std::string upper =
+      PointsKey(id, WindowOf(r.end_ms - 1, info.window_ms) + 1);
+  rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read_options, points_cf_));
+  BlockRecord block;
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    TSF_RETURN_IF_ERROR(Annotate(
+        DecodeBlockRecord(
+            absl::string_view(it->value().data(), it->value().size()), &block),
+        absl::StrCat("series \"", name, "\"")));
+    for (const Point& p : block.points) {
+      if (!r.Contains(p.timestamp_ms)) continue;
+      if (limit != 0 && result.points.size() == limit) {
+        result.has_more = true;
+        return result;
+      }
+      result.points.push_back(p);
+    }
+  }
+  TSF_RETURN_IF_ERROR(FromRocks(it->status()));
+  return result;
+}
+
+absl::StatusOr<ReadResult> RocksSeriesStore::ReadLatest(absl::string_view name,
+                                                        size_t count) const {
+  TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
+  ReadResult result;
+  result.revision = state->revision.load();
+  const SeriesInfo& info = state->info;
+  const int64_t cutoff = RetentionCutoff(info);
+  const std::string lower = PointsKey(info.id, INT64_MIN);
+  rocksdb::Slice lower_slice(lower);
+  rocksdb::ReadOptions read_options;
+  read_options.iterate_lower_bound = &lower_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(read_options, points_cf_));
+  std::vector<Point> newest_first;
+  BlockRecord block;
+  for (it->SeekForPrev(PointsKey(info.id, INT64_MAX));
+       it->Valid() && newest_first.size() < count; it->Prev()) {
+    TSF_RETURN_IF_ERROR(DecodeBlockRecord(
+        absl::string_view(it->value().data(), it->value().size()), &block));
+    for (auto p = block.points.rbegin();
+         p != block.points.rend() && newest_first.size() < count; ++p) {
+      if (p->timestamp_ms < cutoff) break;
+      newest_first.push_back(*p);
+    }
+  }
+  TSF_RETURN_IF_ERROR(FromRocks(it->status()));
+  result.points.assign(newest_first.rbegin(), newest_first.rend());
+  return result;
+}
+
+absl::StatusOr<uint64_t> RocksSeriesStore::DeletePoints(
+    absl::string_view name, const TimeRange& range) {
+  TSF_RETURN_IF_ERROR(ValidateRange(range));
+  absl::ReaderMutexLock ddl(&ddl_mu_);
+  TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
+  const SeriesInfo& info = state->info;
+  rocksdb::WriteBatch batch;
+  const TimeRange r = ClampToValidTimes(range);
+  if (!r.Empty()) {
+    const int64_t w = info.window_ms;
+    const int64_t first = WindowOf(r.start_ms, w);
+    const int64_t last = WindowOf(r.end_ms - 1, w);
+    // Windows wholly inside the range go with one range tombstone; the
+    // partly covered ones at the edges get a delete operand.
+    int64_t full_begin = r.start_ms == first * w ? first : first + 1;
+    int64_t full_end = r.end_ms == (last + 1) * w ? last + 1 : last;
+    auto delete_operand = [&](int64_t window) {
+      BlockRecord record;
+      record.deletes.push_back(r);
+      return FromRocks(batch.Merge(points_cf_, PointsKey(info.id, window),
+                                   EncodeBlockRecord(record)));
+    };
+    if (full_begin >= full_end) {
+      TSF_RETURN_IF_ERROR(delete_operand(first));
+      if (last != first) TSF_RETURN_IF_ERROR(delete_operand(last));
+    } else {
+      if (full_begin != first) TSF_RETURN_IF_ERROR(delete_operand(first));
+      TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
+          points_cf_, PointsKey(info.id, full_begin),
+          PointsKey(info.id, full_end))));
+      if (full_end == last) TSF_RETURN_IF_ERROR(delete_operand(last));
+    }
+  }
+  uint64_t revision = 0;
+  TSF_RETURN_IF_ERROR(AppendRevision(*state, &batch, &revision));
+  TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+  return revision;
+}
+
+}  // namespace tsforecast::storage

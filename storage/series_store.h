@@ -1,0 +1,88 @@
+// The abstract series store: series definitions, their label index and
+// their points. Implemented over RocksDB by RocksSeriesStore; Open() is the
+// factory. All methods are thread-safe. Errors: NOT_FOUND for unknown series,
+// ALREADY_EXISTS for a taken name, INVALID_ARGUMENT naming the field,
+// UNAVAILABLE / RESOURCE_EXHAUSTED / DATA_LOSS from the disk.
+#ifndef TSFORECAST_STORAGE_SERIES_STORE_H_
+#define TSFORECAST_STORAGE_SERIES_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "storage/storage_options.h"
+#include "storage/types.h"
+
+namespace tsforecast::storage {
+
+struct ReadResult {
+  std::vector<Point> points;  // ascending by timestamp
+  uint64_t revision = 0;      // of the series when read
+  bool has_more = false;      // more points in the range beyond the limit
+};
+
+struct StorageStats {
+  uint64_t series_count = 0;
+  uint64_t points_sst_bytes = 0;
+  uint64_t meta_sst_bytes = 0;
+  uint64_t wal_bytes = 0;
+  uint64_t memtable_bytes = 0;
+  uint64_t points_written = 0;  // since open
+};
+
+class SeriesStore {
+ public:
+  // Opens (creating if needed) the store in options.data_dir.
+  // FAILED_PRECONDITION when the directory holds another storage format.
+  static absl::StatusOr<std::unique_ptr<SeriesStore>> Open(
+      const StorageOptions& options);
+
+  virtual ~SeriesStore() = default;
+
+  virtual absl::StatusOr<SeriesInfo> CreateSeries(
+      const SeriesDefinition& definition) = 0;
+  virtual absl::StatusOr<SeriesInfo> GetSeries(absl::string_view name) const = 0;
+  // Series matching all matchers, ascending by name, names > `after_name`,
+  // at most `limit`.
+  virtual absl::StatusOr<std::vector<SeriesInfo>> ListSeries(
+      const std::vector<LabelMatcher>& matchers, absl::string_view after_name,
+      size_t limit) const = 0;
+  virtual absl::StatusOr<SeriesInfo> UpdateSeries(
+      absl::string_view name, const SeriesUpdate& update) = 0;
+  virtual absl::Status DeleteSeries(absl::string_view name) = 0;
+  // Distinct label names, and values of one label, across all series.
+  virtual std::vector<std::string> LabelNames() const = 0;
+  virtual std::vector<std::string> LabelValues(
+      absl::string_view label) const = 0;
+
+  // Atomic: every write lands or none. Errors name "series[i]...".
+  virtual absl::StatusOr<WriteResult> Write(
+      std::vector<SeriesWrite> writes) = 0;
+  // Points in `range` (minus expired ones), at most `limit` (0: all).
+  virtual absl::StatusOr<ReadResult> Read(absl::string_view name,
+                                          const TimeRange& range,
+                                          size_t limit) const = 0;
+  // The last `count` points (ascending).
+  virtual absl::StatusOr<ReadResult> ReadLatest(absl::string_view name,
+                                                size_t count) const = 0;
+  // Returns the new revision.
+  virtual absl::StatusOr<uint64_t> DeletePoints(absl::string_view name,
+                                                const TimeRange& range) = 0;
+
+  // Consistent online snapshot into `directory`, which must not exist.
+  // Returns its size in bytes.
+  virtual absl::StatusOr<uint64_t> Backup(const std::string& directory) = 0;
+  // Flushes and fully compacts the store.
+  virtual absl::Status Compact() = 0;
+  virtual absl::StatusOr<StorageStats> Stats() const = 0;
+};
+
+// Copies a backup made by SeriesStore::Backup into `data_dir`, which must be
+// absent or empty. The result opens like any data dir.
+absl::Status RestoreBackup(const std::string& backup_dir,
+                           const std::string& data_dir);
+
+}  // namespace tsforecast::storage
+
+#endif  // TSFORECAST_STORAGE_SERIES_STORE_H_

@@ -1,0 +1,51 @@
+// Options of the series store, with units in their names and documented
+// defaults.
+#ifndef TSFORECAST_STORAGE_STORAGE_OPTIONS_H_
+#define TSFORECAST_STORAGE_STORAGE_OPTIONS_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+
+namespace tsforecast::storage {
+
+// When an acknowledged write is safe.
+enum class Durability {
+  // The write-ahead log is fsynced before a write is acknowledged;
+  // concurrent writes share one fsync (group commit). Survives power loss.
+  kSync,
+  // The write-ahead log is written (to the OS) but not fsynced. Survives a
+  // crash or kill -9 of the server, not of the machine. Faster.
+  kProcess,
+};
+
+absl::StatusOr<Durability> ParseDurability(absl::string_view text);
+
+struct StorageOptions {
+  // Directory of the RocksDB database; created if missing. Required.
+  std::string data_dir;
+  Durability durability = Durability::kSync;
+  // Shared block cache for reads. Default 64 MiB.
+  uint64_t block_cache_bytes = 64ull << 20;
+  // Memtable size per column family before a flush. Default 64 MiB.
+  uint64_t write_buffer_bytes = 64ull << 20;
+  // RocksDB flush and compaction threads. Default 2.
+  int max_background_jobs = 2;
+  // Merge operands kept per key in a memtable before the next write folds
+  // them (one read per this many appends to a block). Default 64; 0 means
+  // no bound.
+  int max_merge_operands = 64;
+  // Current time in ms since the epoch; retention is measured against it.
+  // Default: the system clock. Tests inject a fake.
+  std::function<int64_t()> now_ms;
+
+  absl::Status Validate() const;
+};
+
+}  // namespace tsforecast::storage
+
+#endif  // TSFORECAST_STORAGE_STORAGE_OPTIONS_H_

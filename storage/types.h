@@ -1,0 +1,97 @@
+// Domain words of the storage layer.
+#ifndef TSFORECAST_STORAGE_TYPES_H_
+#define TSFORECAST_STORAGE_TYPES_H_
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/calendar_step.h"
+
+namespace tsforecast::storage {
+
+// Internal series identifier; never reused after a series is deleted.
+using SeriesId = uint64_t;
+
+struct Point {
+  int64_t timestamp_ms = 0;  // milliseconds since the Unix epoch, UTC
+  double value = 0;          // always finite
+  friend bool operator==(const Point&, const Point&) = default;
+};
+
+// Half-open [start_ms, end_ms).
+struct TimeRange {
+  int64_t start_ms = std::numeric_limits<int64_t>::min();
+  int64_t end_ms = std::numeric_limits<int64_t>::max();
+  bool Contains(int64_t ts) const { return ts >= start_ms && ts < end_ms; }
+  bool Empty() const { return start_ms >= end_ms; }
+  friend bool operator==(const TimeRange&, const TimeRange&) = default;
+};
+
+enum class ValueKind : uint8_t { kLevel = 1, kFlow = 2 };
+
+using Labels = std::map<std::string, std::string>;
+
+// What a user says about a series.
+struct SeriesDefinition {
+  std::string name;
+  Labels labels;
+  std::string unit;
+  std::string description;
+  CalendarStep step;
+  ValueKind value_kind = ValueKind::kLevel;
+  int64_t retention_ms = 0;  // 0: keep forever
+};
+
+// A stored series: its definition plus what the store adds.
+struct SeriesInfo {
+  SeriesDefinition definition;
+  SeriesId id = 0;
+  int64_t create_time_ms = 0;
+  uint64_t revision = 0;  // rises with every write; 1 at creation
+  // Length of one storage block's time window; fixed at creation.
+  int64_t window_ms = 0;
+};
+
+// Changes to a series' mutable fields; unset members stay as they are.
+struct SeriesUpdate {
+  std::optional<Labels> labels;
+  std::optional<std::string> unit;
+  std::optional<std::string> description;
+  std::optional<int64_t> retention_ms;
+};
+
+enum class MatchType : uint8_t { kEqual, kNotEqual, kRegex, kNotRegex };
+
+// A Prometheus-style label matcher; name "__name__" is the series name.
+struct LabelMatcher {
+  std::string name;
+  MatchType type = MatchType::kEqual;
+  std::string value;
+};
+
+inline constexpr char kNameLabel[] = "__name__";
+
+// Points for one series inside a write. Any order; for equal timestamps the
+// later entry wins.
+struct SeriesWrite {
+  std::string series;
+  std::vector<Point> points;
+  // When set and the series is missing, it is created with this definition.
+  std::optional<SeriesDefinition> create_if_missing;
+};
+
+struct WriteResult {
+  uint64_t points_written = 0;
+  uint32_t series_created = 0;
+  std::vector<uint64_t> revisions;  // one per SeriesWrite, in order
+};
+
+enum class Aggregator : uint8_t { kAvg, kMin, kMax, kSum, kCount, kFirst, kLast };
+
+}  // namespace tsforecast::storage
+
+#endif  // TSFORECAST_STORAGE_TYPES_H_

@@ -1,0 +1,181 @@
+#include "storage/validation.h"
+
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/time_util.h"
+
+namespace tsforecast::storage {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
+}
+
+bool IsUtf8(absl::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<uint8_t>(s[i]);
+    int extra = 0;
+    if (c < 0x80) {
+      extra = 0;
+    } else if ((c >> 5) == 6) {
+      extra = 1;
+    } else if ((c >> 4) == 14) {
+      extra = 2;
+    } else if ((c >> 3) == 30) {
+      extra = 3;
+    } else {
+      return false;
+    }
+    for (int k = 1; k <= extra; ++k) {
+      if (i + k >= s.size() || (static_cast<uint8_t>(s[i + k]) >> 6) != 2) {
+        return false;
+      }
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status ValidateSeriesName(absl::string_view name,
+                                absl::string_view field) {
+  if (name.empty()) return Invalid(field, "series name is empty");
+  if (name.size() > kMaxSeriesNameLength) {
+    return Invalid(field, absl::StrCat("series name is ", name.size(),
+                                       " characters; at most ",
+                                       kMaxSeriesNameLength, " allowed"));
+  }
+  if (absl::ascii_isdigit(name[0]) || name[0] == '.' || name[0] == '-') {
+    return Invalid(field, absl::StrCat("series name \"", name,
+                                       "\" must not start with a digit, "
+                                       "'.' or '-'"));
+  }
+  for (char c : name) {
+    if (!absl::ascii_isalnum(c) && c != '_' && c != '.' && c != ':' &&
+        c != '-') {
+      return Invalid(field, absl::StrCat("series name \"", absl::CEscape(name),
+                                         "\" may only contain letters, "
+                                         "digits and _ . : -"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateLabels(const Labels& labels, absl::string_view field) {
+  if (labels.size() > kMaxLabels) {
+    return Invalid(field, absl::StrCat(labels.size(), " labels; at most ",
+                                       kMaxLabels, " allowed"));
+  }
+  for (const auto& [name, value] : labels) {
+    const std::string path = absl::StrCat(field, "[\"", absl::CEscape(name),
+                                          "\"]");
+    if (name.empty() || name.size() > kMaxLabelNameLength) {
+      return Invalid(path, absl::StrCat("label name must be 1 to ",
+                                        kMaxLabelNameLength, " characters"));
+    }
+    if (absl::ascii_isdigit(name[0]) || absl::StartsWith(name, "__")) {
+      return Invalid(path,
+                     "label name must not start with a digit or \"__\" "
+                     "(reserved)");
+    }
+    for (char c : name) {
+      if (!absl::ascii_isalnum(c) && c != '_') {
+        return Invalid(path,
+                       "label name may only contain letters, digits and _");
+      }
+    }
+    if (value.empty() || value.size() > kMaxLabelValueLength) {
+      return Invalid(path, absl::StrCat("label value must be 1 to ",
+                                        kMaxLabelValueLength, " bytes"));
+    }
+    if (!IsUtf8(value)) return Invalid(path, "label value is not UTF-8");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRetention(int64_t retention_ms, absl::string_view field) {
+  if (retention_ms != 0 &&
+      (retention_ms < kMinRetentionMs || retention_ms > kMaxRetentionMs)) {
+    return Invalid(field, absl::StrCat("retention ", retention_ms,
+                                       " ms is out of range; use 0 (keep "
+                                       "forever) or at least ",
+                                       kMinRetentionMs, " ms"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDefinition(const SeriesDefinition& def,
+                                absl::string_view field) {
+  absl::Status s = ValidateSeriesName(def.name, absl::StrCat(field, ".name"));
+  if (!s.ok()) return s;
+  s = ValidateLabels(def.labels, absl::StrCat(field, ".labels"));
+  if (!s.ok()) return s;
+  s = def.step.Validate();
+  if (!s.ok()) return Invalid(absl::StrCat(field, ".step"), s.message());
+  if (def.value_kind != ValueKind::kLevel &&
+      def.value_kind != ValueKind::kFlow) {
+    return Invalid(absl::StrCat(field, ".value_kind"), "unknown value kind");
+  }
+  SeriesUpdate update{def.labels, def.unit, def.description, def.retention_ms};
+  return ValidateUpdate(update, field);
+}
+
+absl::Status ValidateUpdate(const SeriesUpdate& update,
+                            absl::string_view field) {
+  if (update.labels) {
+    absl::Status s = ValidateLabels(*update.labels, absl::StrCat(field, ".labels"));
+    if (!s.ok()) return s;
+  }
+  if (update.unit &&
+      (update.unit->size() > kMaxUnitLength || !IsUtf8(*update.unit))) {
+    return Invalid(absl::StrCat(field, ".unit"),
+                   absl::StrCat("must be UTF-8 of at most ", kMaxUnitLength,
+                                " bytes"));
+  }
+  if (update.description && (update.description->size() >
+                                 kMaxDescriptionLength ||
+                             !IsUtf8(*update.description))) {
+    return Invalid(absl::StrCat(field, ".description"),
+                   absl::StrCat("must be UTF-8 of at most ",
+                                kMaxDescriptionLength, " bytes"));
+  }
+  if (update.retention_ms) {
+    return ValidateRetention(*update.retention_ms,
+                             absl::StrCat(field, ".retention_ms"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidatePoints(const std::vector<Point>& points,
+                            absl::string_view field) {
+  for (size_t i = 0; i < points.size(); ++i) {
+    if (!std::isfinite(points[i].value)) {
+      return Invalid(absl::StrCat(field, ".values[", i, "]"),
+                     "not a finite number; omit missing points instead");
+    }
+    if (!IsValidTimestampMs(points[i].timestamp_ms)) {
+      return Invalid(
+          absl::StrCat(field, ".timestamps_ms[", i, "]"),
+          absl::StrCat(points[i].timestamp_ms,
+                       " is outside years 1000 to 9999 (milliseconds since "
+                       "the epoch expected)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateRange(const TimeRange& range) {
+  if (range.start_ms > range.end_ms) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "start_ms ", range.start_ms, " is after end_ms ", range.end_ms));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace tsforecast::storage
