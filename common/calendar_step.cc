@@ -75,7 +75,8 @@ absl::StatusOr<CalendarStep> CalendarStep::Parse(absl::string_view text) {
         "step \"", text,
         "\": expected a count then a unit, e.g. 1d, 15m, 1mo, 1q, 1y"));
   }
-  const std::string unit_text = lower.substr(digits);
+  const std::string unit_text(
+      absl::StripAsciiWhitespace(absl::string_view(lower).substr(digits)));
   for (const UnitName& name : kUnitNames) {
     if (unit_text == name.text) {
       CalendarStep step(name.unit, count);

@@ -14,8 +14,8 @@ namespace tsforecast::storage {
 inline constexpr char kPointsFamily[] = "points";
 inline constexpr char kRevisionsFamily[] = "revisions";
 // Keys in the default family.
-inline constexpr char kFormatVersionKey[] = "\x00format_version";
-inline constexpr char kNextSeriesIdKey[] = "\x00next_series_id";
+inline constexpr char kFormatVersionKey[] = "\0" "format_version";
+inline constexpr char kNextSeriesIdKey[] = "\0" "next_series_id";
 inline constexpr char kSeriesKeyPrefix = 's';
 // The storage format this build reads and writes.
 inline constexpr char kStorageFormatVersion[] = "tsforecast-storage-1";

@@ -1,0 +1,275 @@
+#include "service/points_service.h"
+
+#include <limits>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "service/grpc_status.h"
+#include "service/proto_convert.h"
+#include "storage/aggregate.h"
+
+namespace tsforecast::service {
+namespace {
+
+constexpr int64_t kDefaultReadLimit = 100000;
+constexpr int64_t kDefaultChunkSize = 10000;
+constexpr int64_t kMaxChunkSize = 100000;
+constexpr int64_t kMaxLatestCount = 10000;
+constexpr int kMaxLatestSeries = 10000;
+constexpr char kPageTokenPrefix[] = "t:";
+
+storage::TimeRange RangeOf(const v1::ReadPointsRequest& request) {
+  storage::TimeRange range;
+  if (request.has_start_ms()) range.start_ms = request.start_ms();
+  if (request.has_end_ms()) range.end_ms = request.end_ms();
+  return range;
+}
+
+// Points (raw or aggregated) of `request`'s range, at most `limit` of them
+// (0: all), and the start of what follows when there is more.
+struct Page {
+  std::vector<storage::Point> points;
+  uint64_t revision = 0;
+  std::optional<int64_t> next_start;
+};
+
+absl::StatusOr<Page> ReadPage(storage::SeriesStore& store,
+                              const v1::ReadPointsRequest& request,
+                              storage::TimeRange range, size_t limit) {
+  Page page;
+  if (!request.has_aggregation()) {
+    TSF_ASSIGN_OR_RETURN(storage::ReadResult result,
+                         store.Read(request.series(), range, limit));
+    page.revision = result.revision;
+    page.points = std::move(result.points);
+    if (result.has_more) page.next_start = page.points.back().timestamp_ms + 1;
+    return page;
+  }
+  const v1::Aggregation& agg = request.aggregation();
+  TSF_ASSIGN_OR_RETURN(storage::Aggregator aggregator,
+                       AggregatorFromProto(agg.aggregator(),
+                                           "aggregation.aggregator"));
+  TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info,
+                       store.GetSeries(request.series()));
+  CalendarStep step = info.definition.step;
+  if (agg.has_step()) {
+    TSF_ASSIGN_OR_RETURN(step, StepFromProto(agg.step(), "aggregation.step"));
+  }
+  TSF_ASSIGN_OR_RETURN(storage::ReadResult result,
+                       store.Read(request.series(), range, 0));
+  page.revision = result.revision;
+  page.points = storage::Aggregate(result.points, step, aggregator);
+  if (limit != 0 && page.points.size() > limit) {
+    page.next_start = page.points[limit].timestamp_ms;
+    page.points.resize(limit);
+  }
+  return page;
+}
+
+absl::Status CheckRange(const storage::TimeRange& range) {
+  if (range.start_ms > range.end_ms) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "start_ms: ", range.start_ms, " is after end_ms ", range.end_ms));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
+    const v1::WritePointsRequest& request) {
+  if (request.series_size() > limits_.max_series_per_request) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "series: ", request.series_size(), " entries; at most ",
+        limits_.max_series_per_request,
+        " per request (server flag --max_series_per_request); split the "
+        "request"));
+  }
+  int64_t points = 0;
+  for (const v1::SeriesPoints& sp : request.series()) points += sp.values_size();
+  if (points > limits_.max_points_per_request) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "series: ", points, " points; at most ",
+        limits_.max_points_per_request,
+        " per request (server flag --max_points_per_request); split the "
+        "request"));
+  }
+  TSF_ASSIGN_OR_RETURN(std::vector<storage::SeriesWrite> writes,
+                       WritesFromProto(request));
+  return store_->Write(std::move(writes));
+}
+
+grpc::Status PointsServiceImpl::WritePoints(
+    grpc::ServerContext*, const v1::WritePointsRequest* request,
+    v1::WritePointsResponse* response) {
+  absl::StatusOr<storage::WriteResult> result = Write(*request);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  response->set_points_written(result->points_written);
+  response->set_series_created(result->series_created);
+  for (int i = 0; i < request->series_size(); ++i) {
+    v1::SeriesRevision* r = response->add_revisions();
+    r->set_series(request->series(i).series());
+    r->set_revision(result->revisions[i]);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status PointsServiceImpl::StreamWritePoints(
+    grpc::ServerContext* context,
+    grpc::ServerReaderWriter<v1::StreamWritePointsResponse,
+                             v1::StreamWritePointsRequest>* stream) {
+  v1::StreamWritePointsRequest request;
+  while (stream->Read(&request)) {
+    if (context->IsCancelled()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
+    }
+    absl::StatusOr<storage::WriteResult> result = Write(request.batch());
+    if (!result.ok()) {
+      return ToGrpcStatus(Annotate(
+          result.status(),
+          absl::StrCat("batch with sequence ", request.sequence(),
+                       " rejected (earlier batches are stored)")));
+    }
+    v1::StreamWritePointsResponse ack;
+    ack.set_sequence(request.sequence());
+    ack.set_points_written(result->points_written);
+    if (!stream->Write(ack)) break;
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status PointsServiceImpl::ReadPoints(grpc::ServerContext*,
+                                           const v1::ReadPointsRequest* request,
+                                           v1::ReadPointsResponse* response) {
+  const int64_t limit =
+      request->limit() == 0 ? kDefaultReadLimit : request->limit();
+  if (limit < 1 || limit > limits_.max_read_limit) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("limit: ", request->limit(), " is outside [1, ",
+                     limits_.max_read_limit, "]")));
+  }
+  storage::TimeRange range = RangeOf(*request);
+  absl::Status status = CheckRange(range);
+  if (!status.ok()) return ToGrpcStatus(status);
+  if (!request->page_token().empty()) {
+    int64_t start = 0;
+    if (!absl::StartsWith(request->page_token(), kPageTokenPrefix) ||
+        !absl::SimpleAtoi(
+            request->page_token().substr(sizeof(kPageTokenPrefix) - 1),
+            &start) ||
+        start < range.start_ms || start > range.end_ms) {
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          "page_token: not a token from a previous ReadPoints answer for "
+          "this range"));
+    }
+    range.start_ms = start;
+  }
+  absl::StatusOr<Page> page =
+      ReadPage(*store_, *request, range, static_cast<size_t>(limit));
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  response->set_series(request->series());
+  response->set_revision(page->revision);
+  response->mutable_timestamps_ms()->Reserve(page->points.size());
+  response->mutable_values()->Reserve(page->points.size());
+  for (const storage::Point& p : page->points) {
+    response->add_timestamps_ms(p.timestamp_ms);
+    response->add_values(p.value);
+  }
+  if (page->next_start) {
+    response->set_next_page_token(
+        absl::StrCat(kPageTokenPrefix, *page->next_start));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status PointsServiceImpl::StreamReadPoints(
+    grpc::ServerContext* context, const v1::StreamReadPointsRequest* request,
+    grpc::ServerWriter<v1::StreamReadPointsResponse>* writer) {
+  const int64_t chunk =
+      request->chunk_size() == 0 ? kDefaultChunkSize : request->chunk_size();
+  if (chunk < 1 || chunk > kMaxChunkSize) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("chunk_size: ", request->chunk_size(), " is outside [1, ",
+                     kMaxChunkSize, "]")));
+  }
+  if (request->read().limit() < 0) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        "read.limit: must not be negative"));
+  }
+  const uint64_t cap = request->read().limit() == 0
+                           ? std::numeric_limits<uint64_t>::max()
+                           : static_cast<uint64_t>(request->read().limit());
+  storage::TimeRange range = RangeOf(request->read());
+  absl::Status status = CheckRange(range);
+  if (!status.ok()) return ToGrpcStatus(status);
+  uint64_t sent = 0;
+  while (sent < cap) {
+    if (context->IsCancelled()) {
+      return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
+    }
+    const size_t want = static_cast<size_t>(
+        std::min<uint64_t>(static_cast<uint64_t>(chunk), cap - sent));
+    absl::StatusOr<Page> page = ReadPage(*store_, request->read(), range, want);
+    if (!page.ok()) return ToGrpcStatus(Annotate(page.status(), "read"));
+    v1::StreamReadPointsResponse out;
+    for (const storage::Point& p : page->points) {
+      out.add_timestamps_ms(p.timestamp_ms);
+      out.add_values(p.value);
+    }
+    sent += page->points.size();
+    if (!page->points.empty() && !writer->Write(out)) break;
+    if (!page->next_start) break;
+    range.start_ms = *page->next_start;
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status PointsServiceImpl::ReadLatest(grpc::ServerContext*,
+                                           const v1::ReadLatestRequest* request,
+                                           v1::ReadLatestResponse* response) {
+  const int64_t count = request->count() == 0 ? 1 : request->count();
+  if (count < 1 || count > kMaxLatestCount) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "count: ", request->count(), " is outside [1, ", kMaxLatestCount,
+        "]")));
+  }
+  if (request->series_size() < 1 || request->series_size() > kMaxLatestSeries) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "series: give 1 to ", kMaxLatestSeries, " series names")));
+  }
+  for (int i = 0; i < request->series_size(); ++i) {
+    absl::StatusOr<storage::ReadResult> latest = store_->ReadLatest(
+        request->series(i), static_cast<size_t>(count));
+    if (!latest.ok()) {
+      return ToGrpcStatus(
+          Annotate(latest.status(), absl::StrCat("series[", i, "]")));
+    }
+    v1::LatestPoints* out = response->add_series();
+    out->set_series(request->series(i));
+    out->set_revision(latest->revision);
+    for (const storage::Point& p : latest->points) {
+      out->add_timestamps_ms(p.timestamp_ms);
+      out->add_values(p.value);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status PointsServiceImpl::DeletePoints(
+    grpc::ServerContext*, const v1::DeletePointsRequest* request,
+    v1::DeletePointsResponse* response) {
+  storage::TimeRange range;
+  if (request->has_start_ms()) range.start_ms = request->start_ms();
+  if (request->has_end_ms()) range.end_ms = request->end_ms();
+  absl::Status status = CheckRange(range);
+  if (!status.ok()) return ToGrpcStatus(status);
+  absl::StatusOr<uint64_t> revision =
+      store_->DeletePoints(request->series(), range);
+  if (!revision.ok()) return ToGrpcStatus(revision.status());
+  response->set_revision(*revision);
+  return grpc::Status::OK;
+}
+
+}  // namespace tsforecast::service

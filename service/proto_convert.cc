@@ -1,0 +1,175 @@
+#include "service/proto_convert.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "storage/selector.h"
+
+namespace tsforecast::service {
+
+absl::StatusOr<CalendarStep> StepFromProto(const v1::Step& step,
+                                           absl::string_view field) {
+  if (step.unit() == v1::STEP_UNIT_UNSPECIFIED ||
+      step.unit() > v1::STEP_UNIT_YEAR) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ".unit: required; one of SECOND, MINUTE, HOUR, DAY, WEEK, "
+               "MONTH, QUARTER, YEAR"));
+  }
+  const CalendarStep out(static_cast<StepUnit>(step.unit()),
+                         step.count() == 0 ? 1 : step.count());
+  absl::Status s = out.Validate();
+  if (!s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".count: ", s.message()));
+  }
+  return out;
+}
+
+v1::Step StepToProto(const CalendarStep& step) {
+  v1::Step out;
+  out.set_unit(static_cast<v1::StepUnit>(step.unit()));
+  out.set_count(step.count());
+  return out;
+}
+
+absl::StatusOr<storage::SeriesDefinition> DefinitionFromProto(
+    const v1::Series& series, absl::string_view field) {
+  storage::SeriesDefinition def;
+  def.name = series.name();
+  def.labels = storage::Labels(series.labels().begin(), series.labels().end());
+  def.unit = series.unit();
+  def.description = series.description();
+  if (!series.has_step()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".step: required, e.g. {unit: DAY, count: 1}"));
+  }
+  TSF_ASSIGN_OR_RETURN(def.step,
+                       StepFromProto(series.step(), absl::StrCat(field, ".step")));
+  switch (series.value_kind()) {
+    case v1::VALUE_KIND_UNSPECIFIED:
+    case v1::VALUE_KIND_LEVEL:
+      def.value_kind = storage::ValueKind::kLevel;
+      break;
+    case v1::VALUE_KIND_FLOW:
+      def.value_kind = storage::ValueKind::kFlow;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".value_kind: unknown value ",
+                       series.value_kind()));
+  }
+  def.retention_ms = series.retention_ms();
+  return def;
+}
+
+void SeriesToProto(const storage::SeriesInfo& info, v1::Series* out) {
+  const storage::SeriesDefinition& def = info.definition;
+  out->set_name(def.name);
+  out->mutable_labels()->insert(def.labels.begin(), def.labels.end());
+  out->set_unit(def.unit);
+  out->set_description(def.description);
+  *out->mutable_step() = StepToProto(def.step);
+  out->set_value_kind(def.value_kind == storage::ValueKind::kFlow
+                          ? v1::VALUE_KIND_FLOW
+                          : v1::VALUE_KIND_LEVEL);
+  out->set_retention_ms(def.retention_ms);
+  out->set_create_time_ms(info.create_time_ms);
+  out->set_revision(info.revision);
+}
+
+absl::StatusOr<std::vector<storage::LabelMatcher>> MatchersFromProto(
+    const google::protobuf::RepeatedPtrField<v1::LabelMatcher>& matchers,
+    absl::string_view selector) {
+  std::vector<storage::LabelMatcher> out;
+  for (int i = 0; i < matchers.size(); ++i) {
+    const v1::LabelMatcher& m = matchers[i];
+    storage::LabelMatcher matcher;
+    matcher.name = m.name();
+    matcher.value = m.value();
+    if (m.name().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("matchers[", i, "].name: required"));
+    }
+    switch (m.type()) {
+      case v1::LabelMatcher::TYPE_EQUAL:
+        matcher.type = storage::MatchType::kEqual;
+        break;
+      case v1::LabelMatcher::TYPE_NOT_EQUAL:
+        matcher.type = storage::MatchType::kNotEqual;
+        break;
+      case v1::LabelMatcher::TYPE_REGEX:
+        matcher.type = storage::MatchType::kRegex;
+        break;
+      case v1::LabelMatcher::TYPE_NOT_REGEX:
+        matcher.type = storage::MatchType::kNotRegex;
+        break;
+      default:
+        return absl::InvalidArgumentError(absl::StrCat(
+            "matchers[", i, "].type: required; EQUAL, NOT_EQUAL, REGEX or "
+                            "NOT_REGEX"));
+    }
+    out.push_back(std::move(matcher));
+  }
+  if (!selector.empty()) {
+    absl::StatusOr<std::vector<storage::LabelMatcher>> parsed =
+        storage::ParseSelector(selector);
+    if (!parsed.ok()) return Annotate(parsed.status(), "selector");
+    out.insert(out.end(), parsed->begin(), parsed->end());
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
+    const v1::WritePointsRequest& request) {
+  std::vector<storage::SeriesWrite> writes;
+  writes.reserve(request.series_size());
+  for (int i = 0; i < request.series_size(); ++i) {
+    const v1::SeriesPoints& sp = request.series(i);
+    const std::string field = absl::StrCat("series[", i, "]");
+    if (sp.timestamps_ms_size() != sp.values_size()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": ", sp.timestamps_ms_size(), " timestamps_ms but ",
+          sp.values_size(), " values; they must pair up"));
+    }
+    storage::SeriesWrite w;
+    w.series = sp.series();
+    w.points.resize(sp.values_size());
+    for (int j = 0; j < sp.values_size(); ++j) {
+      w.points[j] = {sp.timestamps_ms(j), sp.values(j)};
+    }
+    if (sp.has_create_if_missing()) {
+      v1::Series definition = sp.create_if_missing();
+      definition.set_name(sp.series());
+      TSF_ASSIGN_OR_RETURN(
+          w.create_if_missing,
+          DefinitionFromProto(definition,
+                              absl::StrCat(field, ".create_if_missing")));
+    }
+    writes.push_back(std::move(w));
+  }
+  return writes;
+}
+
+absl::StatusOr<storage::Aggregator> AggregatorFromProto(
+    v1::Aggregator aggregator, absl::string_view field) {
+  switch (aggregator) {
+    case v1::AGGREGATOR_AVG:
+      return storage::Aggregator::kAvg;
+    case v1::AGGREGATOR_MIN:
+      return storage::Aggregator::kMin;
+    case v1::AGGREGATOR_MAX:
+      return storage::Aggregator::kMax;
+    case v1::AGGREGATOR_SUM:
+      return storage::Aggregator::kSum;
+    case v1::AGGREGATOR_COUNT:
+      return storage::Aggregator::kCount;
+    case v1::AGGREGATOR_FIRST:
+      return storage::Aggregator::kFirst;
+    case v1::AGGREGATOR_LAST:
+      return storage::Aggregator::kLast;
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": required; AVG, MIN, MAX, SUM, COUNT, FIRST or LAST"));
+  }
+}
+
+}  // namespace tsforecast::service

@@ -1,0 +1,39 @@
+// Conversions between API messages and storage types, validating as they go
+// (errors name the request field).
+#ifndef TSFORECAST_SERVICE_PROTO_CONVERT_H_
+#define TSFORECAST_SERVICE_PROTO_CONVERT_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "storage/types.h"
+#include "tsforecast/v1/points.pb.h"
+#include "tsforecast/v1/series.pb.h"
+
+namespace tsforecast::service {
+
+namespace v1 = ::tsforecast::v1;
+
+absl::StatusOr<CalendarStep> StepFromProto(const v1::Step& step,
+                                           absl::string_view field);
+v1::Step StepToProto(const CalendarStep& step);
+
+// Name, labels, unit, description, step, value kind and retention.
+absl::StatusOr<storage::SeriesDefinition> DefinitionFromProto(
+    const v1::Series& series, absl::string_view field);
+void SeriesToProto(const storage::SeriesInfo& info, v1::Series* out);
+
+absl::StatusOr<std::vector<storage::LabelMatcher>> MatchersFromProto(
+    const google::protobuf::RepeatedPtrField<v1::LabelMatcher>& matchers,
+    absl::string_view selector);
+
+// Checks the columnar shape (equal lengths) and builds storage writes.
+absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
+    const v1::WritePointsRequest& request);
+
+absl::StatusOr<storage::Aggregator> AggregatorFromProto(
+    v1::Aggregator aggregator, absl::string_view field);
+
+}  // namespace tsforecast::service
+
+#endif  // TSFORECAST_SERVICE_PROTO_CONVERT_H_

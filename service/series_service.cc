@@ -1,0 +1,115 @@
+#include "service/series_service.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "service/grpc_status.h"
+#include "service/proto_convert.h"
+
+namespace tsforecast::service {
+namespace {
+
+constexpr int kDefaultPageSize = 1000;
+constexpr int kMaxPageSize = 10000;
+constexpr char kPageTokenPrefix[] = "n:";
+
+}  // namespace
+
+grpc::Status SeriesServiceImpl::CreateSeries(
+    grpc::ServerContext*, const v1::CreateSeriesRequest* request,
+    v1::CreateSeriesResponse* response) {
+  absl::StatusOr<storage::SeriesDefinition> def =
+      DefinitionFromProto(request->series(), "series");
+  if (!def.ok()) return ToGrpcStatus(def.status());
+  absl::StatusOr<storage::SeriesInfo> info = store_->CreateSeries(*def);
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  SeriesToProto(*info, response->mutable_series());
+  return grpc::Status::OK;
+}
+
+grpc::Status SeriesServiceImpl::GetSeries(grpc::ServerContext*,
+                                          const v1::GetSeriesRequest* request,
+                                          v1::GetSeriesResponse* response) {
+  absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(request->name());
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  SeriesToProto(*info, response->mutable_series());
+  return grpc::Status::OK;
+}
+
+grpc::Status SeriesServiceImpl::ListSeries(
+    grpc::ServerContext*, const v1::ListSeriesRequest* request,
+    v1::ListSeriesResponse* response) {
+  const int page_size =
+      request->page_size() == 0 ? kDefaultPageSize : request->page_size();
+  if (page_size < 1 || page_size > kMaxPageSize) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "page_size: ", request->page_size(), " is outside [1, ", kMaxPageSize,
+        "]")));
+  }
+  std::string after;
+  if (!request->page_token().empty()) {
+    if (!absl::StartsWith(request->page_token(), kPageTokenPrefix)) {
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          "page_token: not a token from a previous ListSeries answer"));
+    }
+    after = request->page_token().substr(sizeof(kPageTokenPrefix) - 1);
+  }
+  absl::StatusOr<std::vector<storage::LabelMatcher>> matchers =
+      MatchersFromProto(request->matchers(), request->selector());
+  if (!matchers.ok()) return ToGrpcStatus(matchers.status());
+  absl::StatusOr<std::vector<storage::SeriesInfo>> page =
+      store_->ListSeries(*matchers, after, page_size + 1);
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  const bool more = static_cast<int>(page->size()) > page_size;
+  if (more) page->pop_back();
+  for (const storage::SeriesInfo& info : *page) {
+    SeriesToProto(info, response->add_series());
+  }
+  if (more) {
+    response->set_next_page_token(
+        absl::StrCat(kPageTokenPrefix, page->back().definition.name));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SeriesServiceImpl::UpdateSeries(
+    grpc::ServerContext*, const v1::UpdateSeriesRequest* request,
+    v1::UpdateSeriesResponse* response) {
+  const v1::Series& series = request->series();
+  storage::SeriesUpdate update;
+  std::vector<std::string> paths(request->update_mask().paths().begin(),
+                                 request->update_mask().paths().end());
+  if (paths.empty()) paths = {"labels", "unit", "description", "retention_ms"};
+  for (const std::string& path : paths) {
+    if (path == "labels") {
+      update.labels = storage::Labels(series.labels().begin(),
+                                      series.labels().end());
+    } else if (path == "unit") {
+      update.unit = series.unit();
+    } else if (path == "description") {
+      update.description = series.description();
+    } else if (path == "retention_ms") {
+      update.retention_ms = series.retention_ms();
+    } else if (path == "name" || path == "step" || path == "value_kind") {
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: \"", path,
+          "\" is immutable; create a new series instead")));
+    } else {
+      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+          "update_mask: unknown path \"", path,
+          "\"; use labels, unit, description or retention_ms")));
+    }
+  }
+  absl::StatusOr<storage::SeriesInfo> info =
+      store_->UpdateSeries(series.name(), update);
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  SeriesToProto(*info, response->mutable_series());
+  return grpc::Status::OK;
+}
+
+grpc::Status SeriesServiceImpl::DeleteSeries(
+    grpc::ServerContext*, const v1::DeleteSeriesRequest* request,
+    v1::DeleteSeriesResponse*) {
+  return ToGrpcStatus(store_->DeleteSeries(request->name()));
+}
+
+}  // namespace tsforecast::service

@@ -1,0 +1,68 @@
+// The tsforecast server: owns the store and the gRPC server with the
+// Series, Points and Admin services, the standard health service and
+// reflection.
+#ifndef TSFORECAST_SERVICE_SERVER_H_
+#define TSFORECAST_SERVICE_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "service/service_limits.h"
+#include "storage/storage_options.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace tsforecast::storage {
+class SeriesStore;
+}
+
+namespace tsforecast::service {
+
+class SeriesServiceImpl;
+class PointsServiceImpl;
+class AdminServiceImpl;
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free port. Default
+  // 127.0.0.1:50051.
+  std::string listen_address = "127.0.0.1:50051";
+  storage::StorageOptions storage;
+  ServiceLimits limits;
+  // Largest request message accepted, bytes. Default 64 MiB.
+  int max_message_bytes = 64 << 20;
+
+  absl::Status Validate() const;
+};
+
+class Server {
+ public:
+  // Opens the store and starts serving.
+  static absl::StatusOr<std::unique_ptr<Server>> Start(
+      const ServerOptions& options);
+  ~Server();
+
+  // The port actually bound.
+  int port() const { return port_; }
+  storage::SeriesStore* store() { return store_.get(); }
+
+  // Stops accepting calls, lets calls in flight finish for up to
+  // `grace_seconds`, then closes the store. Idempotent.
+  void Shutdown(double grace_seconds);
+
+ private:
+  Server() = default;
+
+  std::unique_ptr<storage::SeriesStore> store_;
+  std::unique_ptr<SeriesServiceImpl> series_service_;
+  std::unique_ptr<PointsServiceImpl> points_service_;
+  std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<grpc::Server> grpc_server_;
+  int port_ = 0;
+};
+
+}  // namespace tsforecast::service
+
+#endif  // TSFORECAST_SERVICE_SERVER_H_

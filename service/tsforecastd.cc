@@ -1,0 +1,121 @@
+// tsforecastd: the tsforecast gRPC server on an embedded RocksDB.
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "common/log.h"
+#include "service/server.h"
+#include "storage/series_store.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:50051",
+          "gRPC listen address host:port; port 0 picks a free port");
+ABSL_FLAG(std::string, data_dir, "./data",
+          "directory of the RocksDB database (created if missing)");
+ABSL_FLAG(std::string, durability, "sync",
+          "when a write is acknowledged: 'sync' (WAL fsynced, group commit; "
+          "survives power loss) or 'process' (WAL written, not fsynced; "
+          "survives a server crash or kill -9, not a machine crash)");
+ABSL_FLAG(int64_t, max_points_per_request, 1000000,
+          "points accepted in one WritePoints request or stream batch");
+ABSL_FLAG(int64_t, max_series_per_request, 10000,
+          "series entries accepted in one WritePoints request or stream batch");
+ABSL_FLAG(int64_t, max_read_limit, 1000000,
+          "largest ReadPoints page (points) a client may ask for");
+ABSL_FLAG(int, max_message_bytes, 64 << 20,
+          "largest gRPC message accepted or sent, bytes");
+ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, MiB");
+ABSL_FLAG(int64_t, write_buffer_mb, 64, "RocksDB memtable size, MiB");
+ABSL_FLAG(std::string, restore_from, "",
+          "restore this backup (made by AdminService.Backup or `tsfctl "
+          "backup`) into an empty --data_dir before starting");
+ABSL_FLAG(std::string, port_file, "",
+          "write the bound port to this file once serving (for scripts and "
+          "tests using port 0)");
+ABSL_FLAG(double, shutdown_grace_s, 5.0,
+          "seconds calls in flight may take to finish on SIGTERM/SIGINT");
+ABSL_FLAG(bool, quiet, false, "log warnings and errors only");
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "tsforecast server: stores time series in RocksDB and serves them over "
+      "gRPC.\nUsage: tsforecastd [--listen=127.0.0.1:50051] "
+      "[--data_dir=./data] [flags]");
+  absl::ParseCommandLine(argc, argv);
+  using tsforecast::LogSeverity;
+  if (absl::GetFlag(FLAGS_quiet)) {
+    tsforecast::SetMinLogSeverity(LogSeverity::kWarning);
+  }
+
+  tsforecast::service::ServerOptions options;
+  options.listen_address = absl::GetFlag(FLAGS_listen);
+  options.storage.data_dir = absl::GetFlag(FLAGS_data_dir);
+  absl::StatusOr<tsforecast::storage::Durability> durability =
+      tsforecast::storage::ParseDurability(absl::GetFlag(FLAGS_durability));
+  if (!durability.ok()) {
+    std::fprintf(stderr, "--%s\n", durability.status().ToString().c_str());
+    return 2;
+  }
+  options.storage.durability = *durability;
+  options.storage.block_cache_bytes =
+      static_cast<uint64_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
+  options.storage.write_buffer_bytes =
+      static_cast<uint64_t>(absl::GetFlag(FLAGS_write_buffer_mb)) << 20;
+  options.limits.max_points_per_request =
+      absl::GetFlag(FLAGS_max_points_per_request);
+  options.limits.max_series_per_request =
+      absl::GetFlag(FLAGS_max_series_per_request);
+  options.limits.max_read_limit = absl::GetFlag(FLAGS_max_read_limit);
+  options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  if (absl::Status s = options.Validate(); !s.ok()) {
+    std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());
+    return 2;
+  }
+
+  const std::string restore_from = absl::GetFlag(FLAGS_restore_from);
+  if (!restore_from.empty()) {
+    absl::Status s = tsforecast::storage::RestoreBackup(
+        restore_from, options.storage.data_dir);
+    if (!s.ok()) {
+      TSF_LOG(ERROR) << "restore failed: " << s;
+      return 1;
+    }
+    TSF_LOG(INFO) << "restored backup " << restore_from << " into "
+                  << options.storage.data_dir;
+  }
+
+  // Block the stop signals in every thread (gRPC's inherit the mask) and
+  // wait for them here.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<tsforecast::service::Server>> server =
+      tsforecast::service::Server::Start(options);
+  if (!server.ok()) {
+    TSF_LOG(ERROR) << "cannot start: " << server.status();
+    return 1;
+  }
+  TSF_LOG(INFO) << "tsforecastd serving on port " << (*server)->port()
+                << " (listen " << options.listen_address << "), data_dir "
+                << options.storage.data_dir << ", durability "
+                << absl::GetFlag(FLAGS_durability);
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty()) {
+    const std::string tmp = port_file + ".tmp";
+    std::ofstream(tmp) << (*server)->port() << "\n";
+    std::rename(tmp.c_str(), port_file.c_str());
+  }
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  TSF_LOG(INFO) << "received signal " << signal << ", draining";
+  (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace_s));
+  TSF_LOG(INFO) << "stopped cleanly";
+  return 0;
+}

@@ -1,0 +1,71 @@
+#include "common/calendar_step.h"
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace tsforecast {
+namespace {
+
+int64_t Ms(int y, int m, int d, int hh = 0, int mm = 0) {
+  return absl::ToUnixMillis(absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm),
+                                            absl::UTCTimeZone()));
+}
+
+TEST(CalendarStepTest, ParsesAndPrintsCanonically) {
+  ASSERT_OK_AND_ASSIGN(CalendarStep s, CalendarStep::Parse("3mo"));
+  EXPECT_EQ(s.unit(), StepUnit::kMonth);
+  EXPECT_EQ(s.count(), 3);
+  EXPECT_EQ(s.ToString(), "3mo");
+  ASSERT_OK_AND_ASSIGN(CalendarStep d, CalendarStep::Parse("1 day"));
+  EXPECT_EQ(d.ToString(), "1d");
+  for (const char* text : {"30s", "5m", "1h", "1d", "2w", "1mo", "1q", "1y"}) {
+    ASSERT_OK_AND_ASSIGN(CalendarStep p, CalendarStep::Parse(text));
+    EXPECT_EQ(p.ToString(), text);
+  }
+}
+
+TEST(CalendarStepTest, RejectsZeroAndUnknownUnits) {
+  EXPECT_STATUS(CalendarStep::Parse("0d"), absl::StatusCode::kInvalidArgument,
+                "count must be in [1");
+  EXPECT_STATUS(CalendarStep::Parse("1fortnight"),
+                absl::StatusCode::kInvalidArgument, "unknown unit");
+  EXPECT_STATUS(CalendarStep::Parse("d"), absl::StatusCode::kInvalidArgument,
+                "expected a count");
+  EXPECT_FALSE(CalendarStep(StepUnit::kDay, 0).Validate().ok());
+}
+
+TEST(CalendarStepTest, MonthsFollowTheCalendar) {
+  const CalendarStep month(StepUnit::kMonth, 1);
+  EXPECT_EQ(month.AlignDown(Ms(2024, 2, 29, 13, 5)), Ms(2024, 2, 1));
+  EXPECT_EQ(month.Add(Ms(2024, 1, 1), 1), Ms(2024, 2, 1));
+  EXPECT_EQ(month.Add(Ms(2024, 1, 1), 13), Ms(2025, 2, 1));
+  EXPECT_EQ(month.Add(Ms(2024, 3, 1), -3), Ms(2023, 12, 1));
+  const CalendarStep quarter(StepUnit::kQuarter, 1);
+  EXPECT_EQ(quarter.AlignDown(Ms(2024, 5, 17)), Ms(2024, 4, 1));
+  EXPECT_EQ(quarter.Add(Ms(2024, 10, 1), 1), Ms(2025, 1, 1));
+  const CalendarStep year(StepUnit::kYear, 1);
+  EXPECT_EQ(year.AlignDown(Ms(1969, 7, 4)), Ms(1969, 1, 1));
+}
+
+TEST(CalendarStepTest, FixedStepsAlignToEpochAndWeeksToMonday) {
+  const CalendarStep day(StepUnit::kDay, 1);
+  EXPECT_EQ(day.AlignDown(Ms(2024, 3, 5, 23, 59)), Ms(2024, 3, 5));
+  EXPECT_EQ(day.AlignDown(Ms(1960, 1, 1, 12)), Ms(1960, 1, 1));
+  const CalendarStep week(StepUnit::kWeek, 1);
+  // 2024-03-06 is a Wednesday; its week starts Monday 2024-03-04.
+  EXPECT_EQ(week.AlignDown(Ms(2024, 3, 6, 10)), Ms(2024, 3, 4));
+  EXPECT_EQ(CalendarStep(StepUnit::kMinute, 15).AlignDown(Ms(2024, 1, 1, 10, 44)),
+            Ms(2024, 1, 1, 10, 30));
+}
+
+TEST(CalendarStepTest, TimestampBounds) {
+  EXPECT_TRUE(IsValidTimestampMs(0));
+  EXPECT_TRUE(IsValidTimestampMs(kMaxTimestampMs));
+  EXPECT_FALSE(IsValidTimestampMs(kMaxTimestampMs + 1));
+  EXPECT_FALSE(IsValidTimestampMs(kMinTimestampMs - 1));
+}
+
+}  // namespace
+}  // namespace tsforecast

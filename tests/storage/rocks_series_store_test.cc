@@ -1,0 +1,346 @@
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/series_store.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace tsforecast::storage {
+namespace {
+
+constexpr int64_t kDay = 86400000;
+
+SeriesDefinition Daily(const std::string& name, Labels labels = {}) {
+  SeriesDefinition def;
+  def.name = name;
+  def.labels = std::move(labels);
+  def.step = CalendarStep(StepUnit::kDay, 1);
+  return def;
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void Open() {
+    store_.reset();
+    StorageOptions options;
+    options.data_dir = dir_.Sub("db");
+    options.durability = Durability::kProcess;
+    options.now_ms = [this] { return now_ms_.load(); };
+    options.max_merge_operands = 8;
+    auto store = SeriesStore::Open(options);
+    ASSERT_OK(store);
+    store_ = std::move(*store);
+  }
+  void SetUp() override { Open(); }
+
+  std::vector<Point> ReadAll(const std::string& name) {
+    auto r = store_->Read(name, {}, 0);
+    EXPECT_OK(r);
+    return r.ok() ? r->points : std::vector<Point>{};
+  }
+
+  testing::TempDir dir_;
+  std::atomic<int64_t> now_ms_{1700000000000};
+  std::unique_ptr<SeriesStore> store_;
+};
+
+TEST_F(StoreTest, CreateGetListUpdateDelete) {
+  ASSERT_OK_AND_ASSIGN(SeriesInfo a,
+                       store_->CreateSeries(Daily("ndpr", {{"m", "sh"}})));
+  EXPECT_EQ(a.revision, 1u);
+  EXPECT_EQ(a.create_time_ms, now_ms_.load());
+  EXPECT_STATUS(store_->CreateSeries(Daily("ndpr")),
+                absl::StatusCode::kAlreadyExists, "series \"ndpr\" already exists");
+  ASSERT_OK(store_->CreateSeries(Daily("copper", {{"m", "lme"}})));
+  ASSERT_OK_AND_ASSIGN(auto listed,
+                       store_->ListSeries({{"m", MatchType::kEqual, "lme"}}, "", 10));
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].definition.name, "copper");
+
+  SeriesUpdate update;
+  update.labels = Labels{{"m", "lme"}};
+  update.unit = "USD/t";
+  ASSERT_OK_AND_ASSIGN(SeriesInfo updated, store_->UpdateSeries("ndpr", update));
+  EXPECT_EQ(updated.definition.unit, "USD/t");
+  EXPECT_EQ(updated.revision, 2u);
+  ASSERT_OK_AND_ASSIGN(listed,
+                       store_->ListSeries({{"m", MatchType::kEqual, "lme"}}, "", 10));
+  EXPECT_EQ(listed.size(), 2u);
+
+  ASSERT_OK(store_->Write({{"ndpr", {{0, 1}, {kDay, 2}}, std::nullopt}}));
+  ASSERT_OK(store_->DeleteSeries("ndpr"));
+  EXPECT_STATUS(store_->GetSeries("ndpr"), absl::StatusCode::kNotFound,
+                "series \"ndpr\" not found");
+  // A new series of the same name starts empty.
+  ASSERT_OK(store_->CreateSeries(Daily("ndpr")));
+  EXPECT_TRUE(ReadAll("ndpr").empty());
+  Open();
+  ASSERT_OK_AND_ASSIGN(SeriesInfo reopened, store_->GetSeries("copper"));
+  EXPECT_EQ(reopened.definition.labels.at("m"), "lme");
+}
+
+TEST_F(StoreTest, WriteIsAtomicAndNamesTheBadField) {
+  ASSERT_OK(store_->CreateSeries(Daily("a")));
+  std::vector<SeriesWrite> writes = {
+      {"a", {{0, 1}}, std::nullopt},
+      {"a", {{kDay, 2}, {2 * kDay, std::nan("")}}, std::nullopt}};
+  EXPECT_STATUS(store_->Write(writes), absl::StatusCode::kInvalidArgument,
+                "series[1].values[1]: not a finite number");
+  EXPECT_TRUE(ReadAll("a").empty());
+  EXPECT_STATUS(store_->Write({{"a", {{kMaxTimestampMs + 1, 1}}, std::nullopt}}),
+                absl::StatusCode::kInvalidArgument,
+                "series[0].timestamps_ms[0]");
+  EXPECT_STATUS(store_->Write({{"a", {{0, 1}}, std::nullopt},
+                               {"nope", {{0, 1}}, std::nullopt}}),
+                absl::StatusCode::kNotFound, "series[1].series");
+  EXPECT_TRUE(ReadAll("a").empty());
+  EXPECT_STATUS(store_->Write({{"bad name", {{0, 1}}, std::nullopt}}),
+                absl::StatusCode::kInvalidArgument, "series[0].series");
+  ASSERT_OK_AND_ASSIGN(SeriesInfo a, store_->GetSeries("a"));
+  EXPECT_EQ(a.revision, 1u);
+}
+
+TEST_F(StoreTest, CreateOnFirstWrite) {
+  SeriesDefinition def = Daily("", {{"country", "CN"}});
+  def.value_kind = ValueKind::kFlow;
+  ASSERT_OK_AND_ASSIGN(
+      WriteResult result,
+      store_->Write({{"exports_cn", {{0, 5}}, def}, {"exports_cn", {{kDay, 6}}, def}}));
+  EXPECT_EQ(result.series_created, 1u);
+  EXPECT_EQ(result.revisions, (std::vector<uint64_t>{2, 3}));
+  ASSERT_OK_AND_ASSIGN(SeriesInfo info, store_->GetSeries("exports_cn"));
+  EXPECT_EQ(info.definition.value_kind, ValueKind::kFlow);
+  EXPECT_EQ(ReadAll("exports_cn"), (std::vector<Point>{{0, 5}, {kDay, 6}}));
+  // An invalid definition is rejected with its path and creates nothing.
+  SeriesDefinition bad = Daily("");
+  bad.step = CalendarStep(StepUnit::kDay, 0);
+  EXPECT_STATUS(store_->Write({{"other", {{0, 1}}, bad}}),
+                absl::StatusCode::kInvalidArgument,
+                "series[0].create_if_missing.step");
+  EXPECT_STATUS(store_->GetSeries("other"), absl::StatusCode::kNotFound, "");
+}
+
+// Random writes (any order, duplicates, re-sent batches), range deletes and
+// reopens, checked against a std::map after every step.
+TEST_F(StoreTest, RandomOperationsMatchModel) {
+  std::mt19937_64 rng(1234);
+  const std::vector<std::string> names = {"p", "q", "r"};
+  std::map<std::string, std::map<int64_t, double>> model;
+  for (const auto& n : names) {
+    SeriesDefinition def = Daily(n);
+    // Small windows (hourly step: 1024 h) so that ranges span many blocks.
+    def.step = CalendarStep(StepUnit::kHour, 1);
+    ASSERT_OK(store_->CreateSeries(def));
+  }
+  const int64_t hour = 3600000;
+  for (int op = 0; op < 400; ++op) {
+    const std::string& name = names[rng() % names.size()];
+    const int kind = static_cast<int>(rng() % 10);
+    if (kind < 7) {
+      std::vector<Point> points;
+      const int n = 1 + static_cast<int>(rng() % 200);
+      for (int i = 0; i < n; ++i) {
+        const int64_t ts = static_cast<int64_t>(rng() % 20000) * hour -
+                           5000 * hour;  // before and after the epoch
+        const double v = static_cast<double>(rng() % 100000) / 100;
+        points.push_back({ts, v});
+      }
+      ASSERT_OK(store_->Write({{name, points, std::nullopt}}));
+      for (const Point& p : points) model[name][p.timestamp_ms] = p.value;
+    } else if (kind < 9) {
+      const int64_t a = (static_cast<int64_t>(rng() % 20000) - 5000) * hour +
+                        static_cast<int64_t>(rng() % 3) * 7;
+      const int64_t b = a + static_cast<int64_t>(rng() % 5000) * hour;
+      ASSERT_OK(store_->DeletePoints(name, {a, b}));
+      auto& m = model[name];
+      m.erase(m.lower_bound(a), m.lower_bound(b));
+    } else {
+      Open();
+    }
+    if (op % 25 == 0 || kind == 9) {
+      for (const auto& n : names) {
+        std::vector<Point> expected;
+        for (const auto& [ts, v] : model[n]) expected.push_back({ts, v});
+        ASSERT_EQ(ReadAll(n), expected) << "series " << n << " after op " << op;
+      }
+    }
+  }
+  // Range reads, limits and latest against the model.
+  for (const auto& n : names) {
+    const auto& m = model[n];
+    const int64_t a = -1000 * hour, b = 3000 * hour;
+    std::vector<Point> expected;
+    for (auto it = m.lower_bound(a); it != m.lower_bound(b); ++it) {
+      expected.push_back({it->first, it->second});
+    }
+    ASSERT_OK_AND_ASSIGN(ReadResult r, store_->Read(n, {a, b}, 0));
+    EXPECT_EQ(r.points, expected);
+    ASSERT_OK_AND_ASSIGN(ReadResult limited, store_->Read(n, {a, b}, 5));
+    EXPECT_EQ(limited.points.size(), std::min<size_t>(5, expected.size()));
+    EXPECT_EQ(limited.has_more, expected.size() > 5);
+    ASSERT_OK_AND_ASSIGN(ReadResult latest, store_->ReadLatest(n, 3));
+    std::vector<Point> last3;
+    for (auto it = m.rbegin(); it != m.rend() && last3.size() < 3; ++it) {
+      last3.insert(last3.begin(), {it->first, it->second});
+    }
+    EXPECT_EQ(latest.points, last3);
+  }
+  // Compaction folds everything and changes nothing visible.
+  ASSERT_OK(store_->Compact());
+  for (const auto& n : names) {
+    std::vector<Point> expected;
+    for (const auto& [ts, v] : model[n]) expected.push_back({ts, v});
+    EXPECT_EQ(ReadAll(n), expected);
+  }
+}
+
+TEST_F(StoreTest, RevisionRisesWithEveryWriteAndSurvivesReopen) {
+  ASSERT_OK(store_->CreateSeries(Daily("a")));
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_OK(store_->Write({{"a", {{i * kDay, 1.0 * i}}, std::nullopt}}));
+  }
+  ASSERT_OK_AND_ASSIGN(uint64_t rev, store_->DeletePoints("a", {0, kDay}));
+  EXPECT_EQ(rev, 7u);
+  Open();
+  ASSERT_OK_AND_ASSIGN(SeriesInfo info, store_->GetSeries("a"));
+  EXPECT_EQ(info.revision, 7u);
+  ASSERT_OK_AND_ASSIGN(ReadResult r, store_->Read("a", {}, 0));
+  EXPECT_EQ(r.revision, 7u);
+  EXPECT_EQ(r.points.size(), 4u);
+}
+
+TEST_F(StoreTest, RetentionHidesAndCompactionDropsExpiredPoints) {
+  SeriesDefinition def = Daily("short");
+  def.retention_ms = 10 * kDay;
+  ASSERT_OK(store_->CreateSeries(def));
+  ASSERT_OK(store_->CreateSeries(Daily("forever")));
+  const int64_t now = now_ms_.load();
+  std::vector<Point> points;
+  std::mt19937 rng(1);
+  // Random values, so that sizes are dominated by data, not file overhead.
+  for (int i = 0; i < 20000; ++i) {
+    points.push_back({now - i * kDay, static_cast<double>(rng() % 1000000) / 100});
+  }
+  ASSERT_OK(store_->Write({{"short", points, std::nullopt},
+                           {"forever", points, std::nullopt}}));
+  EXPECT_EQ(ReadAll("short").size(), 11u);  // now-10d .. now
+  EXPECT_EQ(ReadAll("forever").size(), 20000u);
+  ASSERT_OK(store_->Compact());
+  ASSERT_OK_AND_ASSIGN(StorageStats before, store_->Stats());
+  // Physically: the points of "short" beyond retention are gone, so only
+  // about half of the data remains. Shrink retention of "forever" too.
+  SeriesUpdate update;
+  update.retention_ms = 10 * kDay;
+  ASSERT_OK(store_->UpdateSeries("forever", update));
+  ASSERT_OK(store_->Compact());
+  ASSERT_OK_AND_ASSIGN(StorageStats after, store_->Stats());
+  EXPECT_LT(after.points_sst_bytes * 5, before.points_sst_bytes);
+  // Even with retention lifted, expired points do not come back.
+  update.retention_ms = 0;
+  ASSERT_OK(store_->UpdateSeries("forever", update));
+  EXPECT_LT(ReadAll("forever").size(), 2048u);
+}
+
+TEST_F(StoreTest, DeletedSeriesDataIsDroppedByCompaction) {
+  ASSERT_OK(store_->CreateSeries(Daily("big")));
+  std::vector<Point> points;
+  for (int i = 0; i < 50000; ++i) points.push_back({i * kDay, i * 0.37});
+  ASSERT_OK(store_->Write({{"big", points, std::nullopt}}));
+  ASSERT_OK(store_->Compact());
+  ASSERT_OK_AND_ASSIGN(StorageStats full, store_->Stats());
+  EXPECT_GT(full.points_sst_bytes, 50000u);
+  ASSERT_OK(store_->DeleteSeries("big"));
+  ASSERT_OK(store_->Compact());
+  ASSERT_OK_AND_ASSIGN(StorageStats empty, store_->Stats());
+  EXPECT_LT(empty.points_sst_bytes, 2000u);
+  EXPECT_EQ(empty.series_count, 0u);
+}
+
+TEST_F(StoreTest, BackupAndRestore) {
+  ASSERT_OK(store_->CreateSeries(Daily("a", {{"k", "v"}})));
+  ASSERT_OK(store_->Write({{"a", {{0, 1}, {kDay, 2}}, std::nullopt}}));
+  const std::string backup = dir_.Sub("backup");
+  ASSERT_OK_AND_ASSIGN(uint64_t bytes, store_->Backup(backup));
+  EXPECT_GT(bytes, 0u);
+  EXPECT_STATUS(store_->Backup(backup), absl::StatusCode::kAlreadyExists, "");
+  EXPECT_STATUS(store_->Backup("relative/dir"),
+                absl::StatusCode::kInvalidArgument, "absolute");
+  // Written after the backup: must not appear in the restored copy.
+  ASSERT_OK(store_->Write({{"a", {{2 * kDay, 3}}, std::nullopt}}));
+
+  const std::string restored = dir_.Sub("restored");
+  ASSERT_OK(RestoreBackup(backup, restored));
+  EXPECT_STATUS(RestoreBackup(backup, restored),
+                absl::StatusCode::kFailedPrecondition, "not empty");
+  StorageOptions options;
+  options.data_dir = restored;
+  ASSERT_OK_AND_ASSIGN(auto copy, SeriesStore::Open(options));
+  ASSERT_OK_AND_ASSIGN(ReadResult r, copy->Read("a", {}, 0));
+  EXPECT_EQ(r.points, (std::vector<Point>{{0, 1}, {kDay, 2}}));
+  ASSERT_OK_AND_ASSIGN(SeriesInfo info, copy->GetSeries("a"));
+  EXPECT_EQ(info.definition.labels.at("k"), "v");
+}
+
+TEST_F(StoreTest, MonthlySeriesStoreMonthStartsExactly) {
+  SeriesDefinition def = Daily("exports");
+  def.step = CalendarStep(StepUnit::kMonth, 1);
+  ASSERT_OK(store_->CreateSeries(def));
+  std::vector<Point> points;
+  const CalendarStep month(StepUnit::kMonth, 1);
+  int64_t ts = month.AlignDown(-20 * 365 * kDay);
+  for (int i = 0; i < 600; ++i, ts = month.Add(ts, 1)) {
+    points.push_back({ts, 1000.0 + i});
+  }
+  ASSERT_OK(store_->Write({{"exports", points, std::nullopt}}));
+  EXPECT_EQ(ReadAll("exports"), points);
+}
+
+// Writes `key`=`value` into the default family of the RocksDB at `dir`.
+void PutRaw(const std::string& dir, const std::string& key,
+            const std::string& value) {
+  std::vector<std::string> names;
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  if (rocksdb::DB::ListColumnFamilies(options, dir, &names).ok()) {
+    for (const auto& n : names) families.push_back({n, {}});
+  } else {
+    families.push_back({rocksdb::kDefaultColumnFamilyName, {}});
+  }
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(options, dir, families, &handles, &db).ok());
+  ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[0], key, value).ok());
+  for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  delete db;
+}
+
+TEST_F(StoreTest, RefusesAnotherFormatVersion) {
+  store_.reset();
+  PutRaw(dir_.Sub("db"), std::string("\0format_version", 15),
+         "tsforecast-storage-999");
+  StorageOptions options;
+  options.data_dir = dir_.Sub("db");
+  EXPECT_STATUS(SeriesStore::Open(options),
+                absl::StatusCode::kFailedPrecondition,
+                "has storage format \"tsforecast-storage-999\"");
+}
+
+TEST_F(StoreTest, RefusesForeignRocksDbData) {
+  testing::TempDir other;
+  PutRaw(other.Sub("db"), "hello", "world");
+  StorageOptions options;
+  options.data_dir = other.Sub("db");
+  EXPECT_STATUS(SeriesStore::Open(options),
+                absl::StatusCode::kFailedPrecondition,
+                "without a tsforecast format version");
+}
+
+}  // namespace
+}  // namespace tsforecast::storage
