@@ -1,0 +1,35 @@
+// Reads points from CSV for `tsfctl write`: either `series,timestamp,value`
+// or `timestamp,value` (with a series given on the command line). Timestamps
+// are epoch milliseconds or ISO-8601; an optional header row is skipped;
+// blank lines are ignored. Errors name the file line.
+#ifndef TSFORECAST_TOOLS_TSFCTL_CSV_POINTS_H_
+#define TSFORECAST_TOOLS_TSFCTL_CSV_POINTS_H_
+
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace tsforecast::tsfctl {
+
+struct CsvPoint {
+  uint32_t series_index;  // into CsvPoints::series
+  int64_t timestamp_ms;
+  double value;
+};
+
+struct CsvPoints {
+  std::vector<std::string> series;  // distinct names, first-seen order
+  std::vector<CsvPoint> points;     // file order
+};
+
+// `default_series` non-empty selects the two-column form. INVALID_ARGUMENT
+// "LINE N: ..." on the first malformed line.
+absl::StatusOr<CsvPoints> ReadCsvPoints(std::istream& in,
+                                        const std::string& default_series);
+
+}  // namespace tsforecast::tsfctl
+
+#endif  // TSFORECAST_TOOLS_TSFCTL_CSV_POINTS_H_

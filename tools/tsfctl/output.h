@@ -1,0 +1,35 @@
+// Formatting of tsfctl's answers as aligned tables, CSV or JSON.
+#ifndef TSFORECAST_TOOLS_TSFCTL_OUTPUT_H_
+#define TSFORECAST_TOOLS_TSFCTL_OUTPUT_H_
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace tsforecast::tsfctl {
+
+enum class Format { kTable, kCsv, kJson };
+
+absl::StatusOr<Format> ParseFormat(const std::string& text);
+
+// Shortest text that reads back as the same double.
+std::string FormatValue(double v);
+std::string JsonString(const std::string& s);
+
+// Rows of cells under a header.
+void PrintRows(std::ostream& out, Format format,
+               const std::vector<std::string>& header,
+               const std::vector<std::vector<std::string>>& rows);
+
+// Points of one series: table and CSV print timestamp,value rows; JSON an
+// object {"series": ..., "points": [{"timestamp": ..., "value": ...}]}.
+void PrintPoints(std::ostream& out, Format format, const std::string& series,
+                 const std::vector<int64_t>& timestamps_ms,
+                 const std::vector<double>& values, bool epoch_ms);
+
+}  // namespace tsforecast::tsfctl
+
+#endif  // TSFORECAST_TOOLS_TSFCTL_OUTPUT_H_

@@ -1,0 +1,612 @@
+// tsfctl: command-line client of tsforecastd.
+// Exit codes: 0 ok, 1 the server (or the connection) reported an error,
+// 2 usage or input error (bad flags, malformed CSV).
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/calendar_step.h"
+#include "common/time_util.h"
+#include "google/protobuf/util/json_util.h"
+#include "grpcpp/grpcpp.h"
+#include "tools/tsfctl/csv_points.h"
+#include "tools/tsfctl/output.h"
+#include "tsforecast/v1/admin.grpc.pb.h"
+#include "tsforecast/v1/points.grpc.pb.h"
+#include "tsforecast/v1/series.grpc.pb.h"
+
+namespace tsforecast::tsfctl {
+namespace {
+
+namespace v1 = ::tsforecast::v1;
+
+constexpr int kExitServerError = 1;
+constexpr int kExitUsage = 2;
+
+// Thrown inside command handlers; main turns it into an exit code.
+struct Exit {
+  int code;
+};
+
+[[noreturn]] void Usage(const std::string& message) {
+  std::cerr << "tsfctl: " << message << "\n";
+  throw Exit{kExitUsage};
+}
+
+void Check(const grpc::Status& status, const std::string& what) {
+  if (status.ok()) return;
+  static const char* kCodes[] = {
+      "OK",        "CANCELLED",         "UNKNOWN",           "INVALID_ARGUMENT",
+      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  const int code = status.error_code();
+  std::cerr << "tsfctl: " << what << " failed: "
+            << (code >= 0 && code <= 16 ? kCodes[code] : "?") << ": "
+            << status.error_message() << "\n";
+  throw Exit{kExitServerError};
+}
+
+struct Globals {
+  std::string server = "127.0.0.1:50051";
+  double timeout_s = 30;
+  std::string format = "table";
+  bool epoch_ms = false;
+};
+
+class Client {
+ public:
+  explicit Client(const Globals& g) : globals_(g) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(256 << 20);
+    args.SetMaxSendMessageSize(256 << 20);
+    channel_ = grpc::CreateCustomChannel(
+        g.server, grpc::InsecureChannelCredentials(), args);
+    series = v1::SeriesService::NewStub(channel_);
+    points = v1::PointsService::NewStub(channel_);
+    admin = v1::AdminService::NewStub(channel_);
+  }
+  // A context with the --timeout deadline (0: none).
+  std::unique_ptr<grpc::ClientContext> Context(bool streaming = false) const {
+    auto ctx = std::make_unique<grpc::ClientContext>();
+    if (globals_.timeout_s > 0 && !streaming) {
+      ctx->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(
+                            static_cast<int64_t>(globals_.timeout_s * 1000)));
+    }
+    return ctx;
+  }
+  Format format() const {
+    absl::StatusOr<Format> f = ParseFormat(globals_.format);
+    if (!f.ok()) Usage(std::string(f.status().message()));
+    return *f;
+  }
+  bool epoch_ms() const { return globals_.epoch_ms; }
+
+  std::unique_ptr<v1::SeriesService::Stub> series;
+  std::unique_ptr<v1::PointsService::Stub> points;
+  std::unique_ptr<v1::AdminService::Stub> admin;
+
+ private:
+  const Globals& globals_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+int64_t ParseTime(const std::string& text, const char* flag) {
+  absl::StatusOr<int64_t> ts = ParseTimestamp(text);
+  if (!ts.ok()) Usage(absl::StrCat(flag, ": ", ts.status().message()));
+  return *ts;
+}
+
+v1::Step ParseStep(const std::string& text) {
+  absl::StatusOr<CalendarStep> step = CalendarStep::Parse(text);
+  if (!step.ok()) Usage(absl::StrCat("--step: ", step.status().message()));
+  v1::Step out;
+  out.set_unit(static_cast<v1::StepUnit>(step->unit()));
+  out.set_count(step->count());
+  return out;
+}
+
+int64_t ParseRetention(const std::string& text) {
+  if (text == "0" || text == "forever") return 0;
+  absl::StatusOr<CalendarStep> d = CalendarStep::Parse(text);
+  if (!d.ok()) {
+    Usage(absl::StrCat("--retention \"", text,
+                       "\": expected a duration such as 90d, 12w, 2y, or 0"));
+  }
+  return d->NominalMs();
+}
+
+v1::ValueKind ParseKind(const std::string& text) {
+  if (text == "level") return v1::VALUE_KIND_LEVEL;
+  if (text == "flow") return v1::VALUE_KIND_FLOW;
+  Usage(absl::StrCat("--kind \"", text, "\": expected level or flow"));
+}
+
+void ParseLabels(const std::vector<std::string>& items,
+                 google::protobuf::Map<std::string, std::string>* out) {
+  for (const std::string& item : items) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (kv.first.empty() || item.find('=') == std::string::npos) {
+      Usage(absl::StrCat("--label \"", item, "\": expected name=value"));
+    }
+    (*out)[kv.first] = kv.second;
+  }
+}
+
+std::string StepText(const v1::Step& step) {
+  return CalendarStep(static_cast<StepUnit>(step.unit()), step.count())
+      .ToString();
+}
+
+std::string LabelsText(const v1::Series& s) {
+  std::map<std::string, std::string> sorted(s.labels().begin(),
+                                            s.labels().end());
+  return absl::StrJoin(sorted, ",", absl::PairFormatter("="));
+}
+
+void PrintSeries(const Client& client, const std::vector<v1::Series>& list) {
+  const Format format = client.format();
+  if (format == Format::kJson) {
+    google::protobuf::util::JsonPrintOptions options;
+    options.preserve_proto_field_names = true;
+    std::cout << "[";
+    for (size_t i = 0; i < list.size(); ++i) {
+      std::string json;
+      (void)google::protobuf::util::MessageToJsonString(list[i], &json,
+                                                        options);
+      std::cout << (i ? ",\n " : "") << json;
+    }
+    std::cout << "]\n";
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::Series& s : list) {
+    rows.push_back(
+        {s.name(), StepText(s.step()),
+         s.value_kind() == v1::VALUE_KIND_FLOW ? "flow" : "level", s.unit(),
+         LabelsText(s), absl::StrCat(s.revision()),
+         s.retention_ms() ? absl::StrCat(s.retention_ms() / 86400000.0, "d")
+                          : "forever",
+         s.description()});
+  }
+  PrintRows(std::cout, format,
+            {"name", "step", "kind", "unit", "labels", "revision", "retention",
+             "description"},
+            rows);
+}
+
+// ----- series -----
+
+struct SeriesArgs {
+  std::string name, step = "", unit, description, kind = "level",
+                    retention = "0", selector;
+  std::vector<std::string> labels;
+  bool clear_labels = false;
+};
+
+void SeriesCreate(const Client& c, const SeriesArgs& a) {
+  v1::CreateSeriesRequest req;
+  v1::Series* s = req.mutable_series();
+  s->set_name(a.name);
+  *s->mutable_step() = ParseStep(a.step);
+  s->set_unit(a.unit);
+  s->set_description(a.description);
+  s->set_value_kind(ParseKind(a.kind));
+  s->set_retention_ms(ParseRetention(a.retention));
+  ParseLabels(a.labels, s->mutable_labels());
+  v1::CreateSeriesResponse resp;
+  Check(c.series->CreateSeries(c.Context().get(), req, &resp), "create");
+  PrintSeries(c, {resp.series()});
+}
+
+void SeriesList(const Client& c, const SeriesArgs& a) {
+  std::vector<v1::Series> all;
+  v1::ListSeriesRequest req;
+  req.set_selector(a.selector);
+  do {
+    v1::ListSeriesResponse resp;
+    Check(c.series->ListSeries(c.Context().get(), req, &resp), "list");
+    all.insert(all.end(), resp.series().begin(), resp.series().end());
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  PrintSeries(c, all);
+}
+
+void SeriesShow(const Client& c, const SeriesArgs& a) {
+  v1::GetSeriesRequest req;
+  req.set_name(a.name);
+  v1::GetSeriesResponse resp;
+  Check(c.series->GetSeries(c.Context().get(), req, &resp), "show");
+  PrintSeries(c, {resp.series()});
+}
+
+void SeriesUpdate(const Client& c, const SeriesArgs& a, const CLI::App& cmd) {
+  v1::UpdateSeriesRequest req;
+  v1::Series* s = req.mutable_series();
+  s->set_name(a.name);
+  auto* mask = req.mutable_update_mask();
+  if (!a.labels.empty() || a.clear_labels) {
+    ParseLabels(a.labels, s->mutable_labels());
+    mask->add_paths("labels");
+  }
+  if (cmd.count("--unit")) {
+    s->set_unit(a.unit);
+    mask->add_paths("unit");
+  }
+  if (cmd.count("--description")) {
+    s->set_description(a.description);
+    mask->add_paths("description");
+  }
+  if (cmd.count("--retention")) {
+    s->set_retention_ms(ParseRetention(a.retention));
+    mask->add_paths("retention_ms");
+  }
+  if (mask->paths_size() == 0) {
+    Usage("update: give at least one of --label, --clear-labels, --unit, "
+          "--description, --retention");
+  }
+  v1::UpdateSeriesResponse resp;
+  Check(c.series->UpdateSeries(c.Context().get(), req, &resp), "update");
+  PrintSeries(c, {resp.series()});
+}
+
+void SeriesDelete(const Client& c, const SeriesArgs& a) {
+  v1::DeleteSeriesRequest req;
+  req.set_name(a.name);
+  v1::DeleteSeriesResponse resp;
+  Check(c.series->DeleteSeries(c.Context().get(), req, &resp), "delete");
+  std::cerr << "deleted series " << a.name << "\n";
+}
+
+// ----- points -----
+
+struct WriteArgs {
+  std::string file, series, create_step, create_kind = "level", unit;
+  std::vector<std::string> create_labels;
+  int64_t batch_size = 50000;
+  bool progress = false, no_progress = false;
+};
+
+void DrawProgress(uint64_t done, uint64_t total, double seconds) {
+  const int width = 30;
+  const double frac = total ? static_cast<double>(done) / total : 1.0;
+  const int filled = static_cast<int>(frac * width);
+  std::fprintf(stderr, "\r[%s%s] %5.1f%% %llu/%llu points %.0f points/s ",
+               std::string(filled, '=').c_str(),
+               std::string(width - filled, ' ').c_str(), frac * 100,
+               static_cast<unsigned long long>(done),
+               static_cast<unsigned long long>(total),
+               seconds > 0 ? done / seconds : 0.0);
+}
+
+void Write(const Client& c, const WriteArgs& a) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (a.file != "-") {
+    file.open(a.file);
+    if (!file) Usage(absl::StrCat("cannot open \"", a.file, "\""));
+    in = &file;
+  }
+  if (a.batch_size < 1) Usage("--batch-size: must be at least 1");
+  absl::StatusOr<CsvPoints> data = ReadCsvPoints(*in, a.series);
+  if (!data.ok()) {
+    Usage(absl::StrCat(a.file == "-" ? "stdin" : a.file, ": ",
+                       data.status().message(), "; nothing was written"));
+  }
+  v1::Series create;
+  if (!a.create_step.empty()) {
+    *create.mutable_step() = ParseStep(a.create_step);
+    create.set_value_kind(ParseKind(a.create_kind));
+    create.set_unit(a.unit);
+    ParseLabels(a.create_labels, create.mutable_labels());
+  }
+  // Batches of consecutive points, grouped by series inside each batch.
+  std::vector<v1::WritePointsRequest> batches;
+  std::vector<int> entry(data->series.size(), -1);
+  for (size_t i = 0; i < data->points.size(); ++i) {
+    if (i % a.batch_size == 0) {
+      batches.emplace_back();
+      std::fill(entry.begin(), entry.end(), -1);
+    }
+    const CsvPoint& p = data->points[i];
+    v1::WritePointsRequest& batch = batches.back();
+    if (entry[p.series_index] < 0) {
+      entry[p.series_index] = batch.series_size();
+      v1::SeriesPoints* sp = batch.add_series();
+      sp->set_series(data->series[p.series_index]);
+      if (!a.create_step.empty()) *sp->mutable_create_if_missing() = create;
+    }
+    v1::SeriesPoints* sp = batch.mutable_series(entry[p.series_index]);
+    sp->add_timestamps_ms(p.timestamp_ms);
+    sp->add_values(p.value);
+  }
+  const uint64_t total = data->points.size();
+  const bool show = !a.no_progress &&
+                    (a.progress || (isatty(STDERR_FILENO) && total >= 100000));
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         start)
+        .count();
+  };
+  auto ctx = c.Context(/*streaming=*/true);
+  auto stream = c.points->StreamWritePoints(ctx.get());
+  std::thread writer([&] {
+    for (size_t i = 0; i < batches.size(); ++i) {
+      v1::StreamWritePointsRequest req;
+      req.set_sequence(i + 1);
+      *req.mutable_batch() = std::move(batches[i]);
+      if (!stream->Write(req)) break;
+    }
+    stream->WritesDone();
+  });
+  v1::StreamWritePointsResponse ack;
+  uint64_t acked_points = 0, acked_batches = 0;
+  while (stream->Read(&ack)) {
+    acked_points += ack.points_written();
+    ++acked_batches;
+    if (show) DrawProgress(acked_points, total, elapsed());
+  }
+  writer.join();
+  grpc::Status status = stream->Finish();
+  if (show) std::fprintf(stderr, "\n");
+  const double seconds = elapsed();
+  if (!status.ok()) {
+    std::cerr << "tsfctl: " << acked_batches << " of " << batches.size()
+              << " batches (" << acked_points
+              << " points) were acknowledged and are stored\n";
+  }
+  Check(status, "write");
+  std::cerr << absl::StrFormat(
+      "wrote %d points to %d series in %.2f s (%.0f points/s)\n", acked_points,
+      data->series.size(), seconds, seconds > 0 ? acked_points / seconds : 0);
+}
+
+struct ReadArgs {
+  std::string series, start, end, agg, step;
+  std::vector<std::string> names;
+  int64_t limit = 0;
+  int count = 1;
+};
+
+v1::ReadPointsRequest ReadRequest(const ReadArgs& a) {
+  v1::ReadPointsRequest req;
+  req.set_series(a.series);
+  if (!a.start.empty()) req.set_start_ms(ParseTime(a.start, "--start"));
+  if (!a.end.empty()) req.set_end_ms(ParseTime(a.end, "--end"));
+  if (!a.agg.empty()) {
+    static const std::map<std::string, v1::Aggregator> kAggs = {
+        {"avg", v1::AGGREGATOR_AVG},     {"mean", v1::AGGREGATOR_AVG},
+        {"min", v1::AGGREGATOR_MIN},     {"max", v1::AGGREGATOR_MAX},
+        {"sum", v1::AGGREGATOR_SUM},     {"count", v1::AGGREGATOR_COUNT},
+        {"first", v1::AGGREGATOR_FIRST}, {"last", v1::AGGREGATOR_LAST}};
+    auto it = kAggs.find(a.agg);
+    if (it == kAggs.end()) {
+      Usage(absl::StrCat("--agg \"", a.agg,
+                         "\": expected avg, min, max, sum, count, first or "
+                         "last"));
+    }
+    req.mutable_aggregation()->set_aggregator(it->second);
+    if (!a.step.empty()) {
+      *req.mutable_aggregation()->mutable_step() = ParseStep(a.step);
+    }
+  } else if (!a.step.empty()) {
+    Usage("--step needs --agg");
+  }
+  return req;
+}
+
+void Read(const Client& c, const ReadArgs& a) {
+  v1::StreamReadPointsRequest req;
+  *req.mutable_read() = ReadRequest(a);
+  if (a.limit < 0) Usage("--limit: must not be negative");
+  req.mutable_read()->set_limit(static_cast<int32_t>(a.limit));
+  auto ctx = c.Context();
+  auto reader = c.points->StreamReadPoints(ctx.get(), req);
+  std::vector<int64_t> ts;
+  std::vector<double> values;
+  v1::StreamReadPointsResponse chunk;
+  while (reader->Read(&chunk)) {
+    ts.insert(ts.end(), chunk.timestamps_ms().begin(),
+              chunk.timestamps_ms().end());
+    values.insert(values.end(), chunk.values().begin(), chunk.values().end());
+  }
+  Check(reader->Finish(), "read");
+  PrintPoints(std::cout, c.format(), a.series, ts, values, c.epoch_ms());
+}
+
+void Latest(const Client& c, const ReadArgs& a) {
+  v1::ReadLatestRequest req;
+  for (const std::string& n : a.names) req.add_series(n);
+  req.set_count(a.count);
+  v1::ReadLatestResponse resp;
+  Check(c.points->ReadLatest(c.Context().get(), req, &resp), "latest");
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::LatestPoints& lp : resp.series()) {
+    for (int i = 0; i < lp.values_size(); ++i) {
+      rows.push_back({lp.series(),
+                      c.epoch_ms() ? absl::StrCat(lp.timestamps_ms(i))
+                                   : FormatTimestamp(lp.timestamps_ms(i)),
+                      FormatValue(lp.values(i))});
+    }
+  }
+  PrintRows(std::cout, c.format(), {"series", "timestamp", "value"}, rows);
+}
+
+void DeletePoints(const Client& c, const ReadArgs& a) {
+  if (a.start.empty() && a.end.empty()) {
+    Usage("delete: give --start and/or --end (to delete the whole series use "
+          "`tsfctl series delete`)");
+  }
+  v1::DeletePointsRequest req;
+  req.set_series(a.series);
+  if (!a.start.empty()) req.set_start_ms(ParseTime(a.start, "--start"));
+  if (!a.end.empty()) req.set_end_ms(ParseTime(a.end, "--end"));
+  v1::DeletePointsResponse resp;
+  Check(c.points->DeletePoints(c.Context().get(), req, &resp), "delete");
+  std::cerr << "deleted points of " << a.series << "; revision now "
+            << resp.revision() << "\n";
+}
+
+// ----- admin -----
+
+void Backup(const Client& c, const std::string& dir) {
+  v1::BackupRequest req;
+  req.set_directory(dir);
+  v1::BackupResponse resp;
+  Check(c.admin->Backup(c.Context().get(), req, &resp), "backup");
+  std::cout << "backup written to " << resp.directory() << " (" << resp.bytes()
+            << " bytes); restore with tsforecastd --restore_from="
+            << resp.directory() << " --data_dir=NEW_DIR\n";
+}
+
+void Compact(const Client& c) {
+  v1::CompactResponse resp;
+  auto ctx = c.Context(/*streaming=*/true);  // may take long: no deadline
+  Check(c.admin->Compact(ctx.get(), v1::CompactRequest(), &resp), "compact");
+  std::cerr << "compacted\n";
+}
+
+void Stats(const Client& c) {
+  v1::GetStorageStatsResponse resp;
+  Check(c.admin->GetStorageStats(c.Context().get(), v1::GetStorageStatsRequest(),
+                                 &resp),
+        "stats");
+  PrintRows(std::cout, c.format(),
+            {"series", "points_sst_bytes", "meta_sst_bytes", "wal_bytes",
+             "memtable_bytes", "points_written"},
+            {{absl::StrCat(resp.series_count()),
+              absl::StrCat(resp.points_sst_bytes()),
+              absl::StrCat(resp.meta_sst_bytes()), absl::StrCat(resp.wal_bytes()),
+              absl::StrCat(resp.memtable_bytes()),
+              absl::StrCat(resp.points_written())}});
+}
+
+int Run(int argc, char** argv) {
+  CLI::App app{"tsfctl: command-line client of the tsforecast server"};
+  app.require_subcommand(1);
+  // Global options may come after the subcommand too (inherited setting).
+  app.fallthrough();
+  Globals g;
+  app.add_option("-s,--server", g.server, "server address host:port")
+      ->capture_default_str();
+  app.add_option("--timeout", g.timeout_s, "deadline per call, seconds (0: none)")
+      ->capture_default_str();
+  app.add_option("-f,--format", g.format, "output: table, csv or json")
+      ->capture_default_str();
+  app.add_flag("--epoch-ms", g.epoch_ms,
+               "print timestamps as epoch milliseconds, not ISO-8601");
+
+  SeriesArgs sa;
+  CLI::App* series = app.add_subcommand("series", "create, list, show, update or delete series");
+  series->require_subcommand(1);
+  auto add_definition = [&](CLI::App* cmd, bool create) {
+    cmd->add_option("--label", sa.labels, "label name=value (repeatable)");
+    cmd->add_option("--unit", sa.unit, "unit of the values, e.g. USD/t");
+    cmd->add_option("--description", sa.description, "free text");
+    cmd->add_option("--retention", sa.retention,
+                    "keep points this long, e.g. 90d, 5y; 0 = forever");
+    if (create) {
+      cmd->add_option("--step", sa.step, "calendar step: 1d, 1h, 1w, 1mo, 1q, 1y...")
+          ->required();
+      cmd->add_option("--kind", sa.kind, "level (prices) or flow (tonnage)")
+          ->capture_default_str();
+    }
+  };
+  CLI::App* create = series->add_subcommand("create", "create a series");
+  create->add_option("name", sa.name, "series name")->required();
+  add_definition(create, true);
+  CLI::App* list = series->add_subcommand("list", "list series, optionally by selector");
+  list->add_option("selector", sa.selector,
+                   "Prometheus selector, e.g. '{country=\"CN\"}'");
+  CLI::App* show = series->add_subcommand("show", "show one series");
+  show->add_option("name", sa.name)->required();
+  CLI::App* update = series->add_subcommand("update", "change labels, unit, description or retention");
+  update->add_option("name", sa.name)->required();
+  add_definition(update, false);
+  update->add_flag("--clear-labels", sa.clear_labels, "remove all labels");
+  CLI::App* del = series->add_subcommand("delete", "delete a series and its points");
+  del->add_option("name", sa.name)->required();
+
+  WriteArgs wa;
+  CLI::App* write = app.add_subcommand(
+      "write", "write points from CSV (series,timestamp,value or, with --series, timestamp,value)");
+  write->add_option("file", wa.file, "CSV file, or - for stdin")->required();
+  write->add_option("--series", wa.series, "series of a two-column CSV");
+  write->add_option("--batch-size", wa.batch_size, "points per streamed batch")
+      ->capture_default_str();
+  write->add_option("--create-step", wa.create_step,
+                    "create missing series with this step (1d, 1mo, ...)");
+  write->add_option("--create-kind", wa.create_kind, "level or flow, for created series")
+      ->capture_default_str();
+  write->add_option("--create-label", wa.create_labels, "label name=value for created series");
+  write->add_option("--unit", wa.unit, "unit for created series");
+  write->add_flag("--progress", wa.progress, "always show the progress bar");
+  write->add_flag("--no-progress", wa.no_progress, "never show the progress bar");
+
+  ReadArgs ra;
+  CLI::App* read = app.add_subcommand("read", "read points of a series");
+  read->add_option("series", ra.series)->required();
+  read->add_option("--start", ra.start, "inclusive start: ISO-8601 or epoch ms");
+  read->add_option("--end", ra.end, "exclusive end: ISO-8601 or epoch ms");
+  read->add_option("--limit", ra.limit, "at most this many points (0: all)");
+  read->add_option("--agg", ra.agg, "aggregate: avg, min, max, sum, count, first, last");
+  read->add_option("--step", ra.step, "aggregation window (default: the series' step)");
+  CLI::App* latest = app.add_subcommand("latest", "newest points of series");
+  latest->add_option("series", ra.names)->required();
+  latest->add_option("--count", ra.count, "points per series")->capture_default_str();
+  CLI::App* delete_points = app.add_subcommand("delete", "delete points of a series in [start, end)");
+  delete_points->add_option("series", ra.series)->required();
+  delete_points->add_option("--start", ra.start, "inclusive start");
+  delete_points->add_option("--end", ra.end, "exclusive end");
+
+  std::string backup_dir;
+  CLI::App* backup = app.add_subcommand("backup", "online backup into a directory on the server");
+  backup->add_option("directory", backup_dir, "absolute path that does not exist yet")
+      ->required();
+  CLI::App* compact = app.add_subcommand("compact", "flush and fully compact the store");
+  CLI::App* stats = app.add_subcommand("stats", "storage statistics");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  Client client(g);
+  try {
+    if (create->parsed()) SeriesCreate(client, sa);
+    if (list->parsed()) SeriesList(client, sa);
+    if (show->parsed()) SeriesShow(client, sa);
+    if (update->parsed()) SeriesUpdate(client, sa, *update);
+    if (del->parsed()) SeriesDelete(client, sa);
+    if (write->parsed()) Write(client, wa);
+    if (read->parsed()) Read(client, ra);
+    if (latest->parsed()) Latest(client, ra);
+    if (delete_points->parsed()) DeletePoints(client, ra);
+    if (backup->parsed()) Backup(client, backup_dir);
+    if (compact->parsed()) Compact(client);
+    if (stats->parsed()) Stats(client);
+  } catch (const Exit& e) {
+    return e.code;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace tsforecast::tsfctl
+
+int main(int argc, char** argv) { return tsforecast::tsfctl::Run(argc, argv); }
