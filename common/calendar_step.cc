@@ -31,30 +31,31 @@ struct UnitName {
 
 // The first name of each unit is its canonical one.
 constexpr UnitName kUnitNames[] = {
-    {"s", StepUnit::kSecond},      {"sec", StepUnit::kSecond},
-    {"second", StepUnit::kSecond}, {"seconds", StepUnit::kSecond},
-    {"m", StepUnit::kMinute},      {"min", StepUnit::kMinute},
-    {"minute", StepUnit::kMinute}, {"minutes", StepUnit::kMinute},
-    {"h", StepUnit::kHour},        {"hour", StepUnit::kHour},
-    {"hours", StepUnit::kHour},    {"d", StepUnit::kDay},
-    {"day", StepUnit::kDay},       {"days", StepUnit::kDay},
-    {"w", StepUnit::kWeek},        {"week", StepUnit::kWeek},
-    {"weeks", StepUnit::kWeek},    {"mo", StepUnit::kMonth},
-    {"month", StepUnit::kMonth},   {"months", StepUnit::kMonth},
-    {"q", StepUnit::kQuarter},     {"quarter", StepUnit::kQuarter},
+    {"s", StepUnit::kSecond},         {"sec", StepUnit::kSecond},
+    {"second", StepUnit::kSecond},    {"seconds", StepUnit::kSecond},
+    {"m", StepUnit::kMinute},         {"min", StepUnit::kMinute},
+    {"minute", StepUnit::kMinute},    {"minutes", StepUnit::kMinute},
+    {"h", StepUnit::kHour},           {"hour", StepUnit::kHour},
+    {"hours", StepUnit::kHour},       {"d", StepUnit::kDay},
+    {"day", StepUnit::kDay},          {"days", StepUnit::kDay},
+    {"w", StepUnit::kWeek},           {"week", StepUnit::kWeek},
+    {"weeks", StepUnit::kWeek},       {"mo", StepUnit::kMonth},
+    {"month", StepUnit::kMonth},      {"months", StepUnit::kMonth},
+    {"q", StepUnit::kQuarter},        {"quarter", StepUnit::kQuarter},
     {"quarters", StepUnit::kQuarter}, {"y", StepUnit::kYear},
-    {"year", StepUnit::kYear},     {"years", StepUnit::kYear},
+    {"year", StepUnit::kYear},        {"years", StepUnit::kYear},
 };
 
 int64_t MsToMonthIndex(int64_t ts_ms) {
-  const absl::CivilSecond cs = absl::ToCivilSecond(
-      absl::FromUnixMillis(ts_ms), absl::UTCTimeZone());
+  const absl::CivilSecond cs =
+      absl::ToCivilSecond(absl::FromUnixMillis(ts_ms), absl::UTCTimeZone());
   return (cs.year() - 1970) * 12 + (cs.month() - 1);
 }
 
 int64_t MonthIndexToMs(int64_t month_index) {
   const int64_t year = 1970 + FloorDiv(month_index, 12);
-  const int month = static_cast<int>(month_index - FloorDiv(month_index, 12) * 12) + 1;
+  const int month =
+      static_cast<int>(month_index - FloorDiv(month_index, 12) * 12) + 1;
   const absl::CivilMonth cm(year, month);
   return absl::ToUnixMillis(absl::FromCivil(cm, absl::UTCTimeZone()));
 }
@@ -66,7 +67,8 @@ bool IsValidTimestampMs(int64_t ts_ms) {
 }
 
 absl::StatusOr<CalendarStep> CalendarStep::Parse(absl::string_view text) {
-  const std::string lower = absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
+  const std::string lower =
+      absl::AsciiStrToLower(absl::StripAsciiWhitespace(text));
   size_t digits = 0;
   while (digits < lower.size() && absl::ascii_isdigit(lower[digits])) ++digits;
   int64_t count = 0;

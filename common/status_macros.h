@@ -13,10 +13,10 @@
 #define TSF_CONCAT_(a, b) TSF_CONCAT_INNER_(a, b)
 
 // Returns from the current function with `expr`'s status if it is not OK.
-#define TSF_RETURN_IF_ERROR(expr)                      \
-  do {                                                 \
-    ::absl::Status tsf_status_ = (expr);               \
-    if (!tsf_status_.ok()) return tsf_status_;         \
+#define TSF_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status tsf_status_ = (expr);       \
+    if (!tsf_status_.ok()) return tsf_status_; \
   } while (0)
 
 // `TSF_ASSIGN_OR_RETURN(auto x, Compute());` binds the value or returns the
@@ -24,8 +24,8 @@
 #define TSF_ASSIGN_OR_RETURN(lhs, expr) \
   TSF_ASSIGN_OR_RETURN_IMPL_(TSF_CONCAT_(tsf_statusor_, __LINE__), lhs, expr)
 
-#define TSF_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
-  auto statusor = (expr);                               \
+#define TSF_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)    \
+  auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

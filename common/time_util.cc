@@ -21,9 +21,9 @@ absl::StatusOr<int64_t> ParseTimestamp(absl::string_view text) {
   if (all_digits && absl::SimpleAtoi(t, &ms)) {
     // A bare 4-digit number is far more likely a year than a millisecond.
     if (t.size() == 4) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "timestamp \"", t, "\": write a year as an ISO date, e.g. ", t,
-          "-01-01"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("timestamp \"", t,
+                       "\": write a year as an ISO date, e.g. ", t, "-01-01"));
     }
   } else {
     static constexpr const char* kFormats[] = {

@@ -50,8 +50,7 @@ grpc::StatusCode ToGrpcCode(absl::StatusCode code) {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(ToGrpcCode(status.code()),
-                      std::string(status.message()));
+  return grpc::Status(ToGrpcCode(status.code()), std::string(status.message()));
 }
 
 }  // namespace tsforecast::service

@@ -48,9 +48,9 @@ absl::StatusOr<Page> ReadPage(storage::SeriesStore& store,
     return page;
   }
   const v1::Aggregation& agg = request.aggregation();
-  TSF_ASSIGN_OR_RETURN(storage::Aggregator aggregator,
-                       AggregatorFromProto(agg.aggregator(),
-                                           "aggregation.aggregator"));
+  TSF_ASSIGN_OR_RETURN(
+      storage::Aggregator aggregator,
+      AggregatorFromProto(agg.aggregator(), "aggregation.aggregator"));
   TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info,
                        store.GetSeries(request.series()));
   CalendarStep step = info.definition.step;
@@ -88,11 +88,11 @@ absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
         "request"));
   }
   int64_t points = 0;
-  for (const v1::SeriesPoints& sp : request.series()) points += sp.values_size();
+  for (const v1::SeriesPoints& sp : request.series())
+    points += sp.values_size();
   if (points > limits_.max_points_per_request) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "series: ", points, " points; at most ",
-        limits_.max_points_per_request,
+        "series: ", points, " points; at most ", limits_.max_points_per_request,
         " per request (server flag --max_points_per_request); split the "
         "request"));
   }
@@ -127,10 +127,10 @@ grpc::Status PointsServiceImpl::StreamWritePoints(
     }
     absl::StatusOr<storage::WriteResult> result = Write(request.batch());
     if (!result.ok()) {
-      return ToGrpcStatus(Annotate(
-          result.status(),
-          absl::StrCat("batch with sequence ", request.sequence(),
-                       " rejected (earlier batches are stored)")));
+      return ToGrpcStatus(
+          Annotate(result.status(),
+                   absl::StrCat("batch with sequence ", request.sequence(),
+                                " rejected (earlier batches are stored)")));
     }
     v1::StreamWritePointsResponse ack;
     ack.set_sequence(request.sequence());
@@ -195,8 +195,8 @@ grpc::Status PointsServiceImpl::StreamReadPoints(
                      kMaxChunkSize, "]")));
   }
   if (request->read().limit() < 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        "read.limit: must not be negative"));
+    return ToGrpcStatus(
+        absl::InvalidArgumentError("read.limit: must not be negative"));
   }
   const uint64_t cap = request->read().limit() == 0
                            ? std::numeric_limits<uint64_t>::max()
@@ -231,17 +231,17 @@ grpc::Status PointsServiceImpl::ReadLatest(grpc::ServerContext*,
                                            v1::ReadLatestResponse* response) {
   const int64_t count = request->count() == 0 ? 1 : request->count();
   if (count < 1 || count > kMaxLatestCount) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "count: ", request->count(), " is outside [1, ", kMaxLatestCount,
-        "]")));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("count: ", request->count(), " is outside [1, ",
+                     kMaxLatestCount, "]")));
   }
   if (request->series_size() < 1 || request->series_size() > kMaxLatestSeries) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "series: give 1 to ", kMaxLatestSeries, " series names")));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("series: give 1 to ", kMaxLatestSeries, " series names")));
   }
   for (int i = 0; i < request->series_size(); ++i) {
-    absl::StatusOr<storage::ReadResult> latest = store_->ReadLatest(
-        request->series(i), static_cast<size_t>(count));
+    absl::StatusOr<storage::ReadResult> latest =
+        store_->ReadLatest(request->series(i), static_cast<size_t>(count));
     if (!latest.ok()) {
       return ToGrpcStatus(
           Annotate(latest.status(), absl::StrCat("series[", i, "]")));

@@ -10,9 +10,10 @@ absl::StatusOr<CalendarStep> StepFromProto(const v1::Step& step,
                                            absl::string_view field) {
   if (step.unit() == v1::STEP_UNIT_UNSPECIFIED ||
       step.unit() > v1::STEP_UNIT_YEAR) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ".unit: required; one of SECOND, MINUTE, HOUR, DAY, WEEK, "
-               "MONTH, QUARTER, YEAR"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field,
+                     ".unit: required; one of SECOND, MINUTE, HOUR, DAY, WEEK, "
+                     "MONTH, QUARTER, YEAR"));
   }
   const CalendarStep out(static_cast<StepUnit>(step.unit()),
                          step.count() == 0 ? 1 : step.count());
@@ -42,8 +43,8 @@ absl::StatusOr<storage::SeriesDefinition> DefinitionFromProto(
     return absl::InvalidArgumentError(
         absl::StrCat(field, ".step: required, e.g. {unit: DAY, count: 1}"));
   }
-  TSF_ASSIGN_OR_RETURN(def.step,
-                       StepFromProto(series.step(), absl::StrCat(field, ".step")));
+  TSF_ASSIGN_OR_RETURN(
+      def.step, StepFromProto(series.step(), absl::StrCat(field, ".step")));
   switch (series.value_kind()) {
     case v1::VALUE_KIND_UNSPECIFIED:
     case v1::VALUE_KIND_LEVEL:
@@ -53,9 +54,8 @@ absl::StatusOr<storage::SeriesDefinition> DefinitionFromProto(
       def.value_kind = storage::ValueKind::kFlow;
       break;
     default:
-      return absl::InvalidArgumentError(
-          absl::StrCat(field, ".value_kind: unknown value ",
-                       series.value_kind()));
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".value_kind: unknown value ", series.value_kind()));
   }
   def.retention_ms = series.retention_ms();
   return def;
@@ -103,9 +103,10 @@ absl::StatusOr<std::vector<storage::LabelMatcher>> MatchersFromProto(
         matcher.type = storage::MatchType::kNotRegex;
         break;
       default:
-        return absl::InvalidArgumentError(absl::StrCat(
-            "matchers[", i, "].type: required; EQUAL, NOT_EQUAL, REGEX or "
-                            "NOT_REGEX"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("matchers[", i,
+                         "].type: required; EQUAL, NOT_EQUAL, REGEX or "
+                         "NOT_REGEX"));
     }
     out.push_back(std::move(matcher));
   }

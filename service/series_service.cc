@@ -35,15 +35,15 @@ grpc::Status SeriesServiceImpl::GetSeries(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status SeriesServiceImpl::ListSeries(
-    grpc::ServerContext*, const v1::ListSeriesRequest* request,
-    v1::ListSeriesResponse* response) {
+grpc::Status SeriesServiceImpl::ListSeries(grpc::ServerContext*,
+                                           const v1::ListSeriesRequest* request,
+                                           v1::ListSeriesResponse* response) {
   const int page_size =
       request->page_size() == 0 ? kDefaultPageSize : request->page_size();
   if (page_size < 1 || page_size > kMaxPageSize) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "page_size: ", request->page_size(), " is outside [1, ", kMaxPageSize,
-        "]")));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("page_size: ", request->page_size(), " is outside [1, ",
+                     kMaxPageSize, "]")));
   }
   std::string after;
   if (!request->page_token().empty()) {
@@ -81,8 +81,8 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
   if (paths.empty()) paths = {"labels", "unit", "description", "retention_ms"};
   for (const std::string& path : paths) {
     if (path == "labels") {
-      update.labels = storage::Labels(series.labels().begin(),
-                                      series.labels().end());
+      update.labels =
+          storage::Labels(series.labels().begin(), series.labels().end());
     } else if (path == "unit") {
       update.unit = series.unit();
     } else if (path == "description") {
@@ -90,13 +90,13 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
     } else if (path == "retention_ms") {
       update.retention_ms = series.retention_ms();
     } else if (path == "name" || path == "step" || path == "value_kind") {
-      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-          "update_mask: \"", path,
-          "\" is immutable; create a new series instead")));
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat("update_mask: \"", path,
+                       "\" is immutable; create a new series instead")));
     } else {
-      return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-          "update_mask: unknown path \"", path,
-          "\"; use labels, unit, description or retention_ms")));
+      return ToGrpcStatus(absl::InvalidArgumentError(
+          absl::StrCat("update_mask: unknown path \"", path,
+                       "\"; use labels, unit, description or retention_ms")));
     }
   }
   absl::StatusOr<storage::SeriesInfo> info =

@@ -36,8 +36,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                        storage::SeriesStore::Open(options.storage));
   server->series_service_ =
       std::make_unique<SeriesServiceImpl>(server->store_.get());
-  server->points_service_ = std::make_unique<PointsServiceImpl>(
-      server->store_.get(), options.limits);
+  server->points_service_ =
+      std::make_unique<PointsServiceImpl>(server->store_.get(), options.limits);
   server->admin_service_ =
       std::make_unique<AdminServiceImpl>(server->store_.get());
 
@@ -53,18 +53,18 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(server->admin_service_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "cannot listen on ", options.listen_address,
-        "; is the address valid and the port free?"));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen_address,
+                     "; is the address valid and the port free?"));
   }
   return server;
 }
 
 void Server::Shutdown(double grace_seconds) {
   if (grpc_server_ != nullptr) {
-    grpc_server_->Shutdown(std::chrono::system_clock::now() +
-                           std::chrono::milliseconds(
-                               static_cast<int64_t>(grace_seconds * 1000)));
+    grpc_server_->Shutdown(
+        std::chrono::system_clock::now() +
+        std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000)));
     grpc_server_->Wait();
     grpc_server_.reset();
   }

@@ -61,9 +61,9 @@ absl::Status DecodeBlockRecord(absl::string_view in, BlockRecord* record) {
   record->points.clear();
   if (in.empty()) return absl::DataLossError("empty block record");
   if (static_cast<uint8_t>(in[0]) != kBlockRecordVersion) {
-    return absl::DataLossError(absl::StrCat(
-        "block record version ", static_cast<uint8_t>(in[0]),
-        " is not supported (expected ", kBlockRecordVersion, ")"));
+    return absl::DataLossError(
+        absl::StrCat("block record version ", static_cast<uint8_t>(in[0]),
+                     " is not supported (expected ", kBlockRecordVersion, ")"));
   }
   size_t pos = 1;
   uint64_t n = 0;
@@ -82,8 +82,8 @@ absl::Status DecodeBlockRecord(absl::string_view in, BlockRecord* record) {
   absl::Status status = DecodePoints(in, &pos, &record->points);
   if (!status.ok()) return status;
   if (pos != in.size()) {
-    return absl::DataLossError(absl::StrCat("block record: ", in.size() - pos,
-                                            " trailing bytes"));
+    return absl::DataLossError(
+        absl::StrCat("block record: ", in.size() - pos, " trailing bytes"));
   }
   return absl::OkStatus();
 }

@@ -20,9 +20,11 @@ struct CompiledMatcher {
       case MatchType::kNotEqual:
         return value != matcher->value;
       case MatchType::kRegex:
-        return RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *regex);
+        return RE2::FullMatch(re2::StringPiece(value.data(), value.size()),
+                              *regex);
       case MatchType::kNotRegex:
-        return !RE2::FullMatch(re2::StringPiece(value.data(), value.size()), *regex);
+        return !RE2::FullMatch(re2::StringPiece(value.data(), value.size()),
+                               *regex);
     }
     return false;
   }
@@ -71,9 +73,9 @@ absl::StatusOr<std::vector<std::string>> LabelIndex::Select(
         matchers[i].type == MatchType::kNotRegex) {
       c.regex = std::make_unique<RE2>(matchers[i].value, RE2::Quiet);
       if (!c.regex->ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("matchers[", i, "].value: invalid regular expression \"",
-                         matchers[i].value, "\": ", c.regex->error()));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "matchers[", i, "].value: invalid regular expression \"",
+            matchers[i].value, "\": ", c.regex->error()));
       }
     }
     compiled.push_back(std::move(c));
@@ -119,8 +121,8 @@ absl::StatusOr<std::vector<std::string>> LabelIndex::Select(
     out.push_back(name);
   };
   if (use_regex_candidates) {
-    auto it = std::upper_bound(regex_candidates.begin(),
-                               regex_candidates.end(), after);
+    auto it = std::upper_bound(regex_candidates.begin(), regex_candidates.end(),
+                               after);
     for (; it != regex_candidates.end() && out.size() < limit; ++it) {
       consider(*it);
     }
@@ -131,7 +133,8 @@ absl::StatusOr<std::vector<std::string>> LabelIndex::Select(
   return out;
 }
 
-std::vector<std::string> LabelIndex::LabelValues(absl::string_view label) const {
+std::vector<std::string> LabelIndex::LabelValues(
+    absl::string_view label) const {
   std::vector<std::string> out;
   auto it = postings_.find(label);
   if (it == postings_.end()) return out;

@@ -15,8 +15,7 @@ void RetentionTable::Reserve(SeriesId next_id) {
   next_id_ = std::max(next_id_, next_id);
 }
 
-void RetentionTable::Set(SeriesId id, int64_t retention_ms,
-                         int64_t window_ms) {
+void RetentionTable::Set(SeriesId id, int64_t retention_ms, int64_t window_ms) {
   absl::MutexLock lock(&mu_);
   entries_[id] = Entry{retention_ms, window_ms};
 }

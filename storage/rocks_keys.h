@@ -14,8 +14,12 @@ namespace tsforecast::storage {
 inline constexpr char kPointsFamily[] = "points";
 inline constexpr char kRevisionsFamily[] = "revisions";
 // Keys in the default family.
-inline constexpr char kFormatVersionKey[] = "\0" "format_version";
-inline constexpr char kNextSeriesIdKey[] = "\0" "next_series_id";
+inline constexpr char kFormatVersionKey[] =
+    "\0"
+    "format_version";
+inline constexpr char kNextSeriesIdKey[] =
+    "\0"
+    "next_series_id";
 inline constexpr char kSeriesKeyPrefix = 's';
 // The storage format this build reads and writes.
 inline constexpr char kStorageFormatVersion[] = "tsforecast-storage-1";
@@ -46,8 +50,8 @@ inline bool ParsePointsKey(absl::string_view key, SeriesId* id,
                            int64_t* window) {
   if (key.size() != 16) return false;
   *id = GetFixed64BE(key.data());
-  *window = static_cast<int64_t>(GetFixed64BE(key.data() + 8) ^
-                                 (uint64_t{1} << 63));
+  *window =
+      static_cast<int64_t>(GetFixed64BE(key.data() + 8) ^ (uint64_t{1} << 63));
   return true;
 }
 

@@ -132,12 +132,12 @@ absl::Status RocksSeriesStore::OpenDb() {
       {kRevisionsFamily, revisions},
   };
   rocksdb::DB* raw = nullptr;
-  rocksdb::Status s = rocksdb::DB::Open(
-      rocksdb::DBOptions(db_options), options_.data_dir, families, &handles_,
-      &raw);
+  rocksdb::Status s =
+      rocksdb::DB::Open(rocksdb::DBOptions(db_options), options_.data_dir,
+                        families, &handles_, &raw);
   if (!s.ok()) {
-    return Annotate(FromRocks(s),
-                    absl::StrCat("opening data_dir \"", options_.data_dir, "\""));
+    return Annotate(FromRocks(s), absl::StrCat("opening data_dir \"",
+                                               options_.data_dir, "\""));
   }
   db_.reset(raw);
   meta_cf_ = handles_[0];
@@ -202,9 +202,8 @@ absl::Status RocksSeriesStore::LoadSeries() {
     std::string revision;
     s = db_->Get(rocksdb::ReadOptions(), revisions_cf_, RevisionKey(info.id),
                  &revision);
-    state->revision = s.ok() && revision.size() == 8
-                          ? GetFixed64BE(revision.data())
-                          : 1;
+    state->revision =
+        s.ok() && revision.size() == 8 ? GetFixed64BE(revision.data()) : 1;
     next_id_ = std::max(next_id_, info.id + 1);
     retention_->Set(info.id, info.definition.retention_ms, info.window_ms);
     index_.Add(info.definition.name, info.definition.labels);
@@ -268,8 +267,8 @@ absl::StatusOr<RocksSeriesStore::StatePtr> RocksSeriesStore::PrepareCreate(
   TSF_RETURN_IF_ERROR(FromRocks(batch->Put(
       meta_cf_, rocksdb::Slice(kNextSeriesIdKey, sizeof(kNextSeriesIdKey) - 1),
       next)));
-  TSF_RETURN_IF_ERROR(FromRocks(batch->Put(
-      meta_cf_, SeriesKey(definition.name), EncodeSeriesRecord(info))));
+  TSF_RETURN_IF_ERROR(FromRocks(batch->Put(meta_cf_, SeriesKey(definition.name),
+                                           EncodeSeriesRecord(info))));
   TSF_RETURN_IF_ERROR(FromRocks(
       batch->Merge(revisions_cf_, RevisionKey(info.id), EncodeRevision(1))));
   ++next_id_;
@@ -349,7 +348,8 @@ absl::StatusOr<SeriesInfo> RocksSeriesStore::UpdateSeries(
   TSF_RETURN_IF_ERROR(CommitBatch(&batch));
   // Writers may have bumped the old state's revision meanwhile; never go
   // backwards.
-  state->revision = std::max(state->revision.load(), old_state->revision.load());
+  state->revision =
+      std::max(state->revision.load(), old_state->revision.load());
   {
     absl::MutexLock lock(&mu_);
     index_.Remove(def.name, old_state->info.definition.labels);
@@ -364,8 +364,7 @@ absl::Status RocksSeriesStore::DeleteSeries(absl::string_view name) {
   const SeriesId id = state->info.id;
   rocksdb::WriteBatch batch;
   TSF_RETURN_IF_ERROR(FromRocks(batch.Delete(meta_cf_, SeriesKey(name))));
-  TSF_RETURN_IF_ERROR(
-      FromRocks(batch.Delete(revisions_cf_, RevisionKey(id))));
+  TSF_RETURN_IF_ERROR(FromRocks(batch.Delete(revisions_cf_, RevisionKey(id))));
   TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
       points_cf_, PointsKey(id, INT64_MIN), PointsKey(id + 1, INT64_MIN))));
   TSF_RETURN_IF_ERROR(CommitBatch(&batch));
@@ -423,10 +422,10 @@ absl::StatusOr<StorageStats> RocksSeriesStore::Stats() const {
     db_->GetIntProperty(cf, name, &v);
     return v;
   };
-  stats.points_sst_bytes =
-      property(points_cf_, "rocksdb.total-sst-files-size");
-  stats.meta_sst_bytes = property(meta_cf_, "rocksdb.total-sst-files-size") +
-                         property(revisions_cf_, "rocksdb.total-sst-files-size");
+  stats.points_sst_bytes = property(points_cf_, "rocksdb.total-sst-files-size");
+  stats.meta_sst_bytes =
+      property(meta_cf_, "rocksdb.total-sst-files-size") +
+      property(revisions_cf_, "rocksdb.total-sst-files-size");
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     stats.memtable_bytes += property(h, "rocksdb.cur-size-all-mem-tables");
   }
@@ -446,15 +445,15 @@ absl::Status RestoreBackup(const std::string& backup_dir,
         absl::StrCat("backup \"", backup_dir, "\" is not a directory"));
   }
   if (fs::exists(data_dir, ec) && !fs::is_empty(data_dir, ec)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "data_dir \"", data_dir,
-        "\" is not empty; restore into a new or empty directory"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("data_dir \"", data_dir,
+                     "\" is not empty; restore into a new or empty directory"));
   }
   fs::create_directories(data_dir, ec);
   fs::copy(backup_dir, data_dir, fs::copy_options::recursive, ec);
   if (ec) {
-    return absl::UnavailableError(absl::StrCat("restoring \"", backup_dir,
-                                               "\": ", ec.message()));
+    return absl::UnavailableError(
+        absl::StrCat("restoring \"", backup_dir, "\": ", ec.message()));
   }
   return absl::OkStatus();
 }

@@ -50,9 +50,9 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
     TSF_RETURN_IF_ERROR(ValidatePoints(writes[i].points, field));
     if (writes[i].create_if_missing) {
       writes[i].create_if_missing->name = writes[i].series;
-      TSF_RETURN_IF_ERROR(ValidateDefinition(
-          *writes[i].create_if_missing,
-          absl::StrCat(field, ".create_if_missing")));
+      TSF_RETURN_IF_ERROR(
+          ValidateDefinition(*writes[i].create_if_missing,
+                             absl::StrCat(field, ".create_if_missing")));
     }
   }
 
@@ -107,9 +107,9 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
           }
           if (states[i] == nullptr) {
             if (!writes[i].create_if_missing) {
-              return absl::NotFoundError(absl::StrCat(
-                  "series[", i, "].series: series \"", writes[i].series,
-                  "\" not found"));
+              return absl::NotFoundError(
+                  absl::StrCat("series[", i, "].series: series \"",
+                               writes[i].series, "\" not found"));
             }
             TSF_ASSIGN_OR_RETURN(
                 states[i], PrepareCreate(*writes[i].create_if_missing, &batch));
@@ -237,9 +237,9 @@ absl::StatusOr<uint64_t> RocksSeriesStore::DeletePoints(
       if (last != first) TSF_RETURN_IF_ERROR(delete_operand(last));
     } else {
       if (full_begin != first) TSF_RETURN_IF_ERROR(delete_operand(first));
-      TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
-          points_cf_, PointsKey(info.id, full_begin),
-          PointsKey(info.id, full_end))));
+      TSF_RETURN_IF_ERROR(FromRocks(
+          batch.DeleteRange(points_cf_, PointsKey(info.id, full_begin),
+                            PointsKey(info.id, full_end))));
       if (full_end == last) TSF_RETURN_IF_ERROR(delete_operand(last));
     }
   }

@@ -42,7 +42,8 @@ class SeriesStore {
 
   virtual absl::StatusOr<SeriesInfo> CreateSeries(
       const SeriesDefinition& definition) = 0;
-  virtual absl::StatusOr<SeriesInfo> GetSeries(absl::string_view name) const = 0;
+  virtual absl::StatusOr<SeriesInfo> GetSeries(
+      absl::string_view name) const = 0;
   // Series matching all matchers, ascending by name, names > `after_name`,
   // at most `limit`.
   virtual absl::StatusOr<std::vector<SeriesInfo>> ListSeries(

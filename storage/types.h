@@ -90,7 +90,15 @@ struct WriteResult {
   std::vector<uint64_t> revisions;  // one per SeriesWrite, in order
 };
 
-enum class Aggregator : uint8_t { kAvg, kMin, kMax, kSum, kCount, kFirst, kLast };
+enum class Aggregator : uint8_t {
+  kAvg,
+  kMin,
+  kMax,
+  kSum,
+  kCount,
+  kFirst,
+  kLast
+};
 
 }  // namespace tsforecast::storage
 

@@ -73,8 +73,8 @@ absl::Status ValidateLabels(const Labels& labels, absl::string_view field) {
                                        kMaxLabels, " allowed"));
   }
   for (const auto& [name, value] : labels) {
-    const std::string path = absl::StrCat(field, "[\"", absl::CEscape(name),
-                                          "\"]");
+    const std::string path =
+        absl::StrCat(field, "[\"", absl::CEscape(name), "\"]");
     if (name.empty() || name.size() > kMaxLabelNameLength) {
       return Invalid(path, absl::StrCat("label name must be 1 to ",
                                         kMaxLabelNameLength, " characters"));
@@ -129,18 +129,19 @@ absl::Status ValidateDefinition(const SeriesDefinition& def,
 absl::Status ValidateUpdate(const SeriesUpdate& update,
                             absl::string_view field) {
   if (update.labels) {
-    absl::Status s = ValidateLabels(*update.labels, absl::StrCat(field, ".labels"));
+    absl::Status s =
+        ValidateLabels(*update.labels, absl::StrCat(field, ".labels"));
     if (!s.ok()) return s;
   }
   if (update.unit &&
       (update.unit->size() > kMaxUnitLength || !IsUtf8(*update.unit))) {
-    return Invalid(absl::StrCat(field, ".unit"),
-                   absl::StrCat("must be UTF-8 of at most ", kMaxUnitLength,
-                                " bytes"));
+    return Invalid(
+        absl::StrCat(field, ".unit"),
+        absl::StrCat("must be UTF-8 of at most ", kMaxUnitLength, " bytes"));
   }
-  if (update.description && (update.description->size() >
-                                 kMaxDescriptionLength ||
-                             !IsUtf8(*update.description))) {
+  if (update.description &&
+      (update.description->size() > kMaxDescriptionLength ||
+       !IsUtf8(*update.description))) {
     return Invalid(absl::StrCat(field, ".description"),
                    absl::StrCat("must be UTF-8 of at most ",
                                 kMaxDescriptionLength, " bytes"));

@@ -9,8 +9,8 @@ namespace tsforecast {
 namespace {
 
 int64_t Ms(int y, int m, int d, int hh = 0, int mm = 0) {
-  return absl::ToUnixMillis(absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm),
-                                            absl::UTCTimeZone()));
+  return absl::ToUnixMillis(
+      absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), absl::UTCTimeZone()));
 }
 
 TEST(CalendarStepTest, ParsesAndPrintsCanonically) {
@@ -56,8 +56,9 @@ TEST(CalendarStepTest, FixedStepsAlignToEpochAndWeeksToMonday) {
   const CalendarStep week(StepUnit::kWeek, 1);
   // 2024-03-06 is a Wednesday; its week starts Monday 2024-03-04.
   EXPECT_EQ(week.AlignDown(Ms(2024, 3, 6, 10)), Ms(2024, 3, 4));
-  EXPECT_EQ(CalendarStep(StepUnit::kMinute, 15).AlignDown(Ms(2024, 1, 1, 10, 44)),
-            Ms(2024, 1, 1, 10, 30));
+  EXPECT_EQ(
+      CalendarStep(StepUnit::kMinute, 15).AlignDown(Ms(2024, 1, 1, 10, 44)),
+      Ms(2024, 1, 1, 10, 30));
 }
 
 TEST(CalendarStepTest, TimestampBounds) {

@@ -10,8 +10,9 @@ using grpc::StatusCode;
 constexpr int64_t kDay = 86400000;
 constexpr int64_t k2024 = 1704067200000;  // 2024-01-01
 
-v1::SeriesPoints* AddSeries(v1::WritePointsRequest* req, const std::string& name,
-                            int64_t start, int n, double base) {
+v1::SeriesPoints* AddSeries(v1::WritePointsRequest* req,
+                            const std::string& name, int64_t start, int n,
+                            double base) {
   v1::SeriesPoints* sp = req->add_series();
   sp->set_series(name);
   for (int i = 0; i < n; ++i) {
@@ -85,8 +86,8 @@ TEST_F(PointsServiceTest, BadPointsAreRejectedWholeWithTheFieldPath) {
   v1::WritePointsRequest req;
   AddSeries(&req, "a", k2024, 10, 1);
   AddSeries(&req, "b", k2024, 10, 1);
-  AddSeries(&req, "a", k2024 + 100 * kDay, 20, 1)->set_values(
-      17, std::numeric_limits<double>::quiet_NaN());
+  AddSeries(&req, "a", k2024 + 100 * kDay, 20, 1)
+      ->set_values(17, std::numeric_limits<double>::quiet_NaN());
   EXPECT_GRPC(Write(req), StatusCode::INVALID_ARGUMENT,
               "series[2].values[17]: not a finite number");
   req.mutable_series(2)->set_values(17, INFINITY);
@@ -183,7 +184,7 @@ TEST_F(PointsServiceTest, ReadRangesPagesAndAggregates) {
   v1::ReadPointsResponse monthly;
   ASSERT_TRUE(points_->ReadPoints(Ctx().get(), agg, &monthly).ok());
   ASSERT_EQ(monthly.values_size(), 12);
-  EXPECT_EQ(monthly.values(0), 30 * 31 / 2);  // Jan: 0..30
+  EXPECT_EQ(monthly.values(0), 30 * 31 / 2);               // Jan: 0..30
   EXPECT_EQ(monthly.timestamps_ms(1), k2024 + 31 * kDay);  // Feb 1
   agg.mutable_aggregation()->set_aggregator(v1::AGGREGATOR_COUNT);
   agg.set_limit(5);
@@ -305,11 +306,12 @@ TEST_F(PointsServiceTest, BackupCompactAndStats) {
   AddSeries(&req, "a", k2024, 1000, 0.25);
   ASSERT_TRUE(Write(req).ok());
   v1::CompactResponse compacted;
-  ASSERT_TRUE(admin_->Compact(Ctx().get(), v1::CompactRequest(), &compacted).ok());
+  ASSERT_TRUE(
+      admin_->Compact(Ctx().get(), v1::CompactRequest(), &compacted).ok());
   v1::GetStorageStatsResponse stats;
-  ASSERT_TRUE(admin_->GetStorageStats(Ctx().get(), v1::GetStorageStatsRequest(),
-                                      &stats)
-                  .ok());
+  ASSERT_TRUE(
+      admin_->GetStorageStats(Ctx().get(), v1::GetStorageStatsRequest(), &stats)
+          .ok());
   EXPECT_EQ(stats.series_count(), 2u);
   EXPECT_GT(stats.points_sst_bytes(), 0u);
   EXPECT_EQ(stats.points_written(), 1000u);

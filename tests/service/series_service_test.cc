@@ -68,7 +68,8 @@ TEST_F(ServiceTest, CreateRejectsBadDefinitions) {
   EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT,
               "series.name: series name is empty");
   s.set_name("1abc");
-  EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT, "must not start with a digit");
+  EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT,
+              "must not start with a digit");
   s.set_name("has space");
   EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT, "may only contain");
   s.set_name(std::string(201, 'a'));
@@ -88,7 +89,8 @@ TEST_F(ServiceTest, CreateRejectsBadDefinitions) {
   EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT, "reserved");
   s.mutable_labels()->clear();
   (*s.mutable_labels())["empty"] = "";
-  EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT, "label value must be 1 to");
+  EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT,
+              "label value must be 1 to");
   s.mutable_labels()->clear();
   s.set_retention_ms(5);
   EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT, "series.retention_ms");
@@ -97,7 +99,8 @@ TEST_F(ServiceTest, CreateRejectsBadDefinitions) {
   EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT, "series.value_kind");
   // Nothing was created by any of these.
   v1::ListSeriesResponse list;
-  ASSERT_TRUE(series_->ListSeries(Ctx().get(), v1::ListSeriesRequest(), &list).ok());
+  ASSERT_TRUE(
+      series_->ListSeries(Ctx().get(), v1::ListSeriesRequest(), &list).ok());
   EXPECT_EQ(list.series_size(), 0);
 }
 
@@ -133,7 +136,8 @@ TEST_F(ServiceTest, ListSeriesWithMatchersSelectorAndPaging) {
 
   m->set_value("(");
   EXPECT_GRPC(series_->ListSeries(Ctx().get(), matchers, &resp),
-              StatusCode::INVALID_ARGUMENT, "matchers[0].value: invalid regular expression");
+              StatusCode::INVALID_ARGUMENT,
+              "matchers[0].value: invalid regular expression");
   m->set_type(v1::LabelMatcher::TYPE_UNSPECIFIED);
   EXPECT_GRPC(series_->ListSeries(Ctx().get(), matchers, &resp),
               StatusCode::INVALID_ARGUMENT, "matchers[0].type: required");

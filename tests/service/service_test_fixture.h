@@ -33,9 +33,9 @@ class ServiceTest : public ::testing::Test {
     auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
-    auto channel = grpc::CreateChannel(
-        absl::StrCat("127.0.0.1:", server_->port()),
-        grpc::InsecureChannelCredentials());
+    auto channel =
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials());
     series_ = v1::SeriesService::NewStub(channel);
     points_ = v1::PointsService::NewStub(channel);
     admin_ = v1::AdminService::NewStub(channel);
@@ -75,14 +75,13 @@ class ServiceTest : public ::testing::Test {
 };
 
 // Asserts a gRPC status code and a substring of its message.
-#define EXPECT_GRPC(status_expr, expected_code, substring)                 \
-  do {                                                                     \
-    const grpc::Status tsf_gs_ = (status_expr);                            \
-    EXPECT_EQ(tsf_gs_.error_code(), expected_code)                         \
-        << tsf_gs_.error_message();                                        \
-    EXPECT_NE(tsf_gs_.error_message().find(substring), std::string::npos)  \
-        << "message: " << tsf_gs_.error_message()                         \
-        << "\nexpected to contain: " << substring;                         \
+#define EXPECT_GRPC(status_expr, expected_code, substring)                     \
+  do {                                                                         \
+    const grpc::Status tsf_gs_ = (status_expr);                                \
+    EXPECT_EQ(tsf_gs_.error_code(), expected_code) << tsf_gs_.error_message(); \
+    EXPECT_NE(tsf_gs_.error_message().find(substring), std::string::npos)      \
+        << "message: " << tsf_gs_.error_message()                              \
+        << "\nexpected to contain: " << substring;                             \
   } while (0)
 
 }  // namespace tsforecast::service

@@ -47,8 +47,8 @@ TEST(BlockRecordTest, ComposeMatchesSequentialModel) {
         change.deletes.push_back({a, a + static_cast<int64_t>(rng() % 20)});
       }
       for (int i = 0; i < static_cast<int>(rng() % 10); ++i) {
-        change.points.push_back(
-            {static_cast<int64_t>(rng() % 50), static_cast<double>(rng() % 1000)});
+        change.points.push_back({static_cast<int64_t>(rng() % 50),
+                                 static_cast<double>(rng() % 1000)});
       }
       SortPointsLastWins(&change.points);
       for (const TimeRange& r : change.deletes) {
@@ -98,7 +98,8 @@ TEST(BlockRecordTest, ComposeIsAssociative) {
     }
     const size_t split = rng() % changes.size();
     BlockRecord left, right;
-    for (size_t i = 0; i < split; ++i) left = Compose(std::move(left), changes[i]);
+    for (size_t i = 0; i < split; ++i)
+      left = Compose(std::move(left), changes[i]);
     for (size_t i = split; i < changes.size(); ++i) {
       right = Compose(std::move(right), changes[i]);
     }

@@ -39,18 +39,23 @@ TEST_F(LabelIndexTest, EqualityAndName) {
 }
 
 TEST_F(LabelIndexTest, NegativeAndRegexMatchers) {
-  EXPECT_EQ(Select("{kind!=\"price\"}"), (Names{"exports_cn", "exports_vn", "misc"}));
-  EXPECT_EQ(Select("{country=~\"C.|VN\"}"), (Names{"exports_cn", "exports_vn"}));
+  EXPECT_EQ(Select("{kind!=\"price\"}"),
+            (Names{"exports_cn", "exports_vn", "misc"}));
+  EXPECT_EQ(Select("{country=~\"C.|VN\"}"),
+            (Names{"exports_cn", "exports_vn"}));
   EXPECT_EQ(Select("{country=~\"C\"}"), Names{});  // anchored
-  EXPECT_EQ(Select("{kind=\"export\", country!~\"CN\"}"), (Names{"exports_vn"}));
+  EXPECT_EQ(Select("{kind=\"export\", country!~\"CN\"}"),
+            (Names{"exports_vn"}));
   // A matcher that "" satisfies also selects series lacking the label.
   EXPECT_EQ(Select("{country=\"\"}"), (Names{"misc", "ndpr_cny", "ndpr_usd"}));
   EXPECT_EQ(Select("{__name__=~\"ndpr_.*\"}"), (Names{"ndpr_cny", "ndpr_usd"}));
 }
 
 TEST_F(LabelIndexTest, PagingAndRemoval) {
-  EXPECT_EQ(Select("{kind=~\".+\"}", "", 2), (Names{"exports_cn", "exports_vn"}));
-  EXPECT_EQ(Select("{kind=~\".+\"}", "exports_vn", 2), (Names{"ndpr_cny", "ndpr_usd"}));
+  EXPECT_EQ(Select("{kind=~\".+\"}", "", 2),
+            (Names{"exports_cn", "exports_vn"}));
+  EXPECT_EQ(Select("{kind=~\".+\"}", "exports_vn", 2),
+            (Names{"ndpr_cny", "ndpr_usd"}));
   index_.Remove("ndpr_usd", {{"market", "fob"}, {"kind", "price"}});
   EXPECT_EQ(Select("{kind=\"price\"}"), (Names{"ndpr_cny"}));
   EXPECT_EQ(index_.LabelValues("market"), (Names{"shanghai"}));
@@ -77,8 +82,8 @@ TEST_F(LabelIndexTest, ScalesToManySeries) {
 }
 
 TEST(SelectorTest, ParsesAllOperatorsAndQuotes) {
-  ASSERT_OK_AND_ASSIGN(auto m,
-                       ParseSelector("price{a=\"1\", b!='2',c=~\"x\\\"y\",d!~\"z\"}"));
+  ASSERT_OK_AND_ASSIGN(
+      auto m, ParseSelector("price{a=\"1\", b!='2',c=~\"x\\\"y\",d!~\"z\"}"));
   ASSERT_EQ(m.size(), 5u);
   EXPECT_EQ(m[0].name, "__name__");
   EXPECT_EQ(m[1].type, MatchType::kEqual);

@@ -100,9 +100,9 @@ TEST(PointCodecTest, RandomMixturesRoundTrip) {
     const int decimals = static_cast<int>(rng() % 4);
     for (int i = 0; i < n; ++i) {
       ts += 1 + static_cast<int64_t>(rng() % (trial % 2 ? 1000 : 1));
-      double v = static_cast<double>(static_cast<int64_t>(rng() % 2000000) -
-                                     1000000) /
-                 std::pow(10.0, decimals);
+      double v =
+          static_cast<double>(static_cast<int64_t>(rng() % 2000000) - 1000000) /
+          std::pow(10.0, decimals);
       if (trial % 7 == 0 && i % 13 == 0) v = std::sqrt(static_cast<double>(i));
       points.push_back({ts, v});
     }

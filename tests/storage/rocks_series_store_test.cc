@@ -56,21 +56,24 @@ TEST_F(StoreTest, CreateGetListUpdateDelete) {
   EXPECT_EQ(a.revision, 1u);
   EXPECT_EQ(a.create_time_ms, now_ms_.load());
   EXPECT_STATUS(store_->CreateSeries(Daily("ndpr")),
-                absl::StatusCode::kAlreadyExists, "series \"ndpr\" already exists");
+                absl::StatusCode::kAlreadyExists,
+                "series \"ndpr\" already exists");
   ASSERT_OK(store_->CreateSeries(Daily("copper", {{"m", "lme"}})));
-  ASSERT_OK_AND_ASSIGN(auto listed,
-                       store_->ListSeries({{"m", MatchType::kEqual, "lme"}}, "", 10));
+  ASSERT_OK_AND_ASSIGN(
+      auto listed,
+      store_->ListSeries({{"m", MatchType::kEqual, "lme"}}, "", 10));
   ASSERT_EQ(listed.size(), 1u);
   EXPECT_EQ(listed[0].definition.name, "copper");
 
   SeriesUpdate update;
   update.labels = Labels{{"m", "lme"}};
   update.unit = "USD/t";
-  ASSERT_OK_AND_ASSIGN(SeriesInfo updated, store_->UpdateSeries("ndpr", update));
+  ASSERT_OK_AND_ASSIGN(SeriesInfo updated,
+                       store_->UpdateSeries("ndpr", update));
   EXPECT_EQ(updated.definition.unit, "USD/t");
   EXPECT_EQ(updated.revision, 2u);
-  ASSERT_OK_AND_ASSIGN(listed,
-                       store_->ListSeries({{"m", MatchType::kEqual, "lme"}}, "", 10));
+  ASSERT_OK_AND_ASSIGN(
+      listed, store_->ListSeries({{"m", MatchType::kEqual, "lme"}}, "", 10));
   EXPECT_EQ(listed.size(), 2u);
 
   ASSERT_OK(store_->Write({{"ndpr", {{0, 1}, {kDay, 2}}, std::nullopt}}));
@@ -93,9 +96,9 @@ TEST_F(StoreTest, WriteIsAtomicAndNamesTheBadField) {
   EXPECT_STATUS(store_->Write(writes), absl::StatusCode::kInvalidArgument,
                 "series[1].values[1]: not a finite number");
   EXPECT_TRUE(ReadAll("a").empty());
-  EXPECT_STATUS(store_->Write({{"a", {{kMaxTimestampMs + 1, 1}}, std::nullopt}}),
-                absl::StatusCode::kInvalidArgument,
-                "series[0].timestamps_ms[0]");
+  EXPECT_STATUS(
+      store_->Write({{"a", {{kMaxTimestampMs + 1, 1}}, std::nullopt}}),
+      absl::StatusCode::kInvalidArgument, "series[0].timestamps_ms[0]");
   EXPECT_STATUS(store_->Write({{"a", {{0, 1}}, std::nullopt},
                                {"nope", {{0, 1}}, std::nullopt}}),
                 absl::StatusCode::kNotFound, "series[1].series");
@@ -109,9 +112,9 @@ TEST_F(StoreTest, WriteIsAtomicAndNamesTheBadField) {
 TEST_F(StoreTest, CreateOnFirstWrite) {
   SeriesDefinition def = Daily("", {{"country", "CN"}});
   def.value_kind = ValueKind::kFlow;
-  ASSERT_OK_AND_ASSIGN(
-      WriteResult result,
-      store_->Write({{"exports_cn", {{0, 5}}, def}, {"exports_cn", {{kDay, 6}}, def}}));
+  ASSERT_OK_AND_ASSIGN(WriteResult result,
+                       store_->Write({{"exports_cn", {{0, 5}}, def},
+                                      {"exports_cn", {{kDay, 6}}, def}}));
   EXPECT_EQ(result.series_created, 1u);
   EXPECT_EQ(result.revisions, (std::vector<uint64_t>{2, 3}));
   ASSERT_OK_AND_ASSIGN(SeriesInfo info, store_->GetSeries("exports_cn"));
@@ -225,10 +228,11 @@ TEST_F(StoreTest, RetentionHidesAndCompactionDropsExpiredPoints) {
   std::mt19937 rng(1);
   // Random values, so that sizes are dominated by data, not file overhead.
   for (int i = 0; i < 20000; ++i) {
-    points.push_back({now - i * kDay, static_cast<double>(rng() % 1000000) / 100});
+    points.push_back(
+        {now - i * kDay, static_cast<double>(rng() % 1000000) / 100});
   }
-  ASSERT_OK(store_->Write({{"short", points, std::nullopt},
-                           {"forever", points, std::nullopt}}));
+  ASSERT_OK(store_->Write(
+      {{"short", points, std::nullopt}, {"forever", points, std::nullopt}}));
   EXPECT_EQ(ReadAll("short").size(), 11u);  // now-10d .. now
   EXPECT_EQ(ReadAll("forever").size(), 20000u);
   ASSERT_OK(store_->Compact());

@@ -44,10 +44,10 @@ absl::StatusOr<CsvPoints> ReadCsvPoints(std::istream& in,
           absl::StrCat("line ", line_number, ": ", why));
     };
     if (fields.size() != columns) {
-      return error(absl::StrCat("expected ", columns, " columns (",
-                                columns == 3 ? "series,timestamp,value"
-                                             : "timestamp,value",
-                                "), found ", fields.size()));
+      return error(absl::StrCat(
+          "expected ", columns, " columns (",
+          columns == 3 ? "series,timestamp,value" : "timestamp,value",
+          "), found ", fields.size()));
     }
     const absl::string_view ts_text = fields[columns - 2];
     const absl::string_view value_text = fields[columns - 1];
@@ -60,7 +60,8 @@ absl::StatusOr<CsvPoints> ReadCsvPoints(std::istream& in,
     }
     if (!ts.ok()) return error(ts.status().message());
     if (!value_ok) {
-      return error(absl::StrCat("value \"", absl::StripAsciiWhitespace(value_text),
+      return error(absl::StrCat("value \"",
+                                absl::StripAsciiWhitespace(value_text),
                                 "\" is not a number"));
     }
     if (!std::isfinite(value)) {

@@ -13,8 +13,8 @@ absl::StatusOr<Format> ParseFormat(const std::string& text) {
   if (text == "table") return Format::kTable;
   if (text == "csv") return Format::kCsv;
   if (text == "json") return Format::kJson;
-  return absl::InvalidArgumentError(absl::StrCat(
-      "--format \"", text, "\": expected table, csv or json"));
+  return absl::InvalidArgumentError(
+      absl::StrCat("--format \"", text, "\": expected table, csv or json"));
 }
 
 std::string FormatValue(double v) {

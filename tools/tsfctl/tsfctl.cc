@@ -46,15 +46,27 @@ struct Exit {
 
 void Check(const grpc::Status& status, const std::string& what) {
   if (status.ok()) return;
-  static const char* kCodes[] = {
-      "OK",        "CANCELLED",         "UNKNOWN",           "INVALID_ARGUMENT",
-      "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",    "PERMISSION_DENIED",
-      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE",
-      "UNIMPLEMENTED", "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  static const char* kCodes[] = {"OK",
+                                 "CANCELLED",
+                                 "UNKNOWN",
+                                 "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED",
+                                 "NOT_FOUND",
+                                 "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED",
+                                 "RESOURCE_EXHAUSTED",
+                                 "FAILED_PRECONDITION",
+                                 "ABORTED",
+                                 "OUT_OF_RANGE",
+                                 "UNIMPLEMENTED",
+                                 "INTERNAL",
+                                 "UNAVAILABLE",
+                                 "DATA_LOSS",
+                                 "UNAUTHENTICATED"};
   const int code = status.error_code();
-  std::cerr << "tsfctl: " << what << " failed: "
-            << (code >= 0 && code <= 16 ? kCodes[code] : "?") << ": "
-            << status.error_message() << "\n";
+  std::cerr << "tsfctl: " << what
+            << " failed: " << (code >= 0 && code <= 16 ? kCodes[code] : "?")
+            << ": " << status.error_message() << "\n";
   throw Exit{kExitServerError};
 }
 
@@ -174,13 +186,13 @@ void PrintSeries(const Client& client, const std::vector<v1::Series>& list) {
   }
   std::vector<std::vector<std::string>> rows;
   for (const v1::Series& s : list) {
-    rows.push_back(
-        {s.name(), StepText(s.step()),
-         s.value_kind() == v1::VALUE_KIND_FLOW ? "flow" : "level", s.unit(),
-         LabelsText(s), absl::StrCat(s.revision()),
-         s.retention_ms() ? absl::StrCat(s.retention_ms() / 86400000.0, "d")
-                          : "forever",
-         s.description()});
+    rows.push_back({s.name(), StepText(s.step()),
+                    s.value_kind() == v1::VALUE_KIND_FLOW ? "flow" : "level",
+                    s.unit(), LabelsText(s), absl::StrCat(s.revision()),
+                    s.retention_ms()
+                        ? absl::StrCat(s.retention_ms() / 86400000.0, "d")
+                        : "forever",
+                    s.description()});
   }
   PrintRows(std::cout, format,
             {"name", "step", "kind", "unit", "labels", "revision", "retention",
@@ -255,8 +267,9 @@ void SeriesUpdate(const Client& c, const SeriesArgs& a, const CLI::App& cmd) {
     mask->add_paths("retention_ms");
   }
   if (mask->paths_size() == 0) {
-    Usage("update: give at least one of --label, --clear-labels, --unit, "
-          "--description, --retention");
+    Usage(
+        "update: give at least one of --label, --clear-labels, --unit, "
+        "--description, --retention");
   }
   v1::UpdateSeriesResponse resp;
   Check(c.series->UpdateSeries(c.Context().get(), req, &resp), "update");
@@ -448,8 +461,9 @@ void Latest(const Client& c, const ReadArgs& a) {
 
 void DeletePoints(const Client& c, const ReadArgs& a) {
   if (a.start.empty() && a.end.empty()) {
-    Usage("delete: give --start and/or --end (to delete the whole series use "
-          "`tsfctl series delete`)");
+    Usage(
+        "delete: give --start and/or --end (to delete the whole series use "
+        "`tsfctl series delete`)");
   }
   v1::DeletePointsRequest req;
   req.set_series(a.series);
@@ -482,17 +496,18 @@ void Compact(const Client& c) {
 
 void Stats(const Client& c) {
   v1::GetStorageStatsResponse resp;
-  Check(c.admin->GetStorageStats(c.Context().get(), v1::GetStorageStatsRequest(),
-                                 &resp),
+  Check(c.admin->GetStorageStats(c.Context().get(),
+                                 v1::GetStorageStatsRequest(), &resp),
         "stats");
-  PrintRows(std::cout, c.format(),
-            {"series", "points_sst_bytes", "meta_sst_bytes", "wal_bytes",
-             "memtable_bytes", "points_written"},
-            {{absl::StrCat(resp.series_count()),
-              absl::StrCat(resp.points_sst_bytes()),
-              absl::StrCat(resp.meta_sst_bytes()), absl::StrCat(resp.wal_bytes()),
-              absl::StrCat(resp.memtable_bytes()),
-              absl::StrCat(resp.points_written())}});
+  PrintRows(
+      std::cout, c.format(),
+      {"series", "points_sst_bytes", "meta_sst_bytes", "wal_bytes",
+       "memtable_bytes", "points_written"},
+      {{absl::StrCat(resp.series_count()),
+        absl::StrCat(resp.points_sst_bytes()),
+        absl::StrCat(resp.meta_sst_bytes()), absl::StrCat(resp.wal_bytes()),
+        absl::StrCat(resp.memtable_bytes()),
+        absl::StrCat(resp.points_written())}});
 }
 
 int Run(int argc, char** argv) {
@@ -503,7 +518,8 @@ int Run(int argc, char** argv) {
   Globals g;
   app.add_option("-s,--server", g.server, "server address host:port")
       ->capture_default_str();
-  app.add_option("--timeout", g.timeout_s, "deadline per call, seconds (0: none)")
+  app.add_option("--timeout", g.timeout_s,
+                 "deadline per call, seconds (0: none)")
       ->capture_default_str();
   app.add_option("-f,--format", g.format, "output: table, csv or json")
       ->capture_default_str();
@@ -511,7 +527,8 @@ int Run(int argc, char** argv) {
                "print timestamps as epoch milliseconds, not ISO-8601");
 
   SeriesArgs sa;
-  CLI::App* series = app.add_subcommand("series", "create, list, show, update or delete series");
+  CLI::App* series = app.add_subcommand(
+      "series", "create, list, show, update or delete series");
   series->require_subcommand(1);
   auto add_definition = [&](CLI::App* cmd, bool create) {
     cmd->add_option("--label", sa.labels, "label name=value (repeatable)");
@@ -520,7 +537,8 @@ int Run(int argc, char** argv) {
     cmd->add_option("--retention", sa.retention,
                     "keep points this long, e.g. 90d, 5y; 0 = forever");
     if (create) {
-      cmd->add_option("--step", sa.step, "calendar step: 1d, 1h, 1w, 1mo, 1q, 1y...")
+      cmd->add_option("--step", sa.step,
+                      "calendar step: 1d, 1h, 1w, 1mo, 1q, 1y...")
           ->required();
       cmd->add_option("--kind", sa.kind, "level (prices) or flow (tonnage)")
           ->capture_default_str();
@@ -529,55 +547,73 @@ int Run(int argc, char** argv) {
   CLI::App* create = series->add_subcommand("create", "create a series");
   create->add_option("name", sa.name, "series name")->required();
   add_definition(create, true);
-  CLI::App* list = series->add_subcommand("list", "list series, optionally by selector");
+  CLI::App* list =
+      series->add_subcommand("list", "list series, optionally by selector");
   list->add_option("selector", sa.selector,
                    "Prometheus selector, e.g. '{country=\"CN\"}'");
   CLI::App* show = series->add_subcommand("show", "show one series");
   show->add_option("name", sa.name)->required();
-  CLI::App* update = series->add_subcommand("update", "change labels, unit, description or retention");
+  CLI::App* update = series->add_subcommand(
+      "update", "change labels, unit, description or retention");
   update->add_option("name", sa.name)->required();
   add_definition(update, false);
   update->add_flag("--clear-labels", sa.clear_labels, "remove all labels");
-  CLI::App* del = series->add_subcommand("delete", "delete a series and its points");
+  CLI::App* del =
+      series->add_subcommand("delete", "delete a series and its points");
   del->add_option("name", sa.name)->required();
 
   WriteArgs wa;
-  CLI::App* write = app.add_subcommand(
-      "write", "write points from CSV (series,timestamp,value or, with --series, timestamp,value)");
+  CLI::App* write =
+      app.add_subcommand("write",
+                         "write points from CSV (series,timestamp,value or, "
+                         "with --series, timestamp,value)");
   write->add_option("file", wa.file, "CSV file, or - for stdin")->required();
   write->add_option("--series", wa.series, "series of a two-column CSV");
   write->add_option("--batch-size", wa.batch_size, "points per streamed batch")
       ->capture_default_str();
   write->add_option("--create-step", wa.create_step,
                     "create missing series with this step (1d, 1mo, ...)");
-  write->add_option("--create-kind", wa.create_kind, "level or flow, for created series")
+  write
+      ->add_option("--create-kind", wa.create_kind,
+                   "level or flow, for created series")
       ->capture_default_str();
-  write->add_option("--create-label", wa.create_labels, "label name=value for created series");
+  write->add_option("--create-label", wa.create_labels,
+                    "label name=value for created series");
   write->add_option("--unit", wa.unit, "unit for created series");
   write->add_flag("--progress", wa.progress, "always show the progress bar");
-  write->add_flag("--no-progress", wa.no_progress, "never show the progress bar");
+  write->add_flag("--no-progress", wa.no_progress,
+                  "never show the progress bar");
 
   ReadArgs ra;
   CLI::App* read = app.add_subcommand("read", "read points of a series");
   read->add_option("series", ra.series)->required();
-  read->add_option("--start", ra.start, "inclusive start: ISO-8601 or epoch ms");
+  read->add_option("--start", ra.start,
+                   "inclusive start: ISO-8601 or epoch ms");
   read->add_option("--end", ra.end, "exclusive end: ISO-8601 or epoch ms");
   read->add_option("--limit", ra.limit, "at most this many points (0: all)");
-  read->add_option("--agg", ra.agg, "aggregate: avg, min, max, sum, count, first, last");
-  read->add_option("--step", ra.step, "aggregation window (default: the series' step)");
+  read->add_option("--agg", ra.agg,
+                   "aggregate: avg, min, max, sum, count, first, last");
+  read->add_option("--step", ra.step,
+                   "aggregation window (default: the series' step)");
   CLI::App* latest = app.add_subcommand("latest", "newest points of series");
   latest->add_option("series", ra.names)->required();
-  latest->add_option("--count", ra.count, "points per series")->capture_default_str();
-  CLI::App* delete_points = app.add_subcommand("delete", "delete points of a series in [start, end)");
+  latest->add_option("--count", ra.count, "points per series")
+      ->capture_default_str();
+  CLI::App* delete_points =
+      app.add_subcommand("delete", "delete points of a series in [start, end)");
   delete_points->add_option("series", ra.series)->required();
   delete_points->add_option("--start", ra.start, "inclusive start");
   delete_points->add_option("--end", ra.end, "exclusive end");
 
   std::string backup_dir;
-  CLI::App* backup = app.add_subcommand("backup", "online backup into a directory on the server");
-  backup->add_option("directory", backup_dir, "absolute path that does not exist yet")
+  CLI::App* backup = app.add_subcommand(
+      "backup", "online backup into a directory on the server");
+  backup
+      ->add_option("directory", backup_dir,
+                   "absolute path that does not exist yet")
       ->required();
-  CLI::App* compact = app.add_subcommand("compact", "flush and fully compact the store");
+  CLI::App* compact =
+      app.add_subcommand("compact", "flush and fully compact the store");
   CLI::App* stats = app.add_subcommand("stats", "storage statistics");
 
   try {

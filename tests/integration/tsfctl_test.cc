@@ -1,0 +1,209 @@
+// tsfctl and tsforecastd as a user runs them: real binaries, loopback.
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "gtest/gtest.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/temp_dir.h"
+
+namespace tsforecast {
+namespace {
+
+using testing::CommandResult;
+using testing::RunCommand;
+
+class TsfctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string error;
+    ASSERT_TRUE(server_.Start(dir_.Sub("data"), {}, &error)) << error;
+  }
+  CommandResult Tsfctl(std::vector<std::string> args,
+                       const std::string& stdin_text = "") {
+    args.insert(args.begin(), {testing::BuildBinary("tsfctl"),
+                               "--server=" + server_.address()});
+    return RunCommand(args, stdin_text);
+  }
+  std::string WriteFile(const std::string& name, const std::string& text) {
+    const std::string path = dir_.Sub(name);
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  testing::TempDir dir_;
+  testing::ServerProcess server_;
+};
+
+TEST_F(TsfctlTest, SeriesCommands) {
+  CommandResult r = Tsfctl({"series", "create", "ndpr", "--step", "1d",
+                            "--label", "market=shanghai", "--unit", "CNY/t"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("market=shanghai"), std::string::npos) << r.out;
+  r = Tsfctl({"series", "create", "ndpr", "--step", "1d"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("ALREADY_EXISTS: series \"ndpr\" already exists"),
+            std::string::npos)
+      << r.err;
+  r = Tsfctl({"series", "create", "x", "--step", "0d"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--step"), std::string::npos) << r.err;
+  r = Tsfctl({"series", "update", "ndpr", "--description", "NdPr oxide",
+              "--retention", "3650d"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"series", "list", "{market=\"shanghai\"}", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"description\":\"NdPr oxide\""), std::string::npos)
+      << r.out;
+  r = Tsfctl({"series", "show", "nope"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("NOT_FOUND"), std::string::npos);
+  r = Tsfctl({"series", "delete", "ndpr"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"frobnicate"});
+  EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST_F(TsfctlTest, WriteCsvReadBackInEveryFormat) {
+  const std::string csv = WriteFile("points.csv",
+                                    "series,timestamp,value\n"
+                                    "copper,2024-01-01,8500.5\r\n"
+                                    "copper,2024-02-01T00:00:00Z,8600\n"
+                                    "\n"
+                                    "exports_cn,1704067200000,1200\n"
+                                    "copper,2024-03-01,8700.25\n");
+  CommandResult r = Tsfctl(
+      {"write", csv, "--create-step", "1mo", "--create-label", "source=test"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("wrote 4 points to 2 series"), std::string::npos)
+      << r.err;
+  r = Tsfctl({"read", "copper", "--format", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "timestamp,value\n2024-01-01T00:00:00Z,8500.5\n"
+            "2024-02-01T00:00:00Z,8600\n2024-03-01T00:00:00Z,8700.25\n");
+  r = Tsfctl(
+      {"read", "copper", "--format", "json", "--epoch-ms", "--limit", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("{\"timestamp\": 1704067200000, \"value\": 8500.5}"),
+            std::string::npos)
+      << r.out;
+  r = Tsfctl({"read", "copper", "--start", "2024-02-01"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::vector<std::string>(absl::StrSplit(r.out, '\n')).size(), 4u)
+      << r.out;
+  r = Tsfctl({"read", "copper", "--agg", "sum", "--step", "1y", "-f", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "timestamp,value\n2024-01-01T00:00:00Z,25800.75\n");
+  r = Tsfctl({"latest", "copper", "exports_cn"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("8700.25"), std::string::npos);
+  EXPECT_NE(r.out.find("1200"), std::string::npos);
+  r = Tsfctl(
+      {"delete", "copper", "--start", "2024-02-01", "--end", "2024-03-01"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"read", "copper", "-f", "csv", "--epoch-ms"});
+  EXPECT_EQ(r.out,
+            "timestamp,value\n1704067200000,8500.5\n1709251200000,8700.25\n");
+}
+
+TEST_F(TsfctlTest, TwoColumnCsvFromStdin) {
+  ASSERT_EQ(Tsfctl({"series", "create", "brent", "--step", "1d"}).exit_code, 0);
+  std::string csv = "Date,Price\n";
+  for (int d = 1; d <= 28; ++d) {
+    csv += absl::StrCat("2024-02-", d < 10 ? "0" : "", d, ",", 80 + d * 0.01,
+                        "\n");
+  }
+  CommandResult r =
+      Tsfctl({"write", "-", "--series", "brent", "--batch-size", "5"}, csv);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("wrote 28 points"), std::string::npos) << r.err;
+  r = Tsfctl({"read", "brent", "-f", "csv"});
+  EXPECT_NE(r.out.find("2024-02-28T00:00:00Z,80.28"), std::string::npos)
+      << r.out;
+}
+
+TEST_F(TsfctlTest, MalformedCsvIsRejectedBeforeAnythingIsWritten) {
+  ASSERT_EQ(Tsfctl({"series", "create", "s", "--step", "1d"}).exit_code, 0);
+  const std::string csv = WriteFile(
+      "bad.csv", "s,2024-01-01,1\ns,2024-01-02,2\ns,2024-01-03,abc\n");
+  CommandResult r = Tsfctl({"write", csv});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(
+      r.err.find("line 3: value \"abc\" is not a number; nothing was written"),
+      std::string::npos)
+      << r.err;
+  const std::string bad_ts = WriteFile("bad_ts.csv", "s,2024-13-45,1\n");
+  r = Tsfctl({"write", bad_ts});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("line 1: timestamp \"2024-13-45\""), std::string::npos)
+      << r.err;
+  const std::string columns = WriteFile("cols.csv", "s,2024-01-01\n");
+  r = Tsfctl({"write", columns});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("expected 3 columns"), std::string::npos) << r.err;
+  r = Tsfctl({"read", "s", "-f", "csv"});
+  EXPECT_EQ(r.out, "timestamp,value\n");
+  // Unknown series without --create-step: the server refuses, exit 1.
+  const std::string unknown = WriteFile("unknown.csv", "zz,2024-01-01,1\n");
+  r = Tsfctl({"write", unknown});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("series \"zz\" not found"), std::string::npos) << r.err;
+}
+
+TEST_F(TsfctlTest, BackupThenRestoreIntoAFreshServer) {
+  ASSERT_EQ(Tsfctl({"series", "create", "g", "--step", "1d"}).exit_code, 0);
+  ASSERT_EQ(
+      Tsfctl({"write", "-", "--series", "g"}, "2024-01-01,1\n2024-01-02,2\n")
+          .exit_code,
+      0);
+  const std::string backup = dir_.Sub("backup");
+  CommandResult r = Tsfctl({"backup", backup});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("--restore_from="), std::string::npos);
+  r = Tsfctl({"backup", "relative"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("INVALID_ARGUMENT"), std::string::npos) << r.err;
+
+  testing::ServerProcess restored;
+  std::string error;
+  ASSERT_TRUE(restored.Start(dir_.Sub("restored"), {"--restore_from=" + backup},
+                             &error))
+      << error;
+  r = RunCommand({testing::BuildBinary("tsfctl"),
+                  "--server=" + restored.address(), "read", "g", "-f", "csv",
+                  "--epoch-ms"});
+  EXPECT_EQ(r.out, "timestamp,value\n1704067200000,1\n1704153600000,2\n");
+  // Restoring over existing data is refused.
+  restored.StopWith(SIGTERM);
+  testing::ServerProcess again;
+  EXPECT_FALSE(
+      again.Start(dir_.Sub("restored"), {"--restore_from=" + backup}, &error));
+  EXPECT_NE(error.find("not empty"), std::string::npos) << error;
+}
+
+TEST_F(TsfctlTest, SigtermDrainsAndExitsCleanly) {
+  const int status = server_.StopWith(SIGTERM);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  // The data dir reopens fine afterwards.
+  testing::ServerProcess again;
+  std::string error;
+  EXPECT_TRUE(again.Start(dir_.Sub("data"), {}, &error)) << error;
+}
+
+TEST(TsforecastdTest, BadFlagsExitWithUsageError) {
+  CommandResult r =
+      RunCommand({testing::BuildBinary("tsforecastd"), "--durability=maybe"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("expected \"sync\" or \"process\""), std::string::npos)
+      << r.err;
+  r = RunCommand({testing::BuildBinary("tsforecastd"), "--help"});
+  EXPECT_NE(r.out.find("--max_points_per_request"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tsforecast
