@@ -29,6 +29,10 @@ ABSL_FLAG(int, max_message_bytes, 64 << 20,
           "largest gRPC message accepted or sent, bytes");
 ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, MiB");
 ABSL_FLAG(int64_t, write_buffer_mb, 64, "RocksDB memtable size, MiB");
+ABSL_FLAG(int, max_merge_operands, 0,
+          "when > 0, fold a block's appends in the memtable once this many "
+          "accumulate (bounds read work for series rewritten in place; costs "
+          "ingest speed); 0 leaves folding to flush and compaction");
 ABSL_FLAG(std::string, restore_from, "",
           "restore this backup (made by AdminService.Backup or `tsfctl "
           "backup`) into an empty --data_dir before starting");
@@ -64,6 +68,7 @@ int main(int argc, char** argv) {
       static_cast<uint64_t>(absl::GetFlag(FLAGS_block_cache_mb)) << 20;
   options.storage.write_buffer_bytes =
       static_cast<uint64_t>(absl::GetFlag(FLAGS_write_buffer_mb)) << 20;
+  options.storage.max_merge_operands = absl::GetFlag(FLAGS_max_merge_operands);
   options.limits.max_points_per_request =
       absl::GetFlag(FLAGS_max_points_per_request);
   options.limits.max_series_per_request =

@@ -55,36 +55,4 @@ void BitWriter::Finish() {
   }
 }
 
-bool BitReader::Read(int n, uint64_t* v) {
-  if (bit_pos_ + n > in_.size() * 8) return false;
-  uint64_t result = 0;
-  while (n > 0) {
-    const size_t byte = bit_pos_ / 8;
-    const int offset = static_cast<int>(bit_pos_ % 8);
-    const int avail = 8 - offset;
-    const int take = n < avail ? n : avail;
-    const uint8_t b = static_cast<uint8_t>(in_[byte]);
-    const uint64_t bits = (b >> (avail - take)) & ((1u << take) - 1);
-    result = (result << take) | bits;
-    bit_pos_ += take;
-    n -= take;
-  }
-  *v = result;
-  return true;
-}
-
-bool BitReader::ReadUnary(uint64_t max, uint64_t* n) {
-  uint64_t count = 0;
-  while (true) {
-    if (bit_pos_ >= in_.size() * 8) return false;
-    const uint8_t b = static_cast<uint8_t>(in_[bit_pos_ / 8]);
-    const bool one = (b >> (7 - bit_pos_ % 8)) & 1;
-    ++bit_pos_;
-    if (!one) break;
-    if (++count > max) return false;
-  }
-  *n = count;
-  return true;
-}
-
 }  // namespace tsforecast::storage

@@ -130,6 +130,29 @@ BlockRecord Compose(BlockRecord older, const BlockRecord& newer) {
   return out;
 }
 
+void BlockRecordComposer::Add(BlockRecord change) {
+  if (change.deletes.empty()) {
+    pending_.insert(pending_.end(), change.points.begin(), change.points.end());
+    return;
+  }
+  FlushPending();
+  result_ = Compose(std::move(result_), change);
+}
+
+void BlockRecordComposer::FlushPending() {
+  if (pending_.empty()) return;
+  BlockRecord appended;
+  appended.points = std::move(pending_);
+  pending_.clear();
+  SortPointsLastWins(&appended.points);
+  result_ = Compose(std::move(result_), appended);
+}
+
+BlockRecord BlockRecordComposer::Finish() {
+  FlushPending();
+  return std::move(result_);
+}
+
 void ErasePointsInRange(const TimeRange& range, std::vector<Point>* points) {
   EraseCovered({range}, points);
 }

@@ -34,6 +34,22 @@ void SortPointsLastWins(std::vector<Point>* points);
 // The change equal to applying `older` then `newer`.
 BlockRecord Compose(BlockRecord older, const BlockRecord& newer);
 
+// Composes a long sequence of changes in O(n log n) rather than the O(n^2)
+// of folding Compose over them: runs of changes without deletes are gathered
+// and sorted once. The merge operator folds hundreds of appends per block.
+class BlockRecordComposer {
+ public:
+  // Changes are applied in the order added.
+  void Add(BlockRecord change);
+  BlockRecord Finish();
+
+ private:
+  void FlushPending();
+
+  BlockRecord result_;
+  std::vector<Point> pending_;  // points of delete-free changes, in order
+};
+
 // Drops the points of `*points` (sorted) that fall in [start, end).
 void ErasePointsInRange(const TimeRange& range, std::vector<Point>* points);
 

@@ -123,14 +123,10 @@ bool ReadRice(BitReader* r, size_t n, std::vector<uint64_t>* us) {
     uint64_t k = 0;
     if (!r->Read(6, &k) || k > 62) return false;
     for (size_t j = 0; j < len; ++j) {
-      uint64_t q = 0;
+      int ones = 0;
       // Up to kEscapeQuotient ones; exactly that many means an escape.
-      uint64_t bit = 1;
-      while (q < kEscapeQuotient) {
-        if (!r->Read(1, &bit)) return false;
-        if (bit == 0) break;
-        ++q;
-      }
+      if (!r->ReadOnes(static_cast<int>(kEscapeQuotient), &ones)) return false;
+      const uint64_t q = static_cast<uint64_t>(ones);
       uint64_t u = 0;
       if (q == kEscapeQuotient) {
         if (!r->Read(64, &u)) return false;

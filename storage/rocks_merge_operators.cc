@@ -8,21 +8,22 @@ namespace {
 bool ComposeAll(const rocksdb::Slice* base,
                 const std::vector<rocksdb::Slice>& operands,
                 BlockRecord* result) {
-  if (base != nullptr) {
-    if (!DecodeBlockRecord(absl::string_view(base->data(), base->size()),
-                           result)
+  BlockRecordComposer composer;
+  BlockRecord record;
+  auto add = [&](const rocksdb::Slice& slice) {
+    if (!DecodeBlockRecord(absl::string_view(slice.data(), slice.size()),
+                           &record)
              .ok()) {
       return false;
     }
-  }
-  BlockRecord operand;
+    composer.Add(std::move(record));
+    return true;
+  };
+  if (base != nullptr && !add(*base)) return false;
   for (const rocksdb::Slice& op : operands) {
-    if (!DecodeBlockRecord(absl::string_view(op.data(), op.size()), &operand)
-             .ok()) {
-      return false;
-    }
-    *result = Compose(std::move(*result), operand);
+    if (!add(op)) return false;
   }
+  *result = composer.Finish();
   return true;
 }
 

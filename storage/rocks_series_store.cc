@@ -27,6 +27,8 @@ namespace fs = std::filesystem;
 constexpr int64_t kStepsPerWindow = 1024;
 constexpr int64_t kMinWindowMs = 60 * 1000;
 constexpr int64_t kMaxWindowMs = int64_t{1} << 40;  // about 35 years
+// Revisions handed out per persisted ceiling.
+constexpr uint64_t kRevisionBlock = 1 << 16;
 
 int64_t WindowLengthFor(const CalendarStep& step) {
   return std::clamp(step.NominalMs() * kStepsPerWindow, kMinWindowMs,
@@ -238,12 +240,27 @@ absl::Status RocksSeriesStore::CommitBatch(rocksdb::WriteBatch* batch) {
   return FromRocks(db_->Write(write_options_, batch));
 }
 
-absl::Status RocksSeriesStore::AppendRevision(SeriesState& state,
-                                              rocksdb::WriteBatch* batch,
-                                              uint64_t* revision) {
+absl::Status RocksSeriesStore::AppendRevision(
+    SeriesState& state, rocksdb::WriteBatch* batch, uint64_t* revision,
+    std::vector<CeilingRaise>* raises) {
   *revision = state.revision.fetch_add(1) + 1;
+  // The in-memory ceiling only rises after its batch commits, so a revision
+  // at or below it is always covered by a durable ceiling.
+  if (*revision <= state.revision_ceiling.load()) return absl::OkStatus();
+  const uint64_t ceiling = *revision + kRevisionBlock;
+  raises->push_back({&state, ceiling});
   return FromRocks(batch->Merge(revisions_cf_, RevisionKey(state.info.id),
-                                EncodeRevision(*revision)));
+                                EncodeRevision(ceiling)));
+}
+
+void RocksSeriesStore::RaiseCeilings(const std::vector<CeilingRaise>& raises) {
+  for (const CeilingRaise& r : raises) {
+    uint64_t current = r.state->revision_ceiling.load();
+    while (
+        current < r.ceiling &&
+        !r.state->revision_ceiling.compare_exchange_weak(current, r.ceiling)) {
+    }
+  }
 }
 
 absl::StatusOr<RocksSeriesStore::StatePtr> RocksSeriesStore::PrepareCreate(
@@ -262,6 +279,8 @@ absl::StatusOr<RocksSeriesStore::StatePtr> RocksSeriesStore::PrepareCreate(
   info.create_time_ms = options_.now_ms();
   info.window_ms = WindowLengthFor(definition.step);
   state->revision = 1;
+  // Not yet visible to other threads: the ceiling may be set before commit.
+  state->revision_ceiling = kRevisionBlock;
   std::string next;
   PutFixed64BE(&next, info.id + 1);
   TSF_RETURN_IF_ERROR(FromRocks(batch->Put(
@@ -269,8 +288,8 @@ absl::StatusOr<RocksSeriesStore::StatePtr> RocksSeriesStore::PrepareCreate(
       next)));
   TSF_RETURN_IF_ERROR(FromRocks(batch->Put(meta_cf_, SeriesKey(definition.name),
                                            EncodeSeriesRecord(info))));
-  TSF_RETURN_IF_ERROR(FromRocks(
-      batch->Merge(revisions_cf_, RevisionKey(info.id), EncodeRevision(1))));
+  TSF_RETURN_IF_ERROR(FromRocks(batch->Merge(
+      revisions_cf_, RevisionKey(info.id), EncodeRevision(kRevisionBlock))));
   ++next_id_;
   retention_->Reserve(next_id_);
   return state;
@@ -335,6 +354,7 @@ absl::StatusOr<SeriesInfo> RocksSeriesStore::UpdateSeries(
   auto state = std::make_shared<SeriesState>();
   state->info = old_state->info;
   state->revision = old_state->revision.load();
+  state->revision_ceiling = old_state->revision_ceiling.load();
   SeriesDefinition& def = state->info.definition;
   if (update.labels) def.labels = *update.labels;
   if (update.unit) def.unit = *update.unit;
@@ -344,12 +364,10 @@ absl::StatusOr<SeriesInfo> RocksSeriesStore::UpdateSeries(
   TSF_RETURN_IF_ERROR(FromRocks(batch.Put(meta_cf_, SeriesKey(def.name),
                                           EncodeSeriesRecord(state->info))));
   uint64_t revision = 0;
-  TSF_RETURN_IF_ERROR(AppendRevision(*state, &batch, &revision));
+  std::vector<CeilingRaise> raises;
+  TSF_RETURN_IF_ERROR(AppendRevision(*state, &batch, &revision, &raises));
   TSF_RETURN_IF_ERROR(CommitBatch(&batch));
-  // Writers may have bumped the old state's revision meanwhile; never go
-  // backwards.
-  state->revision =
-      std::max(state->revision.load(), old_state->revision.load());
+  RaiseCeilings(raises);
   {
     absl::MutexLock lock(&mu_);
     index_.Remove(def.name, old_state->info.definition.labels);

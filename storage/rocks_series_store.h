@@ -2,7 +2,11 @@
 //   default    format version, next series id, series records ("s" + name)
 //   points     compressed point blocks per (series id, time window), appended
 //              through PointsMergeOperator
-//   revisions  per-series revision, written blind through MaxUint64Merge
+//   revisions  per-series revision ceiling, written blind through
+//              MaxUint64Merge: revisions are handed out from memory and only
+//              every kRevisionBlock-th write persists a new ceiling, so a
+//              point write costs no extra key; after a restart revisions
+//              resume at the ceiling (they jump, never go back).
 // Series definitions and the label index are held in memory (loaded at open)
 // so lookups never touch the disk. Method contracts in series_store.h.
 #ifndef TSFORECAST_STORAGE_ROCKS_SERIES_STORE_H_
@@ -58,6 +62,13 @@ class RocksSeriesStore final : public SeriesStore {
   struct SeriesState {
     SeriesInfo info;
     std::atomic<uint64_t> revision{0};
+    // Every revision handed out is <= this persisted value.
+    std::atomic<uint64_t> revision_ceiling{0};
+  };
+  // A ceiling to raise in memory once the batch persisting it commits.
+  struct CeilingRaise {
+    SeriesState* state;
+    uint64_t ceiling;
   };
   using StatePtr = std::shared_ptr<SeriesState>;
 
@@ -78,8 +89,12 @@ class RocksSeriesStore final : public SeriesStore {
                                          rocksdb::WriteBatch* batch)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(ddl_mu_);
   void Publish(const StatePtr& state) ABSL_EXCLUSIVE_LOCKS_REQUIRED(ddl_mu_);
+  // Takes the next revision; adds a new persisted ceiling to `batch` when
+  // the current one is used up.
   absl::Status AppendRevision(SeriesState& state, rocksdb::WriteBatch* batch,
-                              uint64_t* revision);
+                              uint64_t* revision,
+                              std::vector<CeilingRaise>* raises);
+  static void RaiseCeilings(const std::vector<CeilingRaise>& raises);
   absl::Status CommitBatch(rocksdb::WriteBatch* batch);
 
   const StorageOptions options_;

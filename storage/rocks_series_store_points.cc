@@ -77,6 +77,7 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
   WriteResult result;
   rocksdb::WriteBatch batch;
   std::vector<StatePtr> created;
+  std::vector<CeilingRaise> raises;
   // Point writes share the catalogue lock (and RocksDB's group commit);
   // creating a series takes it alone.
   const bool creating = !missing.empty();
@@ -126,10 +127,11 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
       TSF_RETURN_IF_ERROR(AppendPointOperands(
           points_cf_, state.info.id, state.info.window_ms, points, &batch));
       uint64_t revision = 0;
-      TSF_RETURN_IF_ERROR(AppendRevision(state, &batch, &revision));
+      TSF_RETURN_IF_ERROR(AppendRevision(state, &batch, &revision, &raises));
       result.revisions.push_back(revision);
     }
     TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+    RaiseCeilings(raises);
     for (const StatePtr& c : created) Publish(c);
     return absl::OkStatus();
   }();
@@ -244,8 +246,10 @@ absl::StatusOr<uint64_t> RocksSeriesStore::DeletePoints(
     }
   }
   uint64_t revision = 0;
-  TSF_RETURN_IF_ERROR(AppendRevision(*state, &batch, &revision));
+  std::vector<CeilingRaise> raises;
+  TSF_RETURN_IF_ERROR(AppendRevision(*state, &batch, &revision, &raises));
   TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+  RaiseCeilings(raises);
   return revision;
 }
 

@@ -104,6 +104,11 @@ TEST(BlockRecordTest, ComposeIsAssociative) {
       right = Compose(std::move(right), changes[i]);
     }
     EXPECT_EQ(Compose(std::move(left), right).points, sequential.points);
+    BlockRecordComposer composer;
+    for (const BlockRecord& c : changes) composer.Add(c);
+    BlockRecord bulk = composer.Finish();
+    EXPECT_EQ(bulk.points, sequential.points);
+    EXPECT_EQ(bulk.deletes, sequential.deletes);
   }
 }
 
