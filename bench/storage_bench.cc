@@ -230,8 +230,8 @@ class Bench {
   }
 
   // Milliseconds per operation; an operation reads `per_op` whole series.
-  std::vector<double> ReadSeries(const Workload& w, int iterations,
-                                 int per_op, size_t expected_points) {
+  std::vector<double> ReadSeries(const Workload& w, int iterations, int per_op,
+                                 size_t expected_points) {
     auto stub = v1::PointsService::NewStub(channels_[0]);
     std::mt19937 rng(42);
     std::vector<double> ms;
@@ -280,30 +280,33 @@ int main(int argc, char** argv) {
   auto batches = MakeBatches(w, "", batch);
   const double unary_s = bench.Ingest(w, "", batches, clients, false);
   const double unary_rate = points / unary_s;
-  std::printf("ingest_unary   : %zu points in %zu requests, %d clients, %.2f s, %.0f points/s\n",
-              points, batches.size(), clients, unary_s, unary_rate);
+  std::printf(
+      "ingest_unary   : %zu points in %zu requests, %d clients, %.2f s, %.0f "
+      "points/s\n",
+      points, batches.size(), clients, unary_s, unary_rate);
   batches.clear();
 
   const v1::GetStorageStatsResponse stats = bench.CompactAndStats();
   const double sst_bytes =
       static_cast<double>(stats.points_sst_bytes() + stats.meta_sst_bytes());
   const double bytes_per_point = sst_bytes / points;
-  std::printf("disk           : %.0f bytes of SST (points %llu, meta %llu), %.3f bytes/point\n",
-              sst_bytes,
-              static_cast<unsigned long long>(stats.points_sst_bytes()),
-              static_cast<unsigned long long>(stats.meta_sst_bytes()),
-              bytes_per_point);
+  std::printf(
+      "disk           : %.0f bytes of SST (points %llu, meta %llu), %.3f "
+      "bytes/point\n",
+      sst_bytes, static_cast<unsigned long long>(stats.points_sst_bytes()),
+      static_cast<unsigned long long>(stats.meta_sst_bytes()), bytes_per_point);
 
-  auto one = bench.ReadSeries(w, absl::GetFlag(FLAGS_read_iterations), 1,
-                              per_series);
-  std::printf("read_series    : %zu points per op, %zu ops, p50 %.3f ms, p99 %.3f ms\n",
-              per_series, one.size(), Percentile(one, 0.5),
-              Percentile(one, 0.99));
+  auto one =
+      bench.ReadSeries(w, absl::GetFlag(FLAGS_read_iterations), 1, per_series);
+  std::printf(
+      "read_series    : %zu points per op, %zu ops, p50 %.3f ms, p99 %.3f ms\n",
+      per_series, one.size(), Percentile(one, 0.5), Percentile(one, 0.99));
   auto hundred = bench.ReadSeries(w, absl::GetFlag(FLAGS_read_100_iterations),
                                   100, per_series);
-  std::printf("read_100       : %zu points per op, %zu ops, p50 %.3f ms, p99 %.3f ms\n",
-              per_series * 100, hundred.size(), Percentile(hundred, 0.5),
-              Percentile(hundred, 0.99));
+  std::printf(
+      "read_100       : %zu points per op, %zu ops, p50 %.3f ms, p99 %.3f ms\n",
+      per_series * 100, hundred.size(), Percentile(hundred, 0.5),
+      Percentile(hundred, 0.99));
 
   double stream_rate = 0;
   if (absl::GetFlag(FLAGS_stream)) {
@@ -311,8 +314,10 @@ int main(int argc, char** argv) {
     auto sbatches = MakeBatches(w, "s_", batch);
     const double stream_s = bench.Ingest(w, "s_", sbatches, clients, true);
     stream_rate = points / stream_s;
-    std::printf("ingest_stream  : %zu points in %zu batches, %d streams, %.2f s, %.0f points/s\n",
-                points, sbatches.size(), clients, stream_s, stream_rate);
+    std::printf(
+        "ingest_stream  : %zu points in %zu batches, %d streams, %.2f s, %.0f "
+        "points/s\n",
+        points, sbatches.size(), clients, stream_s, stream_rate);
   }
 
   std::printf("ingest_points_per_s=%.0f\n", unary_rate);

@@ -3,7 +3,7 @@
 # Usage: scripts/check_format.sh [--fix]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mapfile -t files < <(git ls-files '*.cc' '*.h' '*.proto' 2>/dev/null || true)
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cc' '*.h' '*.proto' 2>/dev/null || true)
 if [ "${#files[@]}" -eq 0 ]; then
   mapfile -t files < <(find common storage service tools tests bench proto \
     -name '*.cc' -o -name '*.h' -o -name '*.proto' 2>/dev/null)
