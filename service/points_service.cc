@@ -68,14 +68,6 @@ absl::StatusOr<Page> ReadPage(storage::SeriesStore& store,
   return page;
 }
 
-absl::Status CheckRange(const storage::TimeRange& range) {
-  if (range.start_ms > range.end_ms) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "start_ms: ", range.start_ms, " is after end_ms ", range.end_ms));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
@@ -150,9 +142,8 @@ grpc::Status PointsServiceImpl::ReadPoints(grpc::ServerContext*,
         absl::StrCat("limit: ", request->limit(), " is outside [1, ",
                      limits_.max_read_limit, "]")));
   }
+  // The store validates the range itself; only the token needs it here.
   storage::TimeRange range = RangeOf(*request);
-  absl::Status status = CheckRange(range);
-  if (!status.ok()) return ToGrpcStatus(status);
   if (!request->page_token().empty()) {
     int64_t start = 0;
     if (!absl::StartsWith(request->page_token(), kPageTokenPrefix) ||
@@ -202,8 +193,6 @@ grpc::Status PointsServiceImpl::StreamReadPoints(
                            ? std::numeric_limits<uint64_t>::max()
                            : static_cast<uint64_t>(request->read().limit());
   storage::TimeRange range = RangeOf(request->read());
-  absl::Status status = CheckRange(range);
-  if (!status.ok()) return ToGrpcStatus(status);
   uint64_t sent = 0;
   while (sent < cap) {
     if (context->IsCancelled()) {
@@ -263,8 +252,6 @@ grpc::Status PointsServiceImpl::DeletePoints(
   storage::TimeRange range;
   if (request->has_start_ms()) range.start_ms = request->start_ms();
   if (request->has_end_ms()) range.end_ms = request->end_ms();
-  absl::Status status = CheckRange(range);
-  if (!status.ok()) return ToGrpcStatus(status);
   absl::StatusOr<uint64_t> revision =
       store_->DeletePoints(request->series(), range);
   if (!revision.ok()) return ToGrpcStatus(revision.status());

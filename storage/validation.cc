@@ -174,7 +174,7 @@ absl::Status ValidatePoints(const std::vector<Point>& points,
 absl::Status ValidateRange(const TimeRange& range) {
   if (range.start_ms > range.end_ms) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "start_ms ", range.start_ms, " is after end_ms ", range.end_ms));
+        "start_ms: ", range.start_ms, " is after end_ms ", range.end_ms));
   }
   return absl::OkStatus();
 }
