@@ -1,0 +1,67 @@
+// A model is a spec, a fit, an immutable fitted object, then a prediction
+// at horizon h with intervals at the levels asked for (R's forecast package
+// in spirit: model(x) then forecast(object, h, level)).
+#ifndef TSFORECAST_FORECAST_MODEL_H_
+#define TSFORECAST_FORECAST_MODEL_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "forecast/forecast_types.h"
+
+namespace tsforecast::forecast {
+
+// Largest horizon any model predicts.
+inline constexpr int kMaxHorizon = 10000;
+
+// Immutable and thread-safe once built: shareable and cacheable.
+class FittedModel {
+ public:
+  virtual ~FittedModel() = default;
+
+  // Mean and intervals for steps 1..horizon. INVALID_ARGUMENT for a horizon
+  // outside [1, kMaxHorizon] or a level outside (0, 100).
+  virtual absl::StatusOr<Prediction> Predict(
+      int horizon, absl::Span<const double> levels) const = 0;
+  virtual const FitSummary& summary() const = 0;
+  // One line: the model and its estimated parameters, e.g.
+  // "ses(alpha=0.312, l0=101.2)".
+  virtual std::string Description() const = 0;
+  // Estimated parameters by name (e.g. {"alpha", 0.31}); empty when none.
+  virtual std::vector<std::pair<std::string, double>> Parameters() const {
+    return {};
+  }
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  // The registry name, e.g. "ses".
+  virtual std::string Name() const = 0;
+  // FAILED_PRECONDITION (with what is needed) when the series does not
+  // suit the model; INVALID_ARGUMENT for non-finite values.
+  virtual absl::StatusOr<std::unique_ptr<FittedModel>> Fit(
+      const SeriesView& series) const = 0;
+};
+
+// Checks shared by every model: at least `min_points` values, all finite.
+absl::Status CheckSeries(const SeriesView& series, size_t min_points,
+                         absl::string_view model);
+// Checks shared by every Predict.
+absl::Status CheckPredictArgs(int horizon, absl::Span<const double> levels);
+
+// Builds symmetric normal intervals mean +- z * sd[h] for each level.
+std::vector<PredictionInterval> NormalIntervals(
+    absl::Span<const double> mean, absl::Span<const double> sd,
+    absl::Span<const double> levels);
+
+// The standard normal quantile function (Acklam's rational approximation
+// refined by one Halley step; |error| < 1e-12).
+double NormalQuantile(double p);
+
+}  // namespace tsforecast::forecast
+
+#endif  // TSFORECAST_FORECAST_MODEL_H_
