@@ -207,8 +207,8 @@ absl::StatusOr<std::unique_ptr<FittedModel>> ExponentialSmoothingModel::Fit(
     nlopt_set_lower_bounds(opt, lower.data());
     nlopt_set_upper_bounds(opt, upper.data());
     nlopt_set_min_objective(opt, Objective, &problem);
-    nlopt_set_xtol_rel(opt, 1e-8);
-    nlopt_set_ftol_abs(opt, 1e-10);
+    nlopt_set_xtol_rel(opt, 1e-6);
+    nlopt_set_ftol_abs(opt, 1e-8);
     nlopt_set_maxeval(opt, 2000);
     double minf = 0;
     const nlopt_result result = nlopt_optimize(opt, x.data(), &minf);

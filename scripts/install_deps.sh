@@ -6,7 +6,7 @@ packages=(
   cmake g++ make pkg-config git ca-certificates
   libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc
   libprotobuf-dev librocksdb-dev libabsl-dev libre2-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libnlopt-dev
   python3 python3-grpcio python3-protobuf
   clang-format
 )

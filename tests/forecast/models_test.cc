@@ -163,7 +163,7 @@ TEST_P(EveryModelTest, BadArgumentsAreErrors) {
 INSTANTIATE_TEST_SUITE_P(Registry, EveryModelTest,
                          ::testing::Values("mean", "naive", "snaive", "drift",
                                            "naive2", "ses", "holt", "damped",
-                                           "theta", "comb", "auto"));
+                                           "theta", "comb", "mstl", "auto"));
 
 TEST(ModelRegistryTest, UnknownModelNamesTheKnownOnes) {
   EXPECT_STATUS(MakeModel("prophet"), absl::StatusCode::kInvalidArgument,
