@@ -54,6 +54,35 @@ std::vector<PredictionInterval> NormalIntervals(
   return out;
 }
 
+std::vector<PredictionInterval> StudentIntervals(
+    absl::Span<const double> mean, absl::Span<const double> sd,
+    absl::Span<const double> levels, double df) {
+  std::vector<PredictionInterval> out;
+  for (double level : levels) {
+    const double t = StudentTQuantile(0.5 + level / 200, df);
+    PredictionInterval pi;
+    pi.level = level;
+    for (size_t h = 0; h < mean.size(); ++h) {
+      pi.lower.push_back(mean[h] - t * sd[h]);
+      pi.upper.push_back(mean[h] + t * sd[h]);
+    }
+    out.push_back(std::move(pi));
+  }
+  return out;
+}
+
+double StudentTQuantile(double p, double df) {
+  const double z = NormalQuantile(p);
+  const double z2 = z * z;
+  const double g1 = (z2 + 1) * z / 4;
+  const double g2 = ((5 * z2 + 16) * z2 + 3) * z / 96;
+  const double g3 = (((3 * z2 + 19) * z2 + 17) * z2 - 15) * z / 384;
+  const double g4 =
+      ((((79 * z2 + 776) * z2 + 1482) * z2 - 1920) * z2 - 945) * z / 92160;
+  return z + g1 / df + g2 / (df * df) + g3 / (df * df * df) +
+         g4 / (df * df * df * df);
+}
+
 double NormalQuantile(double p) {
   static constexpr double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,
                                  -2.759285104469687e+02, 1.383577518672690e+02,

@@ -58,6 +58,17 @@ std::vector<PredictionInterval> NormalIntervals(
     absl::Span<const double> mean, absl::Span<const double> sd,
     absl::Span<const double> levels);
 
+// Builds symmetric Student-t intervals mean +- t(df) * sd[h] (the mean
+// model's, as in R's meanf).
+std::vector<PredictionInterval> StudentIntervals(
+    absl::Span<const double> mean, absl::Span<const double> sd,
+    absl::Span<const double> levels, double df);
+
+// Quantile of Student's t with `df` degrees of freedom, by the
+// Cornish-Fisher expansion around the normal quantile (Abramowitz and
+// Stegun 26.7.5; |error| < 1e-6 for df >= 5).
+double StudentTQuantile(double p, double df);
+
 // The standard normal quantile function (Acklam's rational approximation
 // refined by one Halley step; |error| < 1e-12).
 double NormalQuantile(double p);

@@ -50,7 +50,11 @@ class FittedNaive final : public FittedModel {
           break;
       }
     }
-    out.intervals = NormalIntervals(out.mean, sd, levels);
+    // The mean's interval uses t quantiles (its variance is estimated from
+    // the same data), the others normal ones, as R does.
+    out.intervals = kind_ == NaiveKind::kMean
+                        ? StudentIntervals(out.mean, sd, levels, n - 1.0)
+                        : NormalIntervals(out.mean, sd, levels);
     return out;
   }
 
