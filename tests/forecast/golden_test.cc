@@ -5,7 +5,6 @@
 // different optima of the same likelihood).
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -20,10 +19,12 @@
 namespace tsforecast::forecast {
 namespace {
 
+std::string GoldenPath(const std::string& name) {
+  return std::string(TSF_SOURCE_DIR) + "/tests/golden/" + name;
+}
+
 std::vector<std::vector<double>> ReadCsv(const std::string& name) {
-  const char* src = std::getenv("TSF_SOURCE_DIR");
-  const std::string path =
-      std::string(src ? src : ".") + "/tests/golden/" + name;
+  const std::string path = GoldenPath(name);
   std::ifstream in(path);
   EXPECT_TRUE(in) << "missing " << path;
   std::vector<std::vector<double>> rows;
