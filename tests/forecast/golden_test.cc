@@ -127,9 +127,7 @@ TEST(GoldenTest, EtsFittedByMaximumLikelihood) {
 
 // R's estimates from parameters.csv ("case","name",value).
 std::map<std::string, double> RParameters() {
-  const char* src = std::getenv("TSF_SOURCE_DIR");
-  std::ifstream in(std::string(src ? src : ".") +
-                   "/tests/golden/parameters.csv");
+  std::ifstream in(GoldenPath("parameters.csv"));
   std::map<std::string, double> out;
   std::string line;
   std::getline(in, line);
