@@ -154,6 +154,16 @@ int64_t CalendarStep::AlignDown(int64_t ts_ms) const {
   return MonthIndexToMs(FloorDiv(MsToMonthIndex(ts_ms), months) * months);
 }
 
+int64_t CalendarStep::StepsBetween(int64_t from_ms, int64_t to_ms) const {
+  if (IsFixed()) {
+    const int64_t step = NominalMs();
+    return (AlignDown(to_ms) - AlignDown(from_ms)) / step;
+  }
+  const int64_t months = MonthsPerStep();
+  return FloorDiv(MsToMonthIndex(to_ms), months) -
+         FloorDiv(MsToMonthIndex(from_ms), months);
+}
+
 int64_t CalendarStep::Add(int64_t ts_ms, int64_t n) const {
   if (IsFixed()) return ts_ms + n * NominalMs();
   const int64_t months = MonthsPerStep();

@@ -76,6 +76,11 @@ class CalendarStep {
   // time is first aligned down, so the result is always a step start.
   int64_t Add(int64_t ts_ms, int64_t n) const;
 
+  // Number of steps from the step containing `from_ms` to the one containing
+  // `to_ms` (negative when `to_ms` is earlier); Add(from, n) lands on to's
+  // step start.
+  int64_t StepsBetween(int64_t from_ms, int64_t to_ms) const;
+
   friend bool operator==(const CalendarStep&, const CalendarStep&) = default;
 
  private:

@@ -61,6 +61,20 @@ TEST(CalendarStepTest, FixedStepsAlignToEpochAndWeeksToMonday) {
       Ms(2024, 1, 1, 10, 30));
 }
 
+TEST(CalendarStepTest, StepsBetweenInvertsAdd) {
+  const CalendarStep month(StepUnit::kMonth, 1);
+  EXPECT_EQ(month.StepsBetween(Ms(2023, 11, 15), Ms(2024, 2, 3)), 3);
+  EXPECT_EQ(month.StepsBetween(Ms(2024, 2, 3), Ms(2023, 11, 15)), -3);
+  const CalendarStep quarter(StepUnit::kQuarter, 1);
+  EXPECT_EQ(quarter.StepsBetween(Ms(2023, 12, 31), Ms(2024, 1, 1)), 1);
+  const CalendarStep day(StepUnit::kDay, 1);
+  for (int n : {-400, -1, 0, 1, 59, 366}) {
+    EXPECT_EQ(day.StepsBetween(Ms(2024, 1, 1), day.Add(Ms(2024, 1, 1), n)), n);
+    EXPECT_EQ(month.StepsBetween(Ms(2024, 1, 1), month.Add(Ms(2024, 1, 1), n)),
+              n);
+  }
+}
+
 TEST(CalendarStepTest, TimestampBounds) {
   EXPECT_TRUE(IsValidTimestampMs(0));
   EXPECT_TRUE(IsValidTimestampMs(kMaxTimestampMs));
