@@ -1,5 +1,6 @@
 #include "forecast/model_registry.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "forecast/auto_select.h"
@@ -7,6 +8,7 @@
 #include "forecast/exponential_smoothing.h"
 #include "forecast/multi_seasonal.h"
 #include "forecast/naive.h"
+#include "forecast/promql.h"
 #include "forecast/seasonal_adjustment.h"
 #include "forecast/theta.h"
 
@@ -52,6 +54,11 @@ const std::vector<ModelInfo>& ListModels() {
       {"theta", "Theta method (SES with drift), deseasonalised"},
       {"comb", "mean of ses, holt and damped (M4 benchmark)"},
       {"mstl", "SES on data without its seasonal components (all lengths)"},
+      {"predict_linear", "least-squares line extended (PromQL predict_linear)"},
+      {"double_exponential_smoothing",
+       "PromQL double_exponential_smoothing with fixed factors, forecast",
+       {{"smoothing_factor", "level factor sf in (0, 1)", "0.3"},
+        {"trend_factor", "trend factor tf in (0, 1)", "0.1"}}},
       {"auto",
        "multiple seasonality: mean of snaive and mstl; otherwise mean of "
        "theta and damped (what wins on M4)"},
@@ -59,7 +66,55 @@ const std::vector<ModelInfo>& ListModels() {
   return *models;
 }
 
+std::string ModelSpec::Canonical() const {
+  if (options.empty()) return name;
+  std::vector<std::string> parts;
+  for (const auto& [k, v] : options) parts.push_back(absl::StrCat(k, "=", v));
+  return absl::StrCat(name, "(", absl::StrJoin(parts, ","), ")");
+}
+
+absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
+  const ModelInfo* info = nullptr;
+  for (const ModelInfo& m : ListModels()) {
+    if (m.name == spec.name) info = &m;
+  }
+  if (info == nullptr) return MakeModel(absl::string_view(spec.name));
+  std::map<std::string, double> values;
+  for (const ModelOption& o : info->options) {
+    double v = 0;
+    (void)absl::SimpleAtod(o.default_value, &v);
+    values[o.name] = v;
+  }
+  for (const auto& [key, text] : spec.options) {
+    if (!values.contains(key)) {
+      std::vector<std::string> known;
+      for (const ModelOption& o : info->options) known.push_back(o.name);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model.options[\"", key, "\"]: not an option of ", spec.name,
+          known.empty()
+              ? " (it has none)"
+              : absl::StrCat("; options: ", absl::StrJoin(known, ", "))));
+    }
+    double v = 0;
+    if (!absl::SimpleAtod(text, &v) || !(v > 0 && v < 1)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("model.options[\"", key, "\"]: \"", text,
+                       "\" is not a number in (0, 1)"));
+    }
+    values[key] = v;
+  }
+  if (spec.name == "double_exponential_smoothing") {
+    return std::make_unique<DoubleExponentialSmoothingModel>(
+        values["smoothing_factor"], values["trend_factor"]);
+  }
+  return MakeModel(absl::string_view(spec.name));
+}
+
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name) {
+  if (name == "double_exponential_smoothing") {
+    return MakeModel(ModelSpec{std::string(name), {}});
+  }
+  if (name == "predict_linear") return std::make_unique<PredictLinearModel>();
   if (name == "mean") return std::make_unique<NaiveModel>(NaiveKind::kMean);
   if (name == "naive") return std::make_unique<NaiveModel>(NaiveKind::kNaive);
   if (name == "snaive") {

@@ -2,6 +2,7 @@
 #ifndef TSFORECAST_FORECAST_MODEL_REGISTRY_H_
 #define TSFORECAST_FORECAST_MODEL_REGISTRY_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,15 +12,32 @@
 
 namespace tsforecast::forecast {
 
+struct ModelOption {
+  std::string name;
+  std::string description;
+  std::string default_value;
+};
+
 struct ModelInfo {
   std::string name;
   std::string description;
+  std::vector<ModelOption> options = {};
+};
+
+// A model name and its options, as the API carries them.
+struct ModelSpec {
+  std::string name;
+  std::map<std::string, std::string> options;
+  // "name" or "name(key=value,...)" with keys sorted: a cache key.
+  std::string Canonical() const;
 };
 
 // Every model, in a stable order.
 const std::vector<ModelInfo>& ListModels();
 
-// INVALID_ARGUMENT naming the known models for an unknown name.
+// INVALID_ARGUMENT naming the known models for an unknown name, or the
+// option and what it accepts for a bad option.
+absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec);
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name);
 
 }  // namespace tsforecast::forecast

@@ -163,7 +163,48 @@ TEST_P(EveryModelTest, BadArgumentsAreErrors) {
 INSTANTIATE_TEST_SUITE_P(Registry, EveryModelTest,
                          ::testing::Values("mean", "naive", "snaive", "drift",
                                            "naive2", "ses", "holt", "damped",
-                                           "theta", "comb", "mstl", "auto"));
+                                           "theta", "comb", "mstl",
+                                           "predict_linear",
+                                           "double_exponential_smoothing",
+                                           "auto"));
+
+TEST(PromqlTest, DoubleExponentialSmoothingMatchesPromql) {
+  // PromQL's double_exponential_smoothing([100, 200, 300, 200, 300, 400],
+  // 0.1, 0.2) is 535.792 (the smoothed level); forecasts continue it with
+  // the trend, so the level is 2 f(1) - f(2).
+  ASSERT_OK_AND_ASSIGN(
+      auto model, MakeModel(ModelSpec{
+                      "double_exponential_smoothing",
+                      {{"smoothing_factor", "0.1"}, {"trend_factor", "0.2"}}}));
+  const std::vector<double> y = {100, 200, 300, 200, 300, 400};
+  ASSERT_OK_AND_ASSIGN(auto f, model->Fit({y, {}}));
+  ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(2, {}));
+  EXPECT_NEAR(2 * p.mean[0] - p.mean[1], 535.792, 1e-9);
+}
+
+TEST(PromqlTest, PredictLinearExtendsTheLeastSquaresLine) {
+  ASSERT_OK_AND_ASSIGN(auto model, MakeModel("predict_linear"));
+  const std::vector<double> y = {1, 3, 2, 4, 5};  // slope 0.9, intercept 1.2
+  ASSERT_OK_AND_ASSIGN(auto f, model->Fit({y, {}}));
+  ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(2, {}));
+  EXPECT_NEAR(p.mean[0], 1.2 + 0.9 * 5, 1e-12);
+  EXPECT_NEAR(p.mean[1], 1.2 + 0.9 * 6, 1e-12);
+}
+
+TEST(ModelRegistryTest, OptionsAreCheckedAndCanonical) {
+  EXPECT_STATUS(MakeModel(ModelSpec{"ses", {{"alpha", "0.5"}}}),
+                absl::StatusCode::kInvalidArgument,
+                "model.options[\"alpha\"]: not an option of ses (it has none)");
+  EXPECT_STATUS(MakeModel(ModelSpec{"double_exponential_smoothing",
+                                    {{"trend_factor", "1.5"}}}),
+                absl::StatusCode::kInvalidArgument,
+                "\"1.5\" is not a number in (0, 1)");
+  const ModelSpec spec{"double_exponential_smoothing",
+                       {{"trend_factor", "0.2"}, {"smoothing_factor", "0.1"}}};
+  EXPECT_EQ(
+      spec.Canonical(),
+      "double_exponential_smoothing(smoothing_factor=0.1,trend_factor=0.2)");
+}
 
 TEST(ModelRegistryTest, UnknownModelNamesTheKnownOnes) {
   EXPECT_STATUS(MakeModel("prophet"), absl::StatusCode::kInvalidArgument,
