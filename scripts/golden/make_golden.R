@@ -52,6 +52,10 @@ emit("ets_aadn_wwwusage", WWWusage, forecast(f, h = 10))
 param("ets_aadn_wwwusage", "phi", f$par["phi"])
 emit("theta_usaccdeaths", USAccDeaths, thetaf(USAccDeaths, h = 24))
 emit("theta_nile", Nile, thetaf(Nile, h = 10))
+lambda <- BoxCox.lambda(AirPassengers, method = "guerrero")
+write.csv(data.frame(value = as.numeric(AirPassengers)),
+          file.path(out, "guerrero_airpassengers.input.csv"), row.names = FALSE)
+param("guerrero_airpassengers", "lambda", lambda)
 write.csv(params, file.path(out, "parameters.csv"), row.names = FALSE)
 cat("R", R.version$major, R.version$minor, "forecast",
     as.character(packageVersion("forecast")), "\n")

@@ -13,6 +13,7 @@
 #include "forecast/exponential_smoothing.h"
 #include "forecast/model_registry.h"
 #include "forecast/naive.h"
+#include "forecast/transform.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
@@ -141,7 +142,7 @@ std::map<std::string, double> RParameters() {
 
 TEST(GoldenTest, EstimatedParametersCloseToR) {
   const std::map<std::string, double> r = RParameters();
-  ASSERT_EQ(r.size(), 3u);
+  ASSERT_EQ(r.size(), 4u);
   auto estimate = [](const std::string& c, TrendKind trend,
                      const std::string& name) -> double {
     auto f = ExponentialSmoothingModel(trend).Fit({Input(c), {}});
@@ -157,6 +158,9 @@ TEST(GoldenTest, EstimatedParametersCloseToR) {
               r.at("ets_aan_wwwusage.alpha"), 0.01);
   EXPECT_NEAR(estimate("ets_aadn_wwwusage", TrendKind::kDamped, "phi"),
               r.at("ets_aadn_wwwusage.phi"), 0.02);
+  // BoxCox.lambda(AirPassengers, method = "guerrero"); we search a 0.01 grid.
+  EXPECT_NEAR(GuerreroLambda(Input("guerrero_airpassengers"), 12),
+              r.at("guerrero_airpassengers.lambda"), 0.01);
 }
 
 TEST(GoldenTest, ThetaMatchesThetaf) {

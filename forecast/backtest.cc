@@ -1,0 +1,89 @@
+#include "forecast/backtest.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "forecast/accuracy.h"
+
+namespace tsforecast::forecast {
+namespace {
+
+struct Accumulator {
+  std::vector<double> actual, mean, lower, upper;
+
+  Metrics Finish(double scale, double level) const {
+    Metrics m;
+    m.mae = Mae(actual, mean);
+    m.rmse = Rmse(actual, mean);
+    m.smape = Smape(actual, mean);
+    m.mase = m.mae / scale;
+    m.coverage = Coverage(actual, lower, upper);
+    m.msis = Msis(actual, lower, upper, level, scale);
+    return m;
+  }
+};
+
+}  // namespace
+
+absl::StatusOr<BacktestResult> Backtest(const Model& model,
+                                        const SeriesView& series,
+                                        const BacktestOptions& options) {
+  if (options.horizon < 1 || options.horizon > kMaxHorizon) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "horizon: ", options.horizon, " is outside [1, ", kMaxHorizon, "]"));
+  }
+  if (options.windows < 1 || options.windows > 1000) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("windows: ", options.windows, " is outside [1, 1000]"));
+  }
+  const int step = options.step == 0 ? options.horizon : options.step;
+  if (step < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("step: ", step, " < 1"));
+  }
+  const int64_t n = static_cast<int64_t>(series.values.size());
+  const int64_t first_origin =
+      n - options.horizon - static_cast<int64_t>(options.windows - 1) * step;
+  const int64_t min_train = std::max<int64_t>(options.mase_period + 2, 4);
+  if (first_origin < min_train) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        options.windows, " origins ", step, " steps apart with horizon ",
+        options.horizon, " need at least ",
+        min_train + options.horizon + (options.windows - 1) * step,
+        " points; series has ", n));
+  }
+  absl::StatusOr<double> scale =
+      MaseScale(series.values.subspan(0, first_origin), options.mase_period);
+  if (!scale.ok()) return scale.status();
+  Accumulator overall;
+  std::vector<Accumulator> by_h(options.horizon);
+  const double levels[] = {options.level};
+  BacktestResult result;
+  for (int w = 0; w < options.windows; ++w) {
+    const int64_t origin = first_origin + static_cast<int64_t>(w) * step;
+    absl::StatusOr<std::unique_ptr<FittedModel>> fitted =
+        model.Fit({series.values.subspan(0, origin), series.season_lengths});
+    if (!fitted.ok()) {
+      return Annotate(fitted.status(), absl::StrCat("origin ", origin));
+    }
+    absl::StatusOr<Prediction> p = (*fitted)->Predict(options.horizon, levels);
+    if (!p.ok()) return p.status();
+    for (int h = 0; h < options.horizon; ++h) {
+      const double a = series.values[origin + h];
+      for (Accumulator* acc : {&overall, &by_h[h]}) {
+        acc->actual.push_back(a);
+        acc->mean.push_back(p->mean[h]);
+        acc->lower.push_back(p->intervals[0].lower[h]);
+        acc->upper.push_back(p->intervals[0].upper[h]);
+      }
+    }
+    ++result.windows;
+  }
+  result.overall = overall.Finish(*scale, options.level);
+  for (const Accumulator& acc : by_h) {
+    result.by_horizon.push_back(acc.Finish(*scale, options.level));
+  }
+  return result;
+}
+
+}  // namespace tsforecast::forecast
