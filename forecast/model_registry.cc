@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "forecast/auto_select.h"
 #include "forecast/combination.h"
+#include "forecast/ets/ets_model.h"
 #include "forecast/exponential_smoothing.h"
 #include "forecast/multi_seasonal.h"
 #include "forecast/naive.h"
@@ -52,6 +53,10 @@ const std::vector<ModelInfo>& ListModels() {
       {"holt", "Holt's linear trend, ETS(A,A,N), deseasonalised"},
       {"damped", "damped trend, ETS(A,Ad,N), deseasonalised"},
       {"theta", "Theta method (SES with drift), deseasonalised"},
+      {"ets",
+       "ETS state-space family: given model, or chosen by AICc like R's ets",
+       {{"model", "R's code (ANN, AAdN, MAM, ...) or ZZZ for automatic",
+         "ZZZ"}}},
       {"comb", "mean of ses, holt and damped (M4 benchmark)"},
       {"mstl", "SES on data without its seasonal components (all lengths)"},
       {"predict_linear", "least-squares line extended (PromQL predict_linear)"},
@@ -86,6 +91,7 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
     values[o.name] = v;
   }
   for (const auto& [key, text] : spec.options) {
+    if (spec.name == "ets" && key == "model") continue;  // parsed below
     if (!values.contains(key)) {
       std::vector<std::string> known;
       for (const ModelOption& o : info->options) known.push_back(o.name);
@@ -103,6 +109,19 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
     }
     values[key] = v;
   }
+  if (spec.name == "ets") {
+    auto it = spec.options.find("model");
+    if (it == spec.options.end() || it->second == "ZZZ") {
+      return std::make_unique<AutoEtsModel>();
+    }
+    std::optional<EtsSpec> ets = EtsSpec::Parse(it->second);
+    if (!ets) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("model.options[\"model\"]: \"", it->second,
+                       "\" is not an ETS code such as ANN, AAdN, MAM or ZZZ"));
+    }
+    return std::make_unique<EtsModel>(*ets);
+  }
   if (spec.name == "double_exponential_smoothing") {
     return std::make_unique<DoubleExponentialSmoothingModel>(
         values["smoothing_factor"], values["trend_factor"]);
@@ -111,7 +130,7 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
 }
 
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name) {
-  if (name == "double_exponential_smoothing") {
+  if (name == "double_exponential_smoothing" || name == "ets") {
     return MakeModel(ModelSpec{std::string(name), {}});
   }
   if (name == "predict_linear") return std::make_unique<PredictLinearModel>();

@@ -142,7 +142,7 @@ std::map<std::string, double> RParameters() {
 
 TEST(GoldenTest, EstimatedParametersCloseToR) {
   const std::map<std::string, double> r = RParameters();
-  ASSERT_EQ(r.size(), 4u);
+  ASSERT_EQ(r.size(), 5u);
   auto estimate = [](const std::string& c, TrendKind trend,
                      const std::string& name) -> double {
     auto f = ExponentialSmoothingModel(trend).Fit({Input(c), {}});
@@ -161,6 +161,30 @@ TEST(GoldenTest, EstimatedParametersCloseToR) {
   // BoxCox.lambda(AirPassengers, method = "guerrero"); we search a 0.01 grid.
   EXPECT_NEAR(GuerreroLambda(Input("guerrero_airpassengers"), 12),
               r.at("guerrero_airpassengers.lambda"), 0.01);
+}
+
+TEST(GoldenTest, EtsSeasonalFamilyCloseToR) {
+  const double levels[] = {80, 95};
+  // ets(UKgas) in R picks ETS(M,A,M); so must we, with close forecasts.
+  ASSERT_OK_AND_ASSIGN(auto auto_ets, MakeModel("ets"));
+  ASSERT_OK_AND_ASSIGN(auto f, auto_ets->Fit({Input("ets_auto_ukgas"), {4}}));
+  EXPECT_NE(f->Description().find("ets(MAM"), std::string::npos)
+      << f->Description();
+  ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(8, levels));
+  ExpectMatches("ets_auto_ukgas", p, 0.01, false);
+  // Fixed members within 5%: our seasonal initial states are not optimised
+  // (R's are), which shifts the seasonal profile by up to ~5% at some
+  // months (a known gap, noted on the issue).
+  ASSERT_OK_AND_ASSIGN(auto mam,
+                       MakeModel(ModelSpec{"ets", {{"model", "MAM"}}}));
+  ASSERT_OK_AND_ASSIGN(f, mam->Fit({Input("ets_mam_airpassengers"), {12}}));
+  ASSERT_OK_AND_ASSIGN(p, f->Predict(24, levels));
+  ExpectMatches("ets_mam_airpassengers", p, 0.05, false);
+  ASSERT_OK_AND_ASSIGN(auto aaa,
+                       MakeModel(ModelSpec{"ets", {{"model", "AAA"}}}));
+  ASSERT_OK_AND_ASSIGN(f, aaa->Fit({Input("ets_aaa_usaccdeaths"), {12}}));
+  ASSERT_OK_AND_ASSIGN(p, f->Predict(24, levels));
+  ExpectMatches("ets_aaa_usaccdeaths", p, 0.05, false);
 }
 
 TEST(GoldenTest, ThetaMatchesThetaf) {

@@ -164,7 +164,7 @@ INSTANTIATE_TEST_SUITE_P(Registry, EveryModelTest,
                          ::testing::Values("mean", "naive", "snaive", "drift",
                                            "naive2", "ses", "holt", "damped",
                                            "theta", "comb", "mstl",
-                                           "predict_linear",
+                                           "predict_linear", "ets",
                                            "double_exponential_smoothing",
                                            "auto"));
 

@@ -1,0 +1,80 @@
+#include <cmath>
+
+#include "forecast/ets/ets_model.h"
+#include "forecast/model_registry.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace tsforecast::forecast {
+namespace {
+
+std::vector<double> Seasonal(int n) {
+  std::vector<double> y;
+  for (int t = 0; t < n; ++t) {
+    y.push_back((100 + t) * (1 + 0.2 * std::sin(2 * M_PI * t / 12)) +
+                3 * std::cos(t * 1.7));
+  }
+  return y;
+}
+
+TEST(EtsSpecTest, ParsesAndPrintsRCodes) {
+  for (const char* code : {"ANN", "AAN", "AAdN", "ANA", "MAM", "MAdM", "MNA"}) {
+    std::optional<EtsSpec> spec = EtsSpec::Parse(code);
+    ASSERT_TRUE(spec.has_value()) << code;
+    EXPECT_EQ(spec->Code(), code);
+  }
+  for (const char* bad : {"", "XNN", "AN", "AAdd", "ANNN", "AMN"}) {
+    EXPECT_FALSE(EtsSpec::Parse(bad).has_value()) << bad;
+  }
+  EXPECT_STATUS(MakeModel(ModelSpec{"ets", {{"model", "QQQ"}}}),
+                absl::StatusCode::kInvalidArgument,
+                "\"QQQ\" is not an ETS code");
+}
+
+TEST(EtsTest, SimulatedIntervalsAreDeterministicAndOrdered) {
+  const std::vector<double> y = Seasonal(96);
+  EtsModel mam(*EtsSpec::Parse("MAM"));
+  ASSERT_OK_AND_ASSIGN(auto a, mam.Fit({y, {12}}));
+  ASSERT_OK_AND_ASSIGN(auto b, mam.Fit({y, {12}}));
+  const double levels[] = {80, 95};
+  ASSERT_OK_AND_ASSIGN(Prediction pa, a->Predict(24, levels));
+  ASSERT_OK_AND_ASSIGN(Prediction pb, b->Predict(24, levels));
+  for (int h = 0; h < 24; ++h) {
+    EXPECT_EQ(pa.intervals[1].lower[h], pb.intervals[1].lower[h]);
+    EXPECT_LE(pa.intervals[1].lower[h], pa.intervals[0].lower[h]);
+    EXPECT_LE(pa.intervals[0].lower[h], pa.mean[h]);
+    EXPECT_LE(pa.mean[h], pa.intervals[0].upper[h]);
+    EXPECT_LE(pa.intervals[0].upper[h], pa.intervals[1].upper[h]);
+  }
+}
+
+TEST(EtsTest, AutoPicksASeasonalModelForSeasonalData) {
+  ASSERT_OK_AND_ASSIGN(auto model, MakeModel("ets"));
+  ASSERT_OK_AND_ASSIGN(auto f, model->Fit({Seasonal(96), {12}}));
+  const std::string d = f->Description();
+  EXPECT_TRUE(d.find("A, ") != std::string::npos ||
+              d.find("M, ") != std::string::npos)
+      << d;
+  EXPECT_NE(d.find("m=12"), std::string::npos) << d;
+}
+
+TEST(EtsTest, InputsTheModelCannotTakeAreErrors) {
+  EtsModel mam(*EtsSpec::Parse("MAM"));
+  std::vector<double> y = Seasonal(48);
+  y[5] = -1;
+  EXPECT_STATUS(mam.Fit({y, {12}}), absl::StatusCode::kFailedPrecondition,
+                "needs positive values; values[5] is -1");
+  EXPECT_STATUS(
+      mam.Fit({Seasonal(20), {12}}), absl::StatusCode::kFailedPrecondition,
+      "with season length 12 needs at least 24 points; series has 20");
+  EXPECT_STATUS(mam.Fit({Seasonal(48), {}}),
+                absl::StatusCode::kFailedPrecondition, "needs a season length");
+  // Automatic selection still works on data with negatives: additive only.
+  ASSERT_OK_AND_ASSIGN(auto model, MakeModel("ets"));
+  ASSERT_OK_AND_ASSIGN(auto f, model->Fit({y, {12}}));
+  EXPECT_EQ(f->Description().find("ets(M"), std::string::npos)
+      << f->Description();
+}
+
+}  // namespace
+}  // namespace tsforecast::forecast
