@@ -59,6 +59,10 @@ const std::vector<ModelInfo>& ListModels() {
          "ZZZ"}}},
       {"comb", "mean of ses, holt and damped (M4 benchmark)"},
       {"mstl", "SES on data without its seasonal components (all lengths)"},
+      {"holt_winters",
+       "Holt-Winters (ETS with additive trend and a season)",
+       {{"seasonal", "additive or multiplicative", "additive"},
+        {"damped", "true or false", "false"}}},
       {"predict_linear", "least-squares line extended (PromQL predict_linear)"},
       {"double_exponential_smoothing",
        "PromQL double_exponential_smoothing with fixed factors, forecast",
@@ -91,7 +95,8 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
     values[o.name] = v;
   }
   for (const auto& [key, text] : spec.options) {
-    if (spec.name == "ets" && key == "model") continue;  // parsed below
+    // Non-numeric options are parsed by their model below.
+    if (spec.name == "ets" || spec.name == "holt_winters") continue;
     if (!values.contains(key)) {
       std::vector<std::string> known;
       for (const ModelOption& o : info->options) known.push_back(o.name);
@@ -122,6 +127,26 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
     }
     return std::make_unique<EtsModel>(*ets);
   }
+  if (spec.name == "holt_winters") {
+    EtsSpec ets{EtsError::kAdditive, EtsTrend::kAdditive, EtsSeason::kAdditive};
+    for (const auto& [key, value] : spec.options) {
+      if (key == "seasonal" && value == "multiplicative") {
+        // Multiplicative seasons with multiplicative errors, as R's hw()
+        // fits ETS(M,A,M) / ETS(M,Ad,M).
+        ets.error = EtsError::kMultiplicative;
+        ets.season = EtsSeason::kMultiplicative;
+      } else if (key == "damped" && value == "true") {
+        ets.trend = EtsTrend::kDamped;
+      } else if (!((key == "seasonal" && value == "additive") ||
+                   (key == "damped" && value == "false"))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "model.options[\"", key, "\"]: \"", value,
+            "\" is not accepted; seasonal: additive|multiplicative, damped: "
+            "true|false"));
+      }
+    }
+    return std::make_unique<EtsModel>(ets);
+  }
   if (spec.name == "double_exponential_smoothing") {
     return std::make_unique<DoubleExponentialSmoothingModel>(
         values["smoothing_factor"], values["trend_factor"]);
@@ -130,7 +155,8 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
 }
 
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name) {
-  if (name == "double_exponential_smoothing" || name == "ets") {
+  if (name == "double_exponential_smoothing" || name == "ets" ||
+      name == "holt_winters") {
     return MakeModel(ModelSpec{std::string(name), {}});
   }
   if (name == "predict_linear") return std::make_unique<PredictLinearModel>();

@@ -31,6 +31,22 @@ TEST(EtsSpecTest, ParsesAndPrintsRCodes) {
                 "\"QQQ\" is not an ETS code");
 }
 
+TEST(EtsTest, HoltWintersNamesMapToEtsMembers) {
+  ASSERT_OK_AND_ASSIGN(
+      auto hw, MakeModel(ModelSpec{
+                   "holt_winters",
+                   {{"seasonal", "multiplicative"}, {"damped", "true"}}}));
+  ASSERT_OK_AND_ASSIGN(auto f, hw->Fit({Seasonal(96), {12}}));
+  EXPECT_NE(f->Description().find("ets(MAdM"), std::string::npos)
+      << f->Description();
+  ASSERT_OK_AND_ASSIGN(auto add, MakeModel("holt_winters"));
+  ASSERT_OK_AND_ASSIGN(f, add->Fit({Seasonal(96), {12}}));
+  EXPECT_NE(f->Description().find("ets(AAA"), std::string::npos);
+  EXPECT_STATUS(MakeModel(ModelSpec{"holt_winters", {{"seasonal", "both"}}}),
+                absl::StatusCode::kInvalidArgument,
+                "model.options[\"seasonal\"]: \"both\" is not accepted");
+}
+
 TEST(EtsTest, SimulatedIntervalsAreDeterministicAndOrdered) {
   const std::vector<double> y = Seasonal(96);
   EtsModel mam(*EtsSpec::Parse("MAM"));

@@ -160,13 +160,12 @@ TEST_P(EveryModelTest, BadArgumentsAreErrors) {
                 absl::StatusCode::kFailedPrecondition, "needs at least");
 }
 
-INSTANTIATE_TEST_SUITE_P(Registry, EveryModelTest,
-                         ::testing::Values("mean", "naive", "snaive", "drift",
-                                           "naive2", "ses", "holt", "damped",
-                                           "theta", "comb", "mstl",
-                                           "predict_linear", "ets",
-                                           "double_exponential_smoothing",
-                                           "auto"));
+INSTANTIATE_TEST_SUITE_P(
+    Registry, EveryModelTest,
+    ::testing::Values("mean", "naive", "snaive", "drift", "naive2", "ses",
+                      "holt", "damped", "theta", "comb", "mstl",
+                      "predict_linear", "ets", "holt_winters",
+                      "double_exponential_smoothing", "auto"));
 
 TEST(PromqlTest, DoubleExponentialSmoothingMatchesPromql) {
   // PromQL's double_exponential_smoothing([100, 200, 300, 200, 300, 400],
