@@ -5,6 +5,7 @@
 #include "absl/strings/str_join.h"
 #include "forecast/auto_select.h"
 #include "forecast/combination.h"
+#include "forecast/dynamic_theta.h"
 #include "forecast/ets/ets_model.h"
 #include "forecast/exponential_smoothing.h"
 #include "forecast/multi_seasonal.h"
@@ -53,6 +54,8 @@ const std::vector<ModelInfo>& ListModels() {
       {"holt", "Holt's linear trend, ETS(A,A,N), deseasonalised"},
       {"damped", "damped trend, ETS(A,Ad,N), deseasonalised"},
       {"theta", "Theta method (SES with drift), deseasonalised"},
+      {"dynamic_theta",
+       "dynamic optimised Theta (Fiorucci et al. 2016), deseasonalised"},
       {"ets",
        "ETS state-space family: given model, or chosen by AICc like R's ets",
        {{"model", "R's code (ANN, AAdN, MAM, ...) or ZZZ for automatic",
@@ -183,6 +186,9 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name) {
   }
   if (name == "theta") {
     return Adjusted("theta", std::make_unique<ThetaModel>());
+  }
+  if (name == "dynamic_theta") {
+    return Adjusted("dynamic_theta", std::make_unique<DynamicThetaModel>());
   }
   if (name == "comb") return Comb();
   if (name == "mstl") {

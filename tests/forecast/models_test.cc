@@ -160,12 +160,15 @@ TEST_P(EveryModelTest, BadArgumentsAreErrors) {
                 absl::StatusCode::kFailedPrecondition, "needs at least");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Registry, EveryModelTest,
-    ::testing::Values("mean", "naive", "snaive", "drift", "naive2", "ses",
-                      "holt", "damped", "theta", "comb", "mstl",
-                      "predict_linear", "ets", "holt_winters",
-                      "double_exponential_smoothing", "auto"));
+// Every registered model, so a new one cannot skip these properties.
+std::vector<std::string> RegisteredModels() {
+  std::vector<std::string> names;
+  for (const ModelInfo& m : ListModels()) names.push_back(m.name);
+  return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Registry, EveryModelTest,
+                         ::testing::ValuesIn(RegisteredModels()));
 
 TEST(PromqlTest, DoubleExponentialSmoothingMatchesPromql) {
   // PromQL's double_exponential_smoothing([100, 200, 300, 200, 300, 400],
