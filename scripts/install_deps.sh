@@ -7,6 +7,7 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc
   libprotobuf-dev librocksdb-dev libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libnlopt-dev
+  libeigen3-dev
   python3 python3-grpcio python3-protobuf
   clang-format
 )

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "Eigen/Dense"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -162,10 +163,54 @@ EtsParams FromVector(const double* x, const Problem& pr) {
   return p;
 }
 
+// The admissible region of Hyndman et al. (2008, ch. 10), as R's ets
+// checks it: simple bounds, then for seasonal models the roots of the
+// characteristic polynomial must lie inside the unit circle (via the
+// eigenvalues of its companion matrix).
+bool Admissible(const EtsSpec& spec, const EtsParams& p, int m) {
+  const double phi = spec.trend == EtsTrend::kDamped ? p.phi : 1;
+  const double alpha = p.alpha;
+  const double beta = HasTrend(spec) ? p.beta : 0;
+  if (!HasSeason(spec) || m < 2) {
+    if (alpha < 1 - 1 / phi || alpha > 1 + 1 / phi) return false;
+    return !HasTrend(spec) ||
+           (beta >= alpha * (phi - 1) && beta <= (1 + phi) * (2 - alpha));
+  }
+  const double gamma = p.gamma;
+  if (gamma < std::max(1 - 1 / phi - alpha, 0.0) ||
+      gamma > 1 + 1 / phi - alpha) {
+    return false;
+  }
+  if (alpha < 1 - 1 / phi - gamma * (1 - m + phi + phi * m) / (2 * phi * m)) {
+    return false;
+  }
+  if (beta < -(1 - phi) * (gamma / m + alpha)) return false;
+  // P(z) = c_0 + c_1 z + ... + c_{m+1} z^{m+1}, c_{m+1} = 1.
+  std::vector<double> c;
+  c.push_back(phi * (1 - alpha - gamma));
+  c.push_back(alpha + beta - alpha * phi + gamma - 1);
+  for (int i = 0; i < m - 2; ++i) c.push_back(alpha + beta - alpha * phi);
+  c.push_back(alpha + beta - phi);
+  c.push_back(1);
+  const int degree = static_cast<int>(c.size()) - 1;
+  Eigen::MatrixXd companion = Eigen::MatrixXd::Zero(degree, degree);
+  for (int i = 1; i < degree; ++i) companion(i, i - 1) = 1;
+  for (int i = 0; i < degree; ++i) companion(i, degree - 1) = -c[i];
+  const Eigen::VectorXcd roots = companion.eigenvalues();
+  for (int i = 0; i < roots.size(); ++i) {
+    if (std::abs(roots[i]) > 1 + 1e-10) return false;
+  }
+  return true;
+}
+
 double Objective(unsigned, const double* x, double*, void* data) {
   auto* pr = static_cast<Problem*>(data);
   ++pr->evaluations;
-  const Run r = RunAll(pr->spec, FromVector(x, *pr), pr->y);
+  const EtsParams params = FromVector(x, *pr);
+  if (!Admissible(pr->spec, params, static_cast<int>(params.season0.size()))) {
+    return 1e100;
+  }
+  const Run r = RunAll(pr->spec, params, pr->y);
   if (!r.valid) return 1e100;
   return -2 * LogLikelihood(r, pr->y.size());
 }
@@ -400,6 +445,16 @@ absl::StatusOr<std::unique_ptr<FittedModel>> FitEts(const EtsSpec& spec,
 }
 
 }  // namespace
+
+bool EtsAdmissible(const EtsSpec& spec, double alpha, double beta, double gamma,
+                   double phi, int m) {
+  EtsParams p;
+  p.alpha = alpha;
+  p.beta = beta;
+  p.gamma = gamma;
+  p.phi = phi;
+  return Admissible(spec, p, m);
+}
 
 std::string EtsSpec::Code() const {
   std::string out = error == EtsError::kAdditive ? "A" : "M";

@@ -31,6 +31,18 @@ TEST(EtsSpecTest, ParsesAndPrintsRCodes) {
                 "\"QQQ\" is not an ETS code");
 }
 
+TEST(EtsTest, AdmissibleRegionAgreesWithR) {
+  // forecast:::admissible(alpha, beta, gamma, phi, m) in R 4.2 / 8.20.
+  const EtsSpec aaa = *EtsSpec::Parse("AAA");
+  const EtsSpec aada = *EtsSpec::Parse("AAdA");
+  EXPECT_TRUE(EtsAdmissible(aaa, 0.5, 0.1, 0.4, 1, 4));
+  EXPECT_FALSE(EtsAdmissible(aaa, 0.9, 0.5, 0.09, 1, 12));
+  EXPECT_TRUE(EtsAdmissible(aada, 0.2, 0.05, 0.7, 0.9, 12));
+  EXPECT_FALSE(EtsAdmissible(aaa, 1.9, 0.5, 0.05, 1, 4));
+  EXPECT_TRUE(EtsAdmissible(aada, 0.5, 0.1, 0.45, 0.98, 12));
+  EXPECT_TRUE(EtsAdmissible(aaa, 0.05, 0.01, 0.9, 1, 12));
+}
+
 TEST(EtsTest, HoltWintersNamesMapToEtsMembers) {
   ASSERT_OK_AND_ASSIGN(
       auto hw, MakeModel(ModelSpec{
