@@ -192,11 +192,8 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name) {
   }
   if (name == "comb") return Comb();
   if (name == "mstl") {
-    // Additive components from the latest four cycles, SES on the rest: the
-    // best of the variants measured on M4 Hourly (docs/benchmarks.md).
     return std::make_unique<MultiSeasonalModel>(
-        "mstl", std::make_unique<ExponentialSmoothingModel>(TrendKind::kNone),
-        4, false);
+        "mstl", std::make_unique<ExponentialSmoothingModel>(TrendKind::kNone));
   }
   if (name == "auto") {
     return std::make_unique<AutoModel>(

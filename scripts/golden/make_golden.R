@@ -60,6 +60,13 @@ f <- ets(UKgas)
 emit("ets_auto_ukgas", UKgas, forecast(f, h = 8))
 param("ets_auto_ukgas", "aicc", f$aicc)
 cat("ets(UKgas) picks", f$method, "\n")
+# STL evaluated at every point (jumps of 1) so that no interpolation enters.
+s <- stl(USAccDeaths, s.window = 7, s.jump = 1, t.jump = 1, l.jump = 1)
+write.csv(data.frame(value = as.numeric(USAccDeaths)),
+          file.path(out, "stl_usaccdeaths.input.csv"), row.names = FALSE)
+write.csv(data.frame(seasonal = as.numeric(s$time.series[, "seasonal"]),
+                     trend = as.numeric(s$time.series[, "trend"])),
+          file.path(out, "stl_usaccdeaths.expected.csv"), row.names = FALSE)
 lambda <- BoxCox.lambda(AirPassengers, method = "guerrero")
 write.csv(data.frame(value = as.numeric(AirPassengers)),
           file.path(out, "guerrero_airpassengers.input.csv"), row.names = FALSE)

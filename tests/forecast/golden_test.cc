@@ -13,6 +13,7 @@
 #include "forecast/exponential_smoothing.h"
 #include "forecast/model_registry.h"
 #include "forecast/naive.h"
+#include "forecast/stl.h"
 #include "forecast/transform.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -185,6 +186,19 @@ TEST(GoldenTest, EtsSeasonalFamilyCloseToR) {
   ASSERT_OK_AND_ASSIGN(f, aaa->Fit({Input("ets_aaa_usaccdeaths"), {12}}));
   ASSERT_OK_AND_ASSIGN(p, f->Predict(24, levels));
   ExpectMatches("ets_aaa_usaccdeaths", p, 0.05, false);
+}
+
+TEST(GoldenTest, StlMatchesR) {
+  // stl(USAccDeaths, s.window = 7) with every jump 1.
+  ASSERT_OK_AND_ASSIGN(
+      StlResult stl,
+      Stl(Input("stl_usaccdeaths"), {.period = 12, .seasonal_window = 7}));
+  const auto expected = ReadCsv("stl_usaccdeaths.expected.csv");
+  ASSERT_EQ(stl.seasonal.size(), expected.size());
+  for (size_t t = 0; t < expected.size(); ++t) {
+    EXPECT_NEAR(stl.seasonal[t], expected[t][0], 1e-6 * 10000) << t;
+    EXPECT_NEAR(stl.trend[t], expected[t][1], 1e-6 * 10000) << t;
+  }
 }
 
 TEST(GoldenTest, ThetaMatchesThetaf) {
