@@ -6,9 +6,9 @@
 #include <cmath>
 #include <random>
 
-#include "Eigen/Dense"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "forecast/ets/unit_roots.h"
 
 namespace tsforecast::forecast {
 namespace {
@@ -165,8 +165,8 @@ EtsParams FromVector(const double* x, const Problem& pr) {
 
 // The admissible region of Hyndman et al. (2008, ch. 10), as R's ets
 // checks it: simple bounds, then for seasonal models the roots of the
-// characteristic polynomial must lie inside the unit circle (via the
-// eigenvalues of its companion matrix).
+// characteristic polynomial must lie inside the unit circle (Schur-Cohn:
+// O(m^2) per check, which the optimiser makes thousands of times).
 bool Admissible(const EtsSpec& spec, const EtsParams& p, int m) {
   const double phi = spec.trend == EtsTrend::kDamped ? p.phi : 1;
   const double alpha = p.alpha;
@@ -192,15 +192,7 @@ bool Admissible(const EtsSpec& spec, const EtsParams& p, int m) {
   for (int i = 0; i < m - 2; ++i) c.push_back(alpha + beta - alpha * phi);
   c.push_back(alpha + beta - phi);
   c.push_back(1);
-  const int degree = static_cast<int>(c.size()) - 1;
-  Eigen::MatrixXd companion = Eigen::MatrixXd::Zero(degree, degree);
-  for (int i = 1; i < degree; ++i) companion(i, i - 1) = 1;
-  for (int i = 0; i < degree; ++i) companion(i, degree - 1) = -c[i];
-  const Eigen::VectorXcd roots = companion.eigenvalues();
-  for (int i = 0; i < roots.size(); ++i) {
-    if (std::abs(roots[i]) > 1 + 1e-10) return false;
-  }
-  return true;
+  return RootsInUnitDisk(c);
 }
 
 double Objective(unsigned, const double* x, double*, void* data) {
@@ -384,7 +376,11 @@ absl::StatusOr<std::unique_ptr<FittedModel>> FitEts(const EtsSpec& spec,
     hi = std::max(hi, v);
   }
   const double range = std::max(hi - lo, 1e-8 * std::max(1.0, std::fabs(hi)));
-  std::vector<double> x = {0.3, pr.base.level0};
+  // R's starting point: a small alpha for seasonal models (0.2 / m of the
+  // range), which keeps the start inside the admissible region.
+  const double alpha0 =
+      HasSeason(spec) ? 1e-4 + 0.2 * (0.9999 - 1e-4) / m : 0.3;
+  std::vector<double> x = {alpha0, pr.base.level0};
   std::vector<double> lower = {1e-4, lo - range};
   std::vector<double> upper = {0.9999, hi + range};
   if (HasTrend(spec)) {
@@ -410,16 +406,35 @@ absl::StatusOr<std::unique_ptr<FittedModel>> FitEts(const EtsSpec& spec,
         "ets(", spec.Code(), ") estimates ", k,
         " parameters and needs at least ", k + 2, " points; series has ", n));
   }
-  nlopt_opt opt = nlopt_create(NLOPT_LN_NELDERMEAD, k);
-  nlopt_set_lower_bounds(opt, lower.data());
-  nlopt_set_upper_bounds(opt, upper.data());
-  nlopt_set_min_objective(opt, Objective, &pr);
-  nlopt_set_xtol_rel(opt, 1e-6);
-  nlopt_set_ftol_abs(opt, 1e-8);
-  nlopt_set_maxeval(opt, 2000);
-  double minf = 0;
-  const nlopt_result result = nlopt_optimize(opt, x.data(), &minf);
-  nlopt_destroy(opt);
+  // Nelder-Mead finds local optima: seasonal models also start from a large
+  // alpha (when admissible) and keep the better end point.
+  std::vector<std::vector<double>> starts = {x};
+  if (HasSeason(spec)) {
+    std::vector<double> high_alpha = x;
+    high_alpha[0] = 0.5;
+    if (Objective(k, high_alpha.data(), nullptr, &pr) < 1e99) {
+      starts.push_back(high_alpha);
+    }
+  }
+  double best = INFINITY;
+  nlopt_result result = NLOPT_FAILURE;
+  for (std::vector<double>& start : starts) {
+    nlopt_opt opt = nlopt_create(NLOPT_LN_NELDERMEAD, k);
+    nlopt_set_lower_bounds(opt, lower.data());
+    nlopt_set_upper_bounds(opt, upper.data());
+    nlopt_set_min_objective(opt, Objective, &pr);
+    nlopt_set_xtol_rel(opt, 1e-6);
+    nlopt_set_ftol_abs(opt, 1e-8);
+    nlopt_set_maxeval(opt, 2000);
+    double minf = INFINITY;
+    const nlopt_result r = nlopt_optimize(opt, start.data(), &minf);
+    nlopt_destroy(opt);
+    if (minf < best) {
+      best = minf;
+      result = r;
+      x = start;
+    }
+  }
   const EtsParams p = FromVector(x.data(), pr);
   const Run r = RunAll(spec, p, y);
   if (!r.valid) {

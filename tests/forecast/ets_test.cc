@@ -41,6 +41,10 @@ TEST(EtsTest, AdmissibleRegionAgreesWithR) {
   EXPECT_FALSE(EtsAdmissible(aaa, 1.9, 0.5, 0.05, 1, 4));
   EXPECT_TRUE(EtsAdmissible(aada, 0.5, 0.1, 0.45, 0.98, 12));
   EXPECT_TRUE(EtsAdmissible(aaa, 0.05, 0.01, 0.9, 1, 12));
+  // No trend: the polynomial has a unit root, which R admits.
+  const double a = 1e-4 + 0.2 * (0.9999 - 1e-4) / 12;
+  EXPECT_TRUE(
+      EtsAdmissible(*EtsSpec::Parse("ANA"), a, 0, (1 - a) * 0.05, 1, 12));
 }
 
 TEST(EtsTest, HoltWintersNamesMapToEtsMembers) {

@@ -208,6 +208,23 @@ TEST(ModelRegistryTest, OptionsAreCheckedAndCanonical) {
       "double_exponential_smoothing(smoothing_factor=0.1,trend_factor=0.2)");
 }
 
+TEST(SeasonalModelsTest, APureSeasonalSeriesRepeats) {
+  const std::vector<double> pattern = {10, 14, 9,  20, 25, 18,
+                                       12, 8,  11, 16, 22, 13};
+  std::vector<double> y;
+  for (int t = 0; t < 96; ++t) y.push_back(100 + pattern[t % 12]);
+  for (const char* name :
+       {"snaive", "naive2", "theta", "ets", "holt_winters", "mstl", "auto"}) {
+    ASSERT_OK_AND_ASSIGN(auto model, MakeModel(name));
+    ASSERT_OK_AND_ASSIGN(auto f, model->Fit({y, {12}}));
+    ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(24, {}));
+    for (int h = 0; h < 24; ++h) {
+      EXPECT_NEAR(p.mean[h], 100 + pattern[(96 + h) % 12], 0.5)
+          << name << " h=" << h + 1 << ": " << f->Description();
+    }
+  }
+}
+
 TEST(ModelRegistryTest, UnknownModelNamesTheKnownOnes) {
   EXPECT_STATUS(MakeModel("prophet"), absl::StatusCode::kInvalidArgument,
                 "unknown model \"prophet\"; known: mean, naive");
