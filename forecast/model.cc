@@ -37,38 +37,40 @@ absl::Status CheckPredictArgs(int horizon, absl::Span<const double> levels) {
   return absl::OkStatus();
 }
 
-std::vector<PredictionInterval> NormalIntervals(
+namespace {
+
+// mean +- quantile(level) * sd[h] for each level.
+template <typename Quantile>
+std::vector<PredictionInterval> SymmetricIntervals(
     absl::Span<const double> mean, absl::Span<const double> sd,
-    absl::Span<const double> levels) {
+    absl::Span<const double> levels, Quantile quantile) {
   std::vector<PredictionInterval> out;
   for (double level : levels) {
-    const double z = NormalQuantile(0.5 + level / 200);
+    const double q = quantile(0.5 + level / 200);
     PredictionInterval pi;
     pi.level = level;
     for (size_t h = 0; h < mean.size(); ++h) {
-      pi.lower.push_back(mean[h] - z * sd[h]);
-      pi.upper.push_back(mean[h] + z * sd[h]);
+      pi.lower.push_back(mean[h] - q * sd[h]);
+      pi.upper.push_back(mean[h] + q * sd[h]);
     }
     out.push_back(std::move(pi));
   }
   return out;
 }
 
+}  // namespace
+
+std::vector<PredictionInterval> NormalIntervals(
+    absl::Span<const double> mean, absl::Span<const double> sd,
+    absl::Span<const double> levels) {
+  return SymmetricIntervals(mean, sd, levels, NormalQuantile);
+}
+
 std::vector<PredictionInterval> StudentIntervals(
     absl::Span<const double> mean, absl::Span<const double> sd,
     absl::Span<const double> levels, double df) {
-  std::vector<PredictionInterval> out;
-  for (double level : levels) {
-    const double t = StudentTQuantile(0.5 + level / 200, df);
-    PredictionInterval pi;
-    pi.level = level;
-    for (size_t h = 0; h < mean.size(); ++h) {
-      pi.lower.push_back(mean[h] - t * sd[h]);
-      pi.upper.push_back(mean[h] + t * sd[h]);
-    }
-    out.push_back(std::move(pi));
-  }
-  return out;
+  return SymmetricIntervals(mean, sd, levels,
+                            [df](double p) { return StudentTQuantile(p, df); });
 }
 
 double StudentTQuantile(double p, double df) {
