@@ -8,6 +8,7 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "service/admin_service.h"
+#include "service/forecast_service.h"
 #include "service/points_service.h"
 #include "service/series_service.h"
 #include "storage/series_store.h"
@@ -40,6 +41,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<PointsServiceImpl>(server->store_.get(), options.limits);
   server->admin_service_ =
       std::make_unique<AdminServiceImpl>(server->store_.get());
+  server->forecast_service_ =
+      std::make_unique<ForecastServiceImpl>(server->store_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -51,6 +54,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(server->series_service_.get());
   builder.RegisterService(server->points_service_.get());
   builder.RegisterService(server->admin_service_.get());
+  builder.RegisterService(server->forecast_service_.get());
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

@@ -1,6 +1,6 @@
 // The tsforecast server: owns the store and the gRPC server with the
-// Series, Points and Admin services, the standard health service and
-// reflection.
+// Series, Points, Forecast and Admin services, the standard health service
+// and reflection.
 #ifndef TSFORECAST_SERVICE_SERVER_H_
 #define TSFORECAST_SERVICE_SERVER_H_
 
@@ -24,6 +24,7 @@ namespace tsforecast::service {
 class SeriesServiceImpl;
 class PointsServiceImpl;
 class AdminServiceImpl;
+class ForecastServiceImpl;
 
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port. Default
@@ -59,6 +60,7 @@ class Server {
   std::unique_ptr<SeriesServiceImpl> series_service_;
   std::unique_ptr<PointsServiceImpl> points_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<ForecastServiceImpl> forecast_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
   int port_ = 0;
 };

@@ -1,0 +1,240 @@
+#include "service/forecast_service.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "forecast/backtest.h"
+#include "forecast/model_registry.h"
+#include "service/forecast_runner.h"
+#include "service/grpc_status.h"
+
+namespace tsforecast::service {
+namespace {
+
+forecast::ModelSpec SpecFromProto(const v1::ModelSpec& spec) {
+  forecast::ModelSpec out;
+  out.name = spec.name().empty() ? "auto" : spec.name();
+  out.options.insert(spec.options().begin(), spec.options().end());
+  return out;
+}
+
+ForecastJob JobFromProto(const v1::ForecastRequest& r) {
+  ForecastJob job;
+  job.series = r.series();
+  job.horizon = r.horizon();
+  job.model = SpecFromProto(r.model());
+  if (r.levels_size() > 0)
+    job.levels.assign(r.levels().begin(), r.levels().end());
+  if (r.window().has_range()) {
+    job.window.range = storage::TimeRange{r.window().range().start_ms(),
+                                          r.window().range().end_ms()};
+  } else if (r.window().window_case() == v1::TrainingWindow::kLastPoints) {
+    job.window.last_points = r.window().last_points();
+  }
+  switch (r.transform()) {
+    case v1::TRANSFORM_LOG:
+      job.transform = TransformKind::kLog;
+      break;
+    case v1::TRANSFORM_BOX_COX:
+      job.transform = TransformKind::kBoxCox;
+      break;
+    default:
+      job.transform = TransformKind::kNone;
+  }
+  if (r.has_box_cox_lambda()) job.box_cox_lambda = r.box_cox_lambda();
+  job.season_lengths.assign(r.season_lengths().begin(),
+                            r.season_lengths().end());
+  return job;
+}
+
+void OutcomeToProto(const ForecastJob& job, const ForecastOutcome& out,
+                    v1::ForecastResponse* response) {
+  response->set_series(job.series);
+  response->set_revision(out.revision);
+  for (int64_t ts : out.timestamps_ms) response->add_timestamps_ms(ts);
+  for (double v : out.prediction.mean) response->add_mean(v);
+  for (const forecast::PredictionInterval& pi : out.prediction.intervals) {
+    v1::PredictionInterval* p = response->add_intervals();
+    p->set_level(pi.level);
+    for (double v : pi.lower) p->add_lower(v);
+    for (double v : pi.upper) p->add_upper(v);
+  }
+  v1::FittedModelInfo* info = response->mutable_model();
+  info->set_name(out.model_name);
+  info->set_description(out.description);
+  for (const auto& [name, value] : out.parameters) {
+    (*info->mutable_parameters())[name] = value;
+  }
+  if (out.summary.has_likelihood) {
+    info->set_log_likelihood(out.summary.log_likelihood);
+    info->set_aic(out.summary.aic);
+    info->set_aicc(out.summary.aicc);
+    info->set_bic(out.summary.bic);
+  }
+  info->set_sigma2(out.summary.sigma2);
+  info->set_converged(out.summary.converged);
+  info->set_training_points(out.training_points);
+  for (const std::string& w : out.warnings) response->add_warnings(w);
+}
+
+void MetricsToProto(const forecast::Metrics& m, v1::AccuracyMetrics* out) {
+  out->set_mae(m.mae);
+  out->set_rmse(m.rmse);
+  out->set_smape(m.smape);
+  out->set_mase(m.mase);
+  out->set_coverage(m.coverage);
+  out->set_msis(m.msis);
+}
+
+}  // namespace
+
+std::shared_ptr<const v1::ForecastResponse> ForecastCache::Find(
+    const std::string& key) const {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) {
+    ++misses_;
+    return nullptr;
+  }
+  ++hits_;
+  return it->second;
+}
+
+void ForecastCache::Insert(const std::string& key,
+                           std::shared_ptr<const v1::ForecastResponse> value) {
+  absl::MutexLock lock(&mu_);
+  // Entries of old revisions are never hit again; dropping everything when
+  // full is the simplest bound and costs one refit per live key.
+  if (entries_.size() >= max_entries_) entries_.clear();
+  entries_[key] = std::move(value);
+}
+
+uint64_t ForecastCache::hits() const {
+  absl::MutexLock lock(&mu_);
+  return hits_;
+}
+
+uint64_t ForecastCache::misses() const {
+  absl::MutexLock lock(&mu_);
+  return misses_;
+}
+
+grpc::Status ForecastServiceImpl::Forecast(grpc::ServerContext* context,
+                                           const v1::ForecastRequest* request,
+                                           v1::ForecastResponse* response) {
+  const ForecastJob job = JobFromProto(*request);
+  if (absl::Status s = ValidateJob(job); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(job.series);
+  if (!info.ok()) return ToGrpcStatus(info.status());
+  if (request->known_revision() != 0 &&
+      request->known_revision() == info->revision) {
+    response->set_unchanged(true);
+    response->set_revision(info->revision);
+    response->set_series(job.series);
+    return grpc::Status::OK;
+  }
+  const std::string key = absl::StrCat(job.CanonicalKey(), "@", info->revision);
+  if (auto cached = cache_.Find(key)) {
+    *response = *cached;
+    response->set_cached(true);
+    return grpc::Status::OK;
+  }
+  if (context->IsCancelled()) {
+    return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
+  }
+  absl::StatusOr<ForecastOutcome> outcome = RunForecast(*store_, job);
+  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
+  OutcomeToProto(job, *outcome, response);
+  cache_.Insert(absl::StrCat(job.CanonicalKey(), "@", outcome->revision),
+                std::make_shared<const v1::ForecastResponse>(*response));
+  return grpc::Status::OK;
+}
+
+grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext*,
+                                           const v1::BacktestRequest* request,
+                                           v1::BacktestResponse* response) {
+  ForecastJob base;
+  base.series = request->series();
+  base.horizon = request->horizon();
+  base.levels = {request->levels_size() > 0 ? request->levels(0) : 95.0};
+  base.season_lengths.assign(request->season_lengths().begin(),
+                             request->season_lengths().end());
+  if (request->window().has_range()) {
+    base.window.range = storage::TimeRange{request->window().range().start_ms(),
+                                           request->window().range().end_ms()};
+  } else if (request->window().window_case() ==
+             v1::TrainingWindow::kLastPoints) {
+    base.window.last_points = request->window().last_points();
+  }
+  if (absl::Status s = ValidateJob(base); !s.ok()) return ToGrpcStatus(s);
+  absl::StatusOr<TrainingData> data = LoadTrainingData(*store_, base);
+  if (!data.ok()) return ToGrpcStatus(data.status());
+  response->set_revision(data->revision);
+  forecast::BacktestOptions options;
+  options.horizon = request->horizon();
+  options.windows = request->windows() == 0 ? 5 : request->windows();
+  options.step = request->step();
+  options.level = base.levels[0];
+  std::vector<v1::ModelSpec> specs(request->models().begin(),
+                                   request->models().end());
+  if (specs.empty()) specs.emplace_back();  // auto
+  double best = INFINITY;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    ForecastJob job = base;
+    job.model = SpecFromProto(specs[i]);
+    v1::ModelBacktest* out = response->add_models();
+    out->mutable_model()->set_name(job.model.name);
+    out->mutable_model()->mutable_options()->insert(job.model.options.begin(),
+                                                    job.model.options.end());
+    absl::StatusOr<std::unique_ptr<forecast::Model>> model = BuildModel(job);
+    if (!model.ok()) {
+      return ToGrpcStatus(
+          Annotate(model.status(), absl::StrCat("models[", i, "]")));
+    }
+    absl::StatusOr<forecast::BacktestResult> result = forecast::Backtest(
+        **model, {data->grid.values, data->season_lengths}, options);
+    if (!result.ok()) {
+      // One model failing on this series does not fail the comparison.
+      out->set_error(std::string(result.status().message()));
+      if (result.status().code() == absl::StatusCode::kInvalidArgument) {
+        return ToGrpcStatus(result.status());
+      }
+      continue;
+    }
+    MetricsToProto(result->overall, out->mutable_overall());
+    for (const forecast::Metrics& m : result->by_horizon) {
+      MetricsToProto(m, out->add_by_horizon());
+    }
+    if (result->overall.mase < best) {
+      best = result->overall.mase;
+      response->set_best_model(job.model.Canonical());
+    }
+  }
+  if (response->best_model().empty()) {
+    return ToGrpcStatus(absl::FailedPreconditionError(
+        absl::StrCat("no model could be backtested on series \"", base.series,
+                     "\": ", response->models(0).error())));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ForecastServiceImpl::ListModels(grpc::ServerContext*,
+                                             const v1::ListModelsRequest*,
+                                             v1::ListModelsResponse* response) {
+  for (const forecast::ModelInfo& m : forecast::ListModels()) {
+    v1::ModelInfo* info = response->add_models();
+    info->set_name(m.name);
+    info->set_description(m.description);
+    for (const forecast::ModelOption& o : m.options) {
+      v1::ModelOption* opt = info->add_options();
+      opt->set_name(o.name);
+      opt->set_description(o.description);
+      opt->set_default_value(o.default_value);
+    }
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace tsforecast::service

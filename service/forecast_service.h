@@ -1,0 +1,66 @@
+// tsforecast.v1.ForecastService: Forecast (with a cache keyed by series
+// revision and canonical request), Backtest and ListModels. ForecastMany,
+// WatchForecast and forecast vintages are not implemented yet and answer
+// UNIMPLEMENTED (the generated base class).
+#ifndef TSFORECAST_SERVICE_FORECAST_SERVICE_H_
+#define TSFORECAST_SERVICE_FORECAST_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+#include "storage/series_store.h"
+#include "tsforecast/v1/forecast.grpc.pb.h"
+
+namespace tsforecast::service {
+
+// Finished forecasts by "<canonical request>@<revision>": a write changes
+// the revision, so stale entries are never hit; they are evicted by size.
+class ForecastCache {
+ public:
+  explicit ForecastCache(size_t max_entries) : max_entries_(max_entries) {}
+  std::shared_ptr<const tsforecast::v1::ForecastResponse> Find(
+      const std::string& key) const ABSL_LOCKS_EXCLUDED(mu_);
+  void Insert(const std::string& key,
+              std::shared_ptr<const tsforecast::v1::ForecastResponse> value)
+      ABSL_LOCKS_EXCLUDED(mu_);
+  uint64_t hits() const ABSL_LOCKS_EXCLUDED(mu_);
+  uint64_t misses() const ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  const size_t max_entries_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string,
+                      std::shared_ptr<const tsforecast::v1::ForecastResponse>>
+      entries_ ABSL_GUARDED_BY(mu_);
+  mutable uint64_t hits_ ABSL_GUARDED_BY(mu_) = 0;
+  mutable uint64_t misses_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+class ForecastServiceImpl final
+    : public tsforecast::v1::ForecastService::Service {
+ public:
+  explicit ForecastServiceImpl(storage::SeriesStore* store)
+      : store_(store), cache_(4096) {}
+
+  grpc::Status Forecast(grpc::ServerContext* context,
+                        const v1::ForecastRequest* request,
+                        v1::ForecastResponse* response) override;
+  grpc::Status Backtest(grpc::ServerContext* context,
+                        const v1::BacktestRequest* request,
+                        v1::BacktestResponse* response) override;
+  grpc::Status ListModels(grpc::ServerContext* context,
+                          const v1::ListModelsRequest* request,
+                          v1::ListModelsResponse* response) override;
+
+  const ForecastCache& cache() const { return cache_; }
+
+ private:
+  storage::SeriesStore* store_;
+  ForecastCache cache_;
+};
+
+}  // namespace tsforecast::service
+
+#endif  // TSFORECAST_SERVICE_FORECAST_SERVICE_H_

@@ -1,0 +1,147 @@
+#include <cmath>
+
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "tests/service/service_test_fixture.h"
+#include "tsforecast/v1/forecast.grpc.pb.h"
+
+namespace tsforecast::service {
+namespace {
+
+using grpc::StatusCode;
+
+int64_t MonthStart(int year, int month) {
+  return absl::ToUnixMillis(
+      absl::FromCivil(absl::CivilMonth(year, month), absl::UTCTimeZone()));
+}
+
+class ForecastServiceTest : public ServiceTest {
+ protected:
+  void SetUp() override {
+    ServiceTest::SetUp();
+    forecast_ = v1::ForecastService::NewStub(
+        grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                            grpc::InsecureChannelCredentials()));
+    ASSERT_TRUE(Create("exports", v1::STEP_UNIT_MONTH).ok());
+    v1::WritePointsRequest write;
+    v1::SeriesPoints* sp = write.add_series();
+    sp->set_series("exports");
+    for (int i = 0; i < 72; ++i) {
+      sp->add_timestamps_ms(MonthStart(2018 + i / 12, 1 + i % 12));
+      sp->add_values(1000 + 5 * i + 100 * std::sin(2 * M_PI * i / 12));
+    }
+    v1::WritePointsResponse resp;
+    ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &resp).ok());
+  }
+  grpc::Status Forecast(const v1::ForecastRequest& req,
+                        v1::ForecastResponse* resp) {
+    return forecast_->Forecast(Ctx().get(), req, resp);
+  }
+  std::unique_ptr<v1::ForecastService::Stub> forecast_;
+};
+
+TEST_F(ForecastServiceTest, ForecastOnTheSeriesCalendarWithIntervals) {
+  v1::ForecastRequest req;
+  req.set_series("exports");
+  req.set_horizon(12);
+  v1::ForecastResponse resp;
+  ASSERT_TRUE(Forecast(req, &resp).ok());
+  ASSERT_EQ(resp.timestamps_ms_size(), 12);
+  EXPECT_EQ(resp.timestamps_ms(0), MonthStart(2024, 1));
+  EXPECT_EQ(resp.timestamps_ms(11), MonthStart(2024, 12));
+  ASSERT_EQ(resp.intervals_size(), 2);  // default levels 80 and 95
+  EXPECT_EQ(resp.intervals(1).level(), 95);
+  for (int h = 0; h < 12; ++h) {
+    EXPECT_LE(resp.intervals(1).lower(h), resp.mean(h));
+    EXPECT_GE(resp.intervals(1).upper(h), resp.mean(h));
+  }
+  EXPECT_EQ(resp.model().name(), "auto");
+  EXPECT_NE(resp.model().description().find("auto"), std::string::npos);
+  EXPECT_EQ(resp.model().training_points(), 72);
+  EXPECT_FALSE(resp.cached());
+}
+
+TEST_F(ForecastServiceTest, CacheRevisionAndUnchanged) {
+  v1::ForecastRequest req;
+  req.set_series("exports");
+  req.set_horizon(6);
+  req.mutable_model()->set_name("ets");
+  v1::ForecastResponse first, second, third;
+  ASSERT_TRUE(Forecast(req, &first).ok());
+  ASSERT_TRUE(Forecast(req, &second).ok());
+  EXPECT_FALSE(first.cached());
+  EXPECT_TRUE(second.cached());
+  EXPECT_EQ(second.mean(0), first.mean(0));
+  // A poller that has this revision gets a small answer.
+  req.set_known_revision(first.revision());
+  v1::ForecastResponse unchanged;
+  ASSERT_TRUE(Forecast(req, &unchanged).ok());
+  EXPECT_TRUE(unchanged.unchanged());
+  EXPECT_EQ(unchanged.mean_size(), 0);
+  // A write changes the revision: no stale cache hit.
+  v1::WritePointsRequest write;
+  v1::SeriesPoints* sp = write.add_series();
+  sp->set_series("exports");
+  sp->add_timestamps_ms(MonthStart(2024, 1));
+  sp->add_values(5000);
+  v1::WritePointsResponse written;
+  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+  req.set_known_revision(0);
+  ASSERT_TRUE(Forecast(req, &third).ok());
+  EXPECT_FALSE(third.cached());
+  EXPECT_GT(third.revision(), first.revision());
+  EXPECT_EQ(third.timestamps_ms(0), MonthStart(2024, 2));
+}
+
+TEST_F(ForecastServiceTest, BadRequestsHaveTheirCodes) {
+  v1::ForecastRequest req;
+  req.set_series("exports");
+  req.set_horizon(0);
+  v1::ForecastResponse resp;
+  EXPECT_GRPC(Forecast(req, &resp), StatusCode::INVALID_ARGUMENT,
+              "horizon: 0 is outside");
+  req.set_horizon(3);
+  req.add_levels(100);
+  EXPECT_GRPC(Forecast(req, &resp), StatusCode::INVALID_ARGUMENT,
+              "levels[0]: 100 is outside (0, 100)");
+  req.clear_levels();
+  req.mutable_model()->set_name("prophet");
+  EXPECT_GRPC(Forecast(req, &resp), StatusCode::INVALID_ARGUMENT,
+              "unknown model \"prophet\"");
+  req.mutable_model()->set_name("holt_winters");
+  req.mutable_window()->set_last_points(12);
+  EXPECT_GRPC(Forecast(req, &resp), StatusCode::FAILED_PRECONDITION,
+              "needs at least 24 points; series has 12");
+  req.clear_window();
+  req.set_series("nope");
+  EXPECT_GRPC(Forecast(req, &resp), StatusCode::NOT_FOUND,
+              "series \"nope\" not found");
+}
+
+TEST_F(ForecastServiceTest, BacktestAndListModels) {
+  v1::BacktestRequest req;
+  req.set_series("exports");
+  req.set_horizon(6);
+  req.set_windows(3);
+  req.add_models()->set_name("naive");
+  req.add_models()->set_name("snaive");
+  v1::BacktestResponse resp;
+  ASSERT_TRUE(forecast_->Backtest(Ctx().get(), req, &resp).ok());
+  ASSERT_EQ(resp.models_size(), 2);
+  EXPECT_EQ(resp.models(0).by_horizon_size(), 6);
+  EXPECT_EQ(resp.best_model(), "snaive");  // the data is seasonal
+  v1::ListModelsResponse models;
+  ASSERT_TRUE(
+      forecast_->ListModels(Ctx().get(), v1::ListModelsRequest(), &models)
+          .ok());
+  bool found_ets_option = false;
+  for (const auto& m : models.models()) {
+    for (const auto& o : m.options()) {
+      found_ets_option |= m.name() == "ets" && o.name() == "model";
+    }
+  }
+  EXPECT_TRUE(found_ets_option);
+}
+
+}  // namespace
+}  // namespace tsforecast::service
