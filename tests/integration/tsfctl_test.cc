@@ -185,6 +185,36 @@ TEST_F(TsfctlTest, BackupThenRestoreIntoAFreshServer) {
   EXPECT_NE(error.find("not empty"), std::string::npos) << error;
 }
 
+TEST_F(TsfctlTest, ForecastBacktestAndModels) {
+  std::string csv;
+  for (int i = 0; i < 48; ++i) {
+    csv += absl::StrCat("sales,", 2020 + i / 12, "-",
+                        (i % 12) + 1 < 10 ? "0" : "", (i % 12) + 1, "-01,",
+                        100 + i + (i % 12 == 11 ? 30 : 0), "\n");
+  }
+  ASSERT_EQ(Tsfctl({"write", "-", "--create-step", "1mo"}, csv).exit_code, 0);
+  CommandResult r =
+      Tsfctl({"forecast", "sales", "-H", "3", "-f", "csv", "--level", "90"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> lines = absl::StrSplit(r.out, '\n');
+  ASSERT_GE(lines.size(), 4u) << r.out;
+  EXPECT_EQ(lines[0], "timestamp,mean,lo90,hi90");
+  EXPECT_EQ(lines[1].substr(0, 20), "2024-01-01T00:00:00Z");
+  EXPECT_NE(r.err.find("auto"), std::string::npos) << r.err;
+  r = Tsfctl({"forecast", "sales", "-H", "0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("INVALID_ARGUMENT: horizon: 0"), std::string::npos);
+  r = Tsfctl({"forecast", "sales", "-H", "3", "-m", "nope"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("unknown model \"nope\""), std::string::npos);
+  r = Tsfctl({"backtest", "sales", "-H", "3", "-m", "naive", "-m", "snaive"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("best: "), std::string::npos);
+  r = Tsfctl({"models", "-f", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ets,model=ZZZ"), std::string::npos) << r.out;
+}
+
 TEST_F(TsfctlTest, SigtermDrainsAndExitsCleanly) {
   const int status = server_.StopWith(SIGTERM);
   ASSERT_TRUE(WIFEXITED(status));

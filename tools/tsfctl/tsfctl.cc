@@ -23,6 +23,7 @@
 #include "tools/tsfctl/csv_points.h"
 #include "tools/tsfctl/output.h"
 #include "tsforecast/v1/admin.grpc.pb.h"
+#include "tsforecast/v1/forecast.grpc.pb.h"
 #include "tsforecast/v1/points.grpc.pb.h"
 #include "tsforecast/v1/series.grpc.pb.h"
 
@@ -88,6 +89,7 @@ class Client {
     series = v1::SeriesService::NewStub(channel_);
     points = v1::PointsService::NewStub(channel_);
     admin = v1::AdminService::NewStub(channel_);
+    forecasts = v1::ForecastService::NewStub(channel_);
   }
   // A context with the --timeout deadline (0: none).
   std::unique_ptr<grpc::ClientContext> Context(bool streaming = false) const {
@@ -109,6 +111,7 @@ class Client {
   std::unique_ptr<v1::SeriesService::Stub> series;
   std::unique_ptr<v1::PointsService::Stub> points;
   std::unique_ptr<v1::AdminService::Stub> admin;
+  std::unique_ptr<v1::ForecastService::Stub> forecasts;
 
  private:
   const Globals& globals_;
@@ -475,6 +478,113 @@ void DeletePoints(const Client& c, const ReadArgs& a) {
             << resp.revision() << "\n";
 }
 
+// ----- forecasts -----
+
+struct ForecastArgs {
+  std::string series, model = "auto", transform;
+  std::vector<std::string> options;
+  std::vector<double> levels, seasons;
+  int horizon = 0, last = 0, windows = 5;
+  std::vector<std::string> models;
+};
+
+void AddModelOptions(const std::vector<std::string>& items,
+                     google::protobuf::Map<std::string, std::string>* out) {
+  for (const std::string& item : items) {
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(item, absl::MaxSplits('=', 1));
+    if (item.find('=') == std::string::npos) {
+      Usage(absl::StrCat("--option \"", item, "\": expected name=value"));
+    }
+    (*out)[kv.first] = kv.second;
+  }
+}
+
+void Forecast(const Client& c, const ForecastArgs& a) {
+  v1::ForecastRequest req;
+  req.set_series(a.series);
+  req.set_horizon(a.horizon);
+  req.mutable_model()->set_name(a.model);
+  AddModelOptions(a.options, req.mutable_model()->mutable_options());
+  for (double l : a.levels) req.add_levels(l);
+  for (double m : a.seasons) req.add_season_lengths(m);
+  if (a.last > 0) req.mutable_window()->set_last_points(a.last);
+  if (a.transform == "log") {
+    req.set_transform(v1::TRANSFORM_LOG);
+  } else if (a.transform == "boxcox") {
+    req.set_transform(v1::TRANSFORM_BOX_COX);
+  } else if (!a.transform.empty()) {
+    Usage(absl::StrCat("--transform \"", a.transform,
+                       "\": expected log or boxcox"));
+  }
+  v1::ForecastResponse resp;
+  Check(c.forecasts->Forecast(c.Context().get(), req, &resp), "forecast");
+  std::cerr << resp.model().description() << " (revision " << resp.revision()
+            << (resp.cached() ? ", cached" : "") << ")\n";
+  for (const std::string& w : resp.warnings())
+    std::cerr << "warning: " << w << "\n";
+  std::vector<std::string> header = {"timestamp", "mean"};
+  for (const auto& pi : resp.intervals()) {
+    header.push_back(absl::StrCat("lo", FormatValue(pi.level())));
+    header.push_back(absl::StrCat("hi", FormatValue(pi.level())));
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (int h = 0; h < resp.mean_size(); ++h) {
+    std::vector<std::string> row = {
+        c.epoch_ms() ? absl::StrCat(resp.timestamps_ms(h))
+                     : FormatTimestamp(resp.timestamps_ms(h)),
+        FormatValue(resp.mean(h))};
+    for (const auto& pi : resp.intervals()) {
+      row.push_back(FormatValue(pi.lower(h)));
+      row.push_back(FormatValue(pi.upper(h)));
+    }
+    rows.push_back(std::move(row));
+  }
+  PrintRows(std::cout, c.format(), header, rows);
+}
+
+void Backtest(const Client& c, const ForecastArgs& a) {
+  v1::BacktestRequest req;
+  req.set_series(a.series);
+  req.set_horizon(a.horizon);
+  req.set_windows(a.windows);
+  for (const std::string& m : a.models) req.add_models()->set_name(m);
+  for (double m : a.seasons) req.add_season_lengths(m);
+  v1::BacktestResponse resp;
+  Check(c.forecasts->Backtest(c.Context().get(), req, &resp), "backtest");
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::ModelBacktest& m : resp.models()) {
+    if (!m.error().empty()) {
+      rows.push_back({m.model().name(), "", "", "", "", "", m.error()});
+      continue;
+    }
+    const v1::AccuracyMetrics& o = m.overall();
+    rows.push_back({m.model().name(), FormatValue(o.mae()),
+                    FormatValue(o.rmse()), FormatValue(o.smape()),
+                    FormatValue(o.mase()), FormatValue(o.coverage()), ""});
+  }
+  PrintRows(std::cout, c.format(),
+            {"model", "mae", "rmse", "smape", "mase", "coverage", "error"},
+            rows);
+  std::cerr << "best: " << resp.best_model() << "\n";
+}
+
+void Models(const Client& c) {
+  v1::ListModelsResponse resp;
+  Check(c.forecasts->ListModels(c.Context().get(), v1::ListModelsRequest(),
+                                &resp),
+        "models");
+  std::vector<std::vector<std::string>> rows;
+  for (const v1::ModelInfo& m : resp.models()) {
+    std::vector<std::string> opts;
+    for (const v1::ModelOption& o : m.options()) {
+      opts.push_back(absl::StrCat(o.name(), "=", o.default_value()));
+    }
+    rows.push_back({m.name(), absl::StrJoin(opts, " "), m.description()});
+  }
+  PrintRows(std::cout, c.format(), {"model", "options", "description"}, rows);
+}
+
 // ----- admin -----
 
 void Backup(const Client& c, const std::string& dir) {
@@ -605,6 +715,33 @@ int Run(int argc, char** argv) {
   delete_points->add_option("--start", ra.start, "inclusive start");
   delete_points->add_option("--end", ra.end, "exclusive end");
 
+  ForecastArgs fa;
+  CLI::App* forecast =
+      app.add_subcommand("forecast", "forecast a series with intervals");
+  forecast->add_option("series", fa.series)->required();
+  forecast->add_option("--horizon,-H", fa.horizon, "steps ahead")->required();
+  forecast->add_option("--model,-m", fa.model, "model name (tsfctl models)")
+      ->capture_default_str();
+  forecast->add_option("--option", fa.options,
+                       "model option name=value (repeatable)");
+  forecast->add_option("--level", fa.levels,
+                       "interval level in percent (repeatable; default 80 95)");
+  forecast->add_option("--season", fa.seasons,
+                       "season length override (repeatable; 1: none)");
+  forecast->add_option("--last", fa.last, "train on the last N points only");
+  forecast->add_option("--transform", fa.transform, "log or boxcox");
+  CLI::App* backtest =
+      app.add_subcommand("backtest", "rolling-origin comparison of models");
+  backtest->add_option("series", fa.series)->required();
+  backtest->add_option("--horizon,-H", fa.horizon, "steps ahead")->required();
+  backtest->add_option("--windows", fa.windows, "origins")
+      ->capture_default_str();
+  backtest->add_option("--model,-m", fa.models,
+                       "models to compare (repeatable; default auto)");
+  backtest->add_option("--season", fa.seasons, "season length override");
+  CLI::App* models =
+      app.add_subcommand("models", "list the forecasting models");
+
   std::string backup_dir;
   CLI::App* backup = app.add_subcommand(
       "backup", "online backup into a directory on the server");
@@ -633,6 +770,9 @@ int Run(int argc, char** argv) {
     if (read->parsed()) Read(client, ra);
     if (latest->parsed()) Latest(client, ra);
     if (delete_points->parsed()) DeletePoints(client, ra);
+    if (forecast->parsed()) Forecast(client, fa);
+    if (backtest->parsed()) Backtest(client, fa);
+    if (models->parsed()) Models(client);
     if (backup->parsed()) Backup(client, backup_dir);
     if (compact->parsed()) Compact(client);
     if (stats->parsed()) Stats(client);
