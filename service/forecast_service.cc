@@ -1,14 +1,19 @@
 #include "service/forecast_service.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "forecast/backtest.h"
 #include "forecast/model_registry.h"
 #include "service/forecast_runner.h"
 #include "service/grpc_status.h"
+#include "service/proto_convert.h"
 
 namespace tsforecast::service {
 namespace {
@@ -121,34 +126,115 @@ uint64_t ForecastCache::misses() const {
   return misses_;
 }
 
+absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>>
+ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request) {
+  const ForecastJob job = JobFromProto(request);
+  TSF_RETURN_IF_ERROR(ValidateJob(job));
+  TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info, store_->GetSeries(job.series));
+  const std::string key = absl::StrCat(job.CanonicalKey(), "@", info.revision);
+  if (auto cached = cache_.Find(key)) {
+    auto copy = std::make_shared<v1::ForecastResponse>(*cached);
+    copy->set_cached(true);
+    return std::shared_ptr<const v1::ForecastResponse>(std::move(copy));
+  }
+  TSF_ASSIGN_OR_RETURN(ForecastOutcome outcome, RunForecast(*store_, job));
+  auto response = std::make_shared<v1::ForecastResponse>();
+  OutcomeToProto(job, outcome, response.get());
+  cache_.Insert(absl::StrCat(job.CanonicalKey(), "@", outcome.revision),
+                response);
+  return std::shared_ptr<const v1::ForecastResponse>(std::move(response));
+}
+
 grpc::Status ForecastServiceImpl::Forecast(grpc::ServerContext* context,
                                            const v1::ForecastRequest* request,
                                            v1::ForecastResponse* response) {
-  const ForecastJob job = JobFromProto(*request);
-  if (absl::Status s = ValidateJob(job); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(job.series);
-  if (!info.ok()) return ToGrpcStatus(info.status());
-  if (request->known_revision() != 0 &&
-      request->known_revision() == info->revision) {
-    response->set_unchanged(true);
-    response->set_revision(info->revision);
-    response->set_series(job.series);
-    return grpc::Status::OK;
-  }
-  const std::string key = absl::StrCat(job.CanonicalKey(), "@", info->revision);
-  if (auto cached = cache_.Find(key)) {
-    *response = *cached;
-    response->set_cached(true);
-    return grpc::Status::OK;
+  if (request->known_revision() != 0) {
+    absl::StatusOr<storage::SeriesInfo> info =
+        store_->GetSeries(request->series());
+    if (!info.ok()) return ToGrpcStatus(info.status());
+    if (request->known_revision() == info->revision) {
+      response->set_unchanged(true);
+      response->set_revision(info->revision);
+      response->set_series(request->series());
+      return grpc::Status::OK;
+    }
   }
   if (context->IsCancelled()) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
   }
-  absl::StatusOr<ForecastOutcome> outcome = RunForecast(*store_, job);
-  if (!outcome.ok()) return ToGrpcStatus(outcome.status());
-  OutcomeToProto(job, *outcome, response);
-  cache_.Insert(absl::StrCat(job.CanonicalKey(), "@", outcome->revision),
-                std::make_shared<const v1::ForecastResponse>(*response));
+  absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
+      ForecastCached(*request);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = **result;
+  return grpc::Status::OK;
+}
+
+grpc::Status ForecastServiceImpl::ForecastMany(
+    grpc::ServerContext* context, const v1::ForecastManyRequest* request,
+    grpc::ServerWriter<v1::ForecastManyResponse>* writer) {
+  absl::StatusOr<std::vector<storage::LabelMatcher>> matchers =
+      MatchersFromProto(request->matchers(), request->selector());
+  if (!matchers.ok()) return ToGrpcStatus(matchers.status());
+  if (matchers->empty()) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        "selector: give at least one matcher, e.g. {country=\"CN\"}"));
+  }
+  absl::StatusOr<std::vector<storage::SeriesInfo>> series =
+      store_->ListSeries(*matchers, "", 100000);
+  if (!series.ok()) return ToGrpcStatus(series.status());
+  if (series->empty()) {
+    return ToGrpcStatus(absl::NotFoundError("the selector matches no series"));
+  }
+  // Both cores: one worker per core pulls series; answers are streamed as
+  // each finishes.
+  std::atomic<size_t> next{0};
+  absl::Mutex write_mu;
+  bool client_gone = false;
+  auto work = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < series->size();) {
+      if (context->IsCancelled()) return;
+      v1::ForecastRequest one = request->forecast();
+      one.set_series(series->at(i).definition.name);
+      one.set_known_revision(0);
+      absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
+          ForecastCached(one);
+      v1::ForecastManyResponse out;
+      out.set_series(one.series());
+      if (result.ok()) {
+        *out.mutable_forecast() = **result;
+      } else {
+        out.set_error_code(static_cast<int>(result.status().code()));
+        out.set_error_message(std::string(result.status().message()));
+      }
+      absl::MutexLock lock(&write_mu);
+      if (!client_gone && !writer->Write(out)) client_gone = true;
+    }
+  };
+  std::thread helper(work);
+  work();
+  helper.join();
+  return grpc::Status::OK;
+}
+
+grpc::Status ForecastServiceImpl::WatchForecast(
+    grpc::ServerContext* context, const v1::ForecastRequest* request,
+    grpc::ServerWriter<v1::ForecastResponse>* writer) {
+  uint64_t sent_revision = request->known_revision();
+  while (!context->IsCancelled()) {
+    absl::StatusOr<storage::SeriesInfo> info =
+        store_->GetSeries(request->series());
+    if (!info.ok()) return ToGrpcStatus(info.status());
+    if (info->revision != sent_revision) {
+      absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
+          ForecastCached(*request);
+      if (!result.ok()) return ToGrpcStatus(result.status());
+      if (!writer->Write(**result)) break;
+      sent_revision = (*result)->revision();
+    }
+    // Polling the in-memory revision is cheap; bursts of writes within one
+    // interval are coalesced into one new forecast.
+    absl::SleepFor(absl::Milliseconds(100));
+  }
   return grpc::Status::OK;
 }
 

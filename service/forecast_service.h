@@ -1,6 +1,6 @@
 // tsforecast.v1.ForecastService: Forecast (with a cache keyed by series
-// revision and canonical request), Backtest and ListModels. ForecastMany,
-// WatchForecast and forecast vintages are not implemented yet and answer
+// revision and canonical request), ForecastMany, WatchForecast, Backtest
+// and ListModels. Forecast vintages are not implemented yet and answer
 // UNIMPLEMENTED (the generated base class).
 #ifndef TSFORECAST_SERVICE_FORECAST_SERVICE_H_
 #define TSFORECAST_SERVICE_FORECAST_SERVICE_H_
@@ -53,10 +53,21 @@ class ForecastServiceImpl final
   grpc::Status ListModels(grpc::ServerContext* context,
                           const v1::ListModelsRequest* request,
                           v1::ListModelsResponse* response) override;
+  grpc::Status ForecastMany(
+      grpc::ServerContext* context, const v1::ForecastManyRequest* request,
+      grpc::ServerWriter<v1::ForecastManyResponse>* writer) override;
+  grpc::Status WatchForecast(
+      grpc::ServerContext* context, const v1::ForecastRequest* request,
+      grpc::ServerWriter<v1::ForecastResponse>* writer) override;
 
   const ForecastCache& cache() const { return cache_; }
 
  private:
+  // The forecast for `request` at the series' current revision, from the
+  // cache when it is there.
+  absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> ForecastCached(
+      const v1::ForecastRequest& request);
+
   storage::SeriesStore* store_;
   ForecastCache cache_;
 };

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <map>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -116,6 +117,72 @@ TEST_F(ForecastServiceTest, BadRequestsHaveTheirCodes) {
   req.set_series("nope");
   EXPECT_GRPC(Forecast(req, &resp), StatusCode::NOT_FOUND,
               "series \"nope\" not found");
+}
+
+TEST_F(ForecastServiceTest, ForecastManyStreamsEverySeries) {
+  ASSERT_TRUE(
+      Create("exports_vn", v1::STEP_UNIT_MONTH, {{"kind", "export"}}).ok());
+  ASSERT_TRUE(
+      Create("exports_cn", v1::STEP_UNIT_MONTH, {{"kind", "export"}}).ok());
+  v1::WritePointsRequest write;
+  v1::SeriesPoints* sp = write.add_series();
+  sp->set_series("exports_cn");
+  for (int i = 0; i < 36; ++i) {
+    sp->add_timestamps_ms(MonthStart(2020 + i / 12, 1 + i % 12));
+    sp->add_values(50 + i);
+  }
+  v1::WritePointsResponse written;
+  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+
+  v1::ForecastManyRequest req;
+  req.set_selector("{kind=\"export\"}");
+  req.mutable_forecast()->set_horizon(3);
+  grpc::ClientContext ctx;
+  auto reader = forecast_->ForecastMany(&ctx, req);
+  std::map<std::string, v1::ForecastManyResponse> got;
+  v1::ForecastManyResponse one;
+  while (reader->Read(&one)) got[one.series()] = one;
+  ASSERT_TRUE(reader->Finish().ok());
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got["exports_cn"].forecast().mean_size(), 3);
+  // The empty series fails on its own, with its code.
+  EXPECT_EQ(got["exports_vn"].error_code(),
+            static_cast<int>(StatusCode::FAILED_PRECONDITION));
+  EXPECT_NE(got["exports_vn"].error_message().find("0 points"),
+            std::string::npos);
+
+  req.set_selector("{kind=\"nothing\"}");
+  grpc::ClientContext ctx2;
+  auto none = forecast_->ForecastMany(&ctx2, req);
+  while (none->Read(&one)) {
+  }
+  EXPECT_GRPC(none->Finish(), StatusCode::NOT_FOUND, "matches no series");
+}
+
+TEST_F(ForecastServiceTest, WatchSendsAgainAfterAWrite) {
+  v1::ForecastRequest req;
+  req.set_series("exports");
+  req.set_horizon(2);
+  req.mutable_model()->set_name("naive");
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto reader = forecast_->WatchForecast(&ctx, req);
+  v1::ForecastResponse first, second;
+  ASSERT_TRUE(reader->Read(&first));
+  v1::WritePointsRequest write;
+  v1::SeriesPoints* sp = write.add_series();
+  sp->set_series("exports");
+  sp->add_timestamps_ms(MonthStart(2024, 1));
+  sp->add_values(7777);
+  v1::WritePointsResponse written;
+  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+  ASSERT_TRUE(reader->Read(&second));
+  EXPECT_GT(second.revision(), first.revision());
+  EXPECT_EQ(second.mean(0), 7777);  // naive: the new last value
+  ctx.TryCancel();
+  while (reader->Read(&second)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), StatusCode::CANCELLED);
 }
 
 TEST_F(ForecastServiceTest, BacktestAndListModels) {
