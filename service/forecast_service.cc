@@ -127,7 +127,8 @@ uint64_t ForecastCache::misses() const {
 }
 
 absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>>
-ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request) {
+ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request,
+                                    absl::Time deadline) {
   const ForecastJob job = JobFromProto(request);
   TSF_RETURN_IF_ERROR(ValidateJob(job));
   TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info, store_->GetSeries(job.series));
@@ -137,12 +138,16 @@ ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request) {
     copy->set_cached(true);
     return std::shared_ptr<const v1::ForecastResponse>(std::move(copy));
   }
-  TSF_ASSIGN_OR_RETURN(ForecastOutcome outcome, RunForecast(*store_, job));
-  auto response = std::make_shared<v1::ForecastResponse>();
-  OutcomeToProto(job, outcome, response.get());
-  cache_.Insert(absl::StrCat(job.CanonicalKey(), "@", outcome.revision),
-                response);
-  return std::shared_ptr<const v1::ForecastResponse>(std::move(response));
+  // Identical concurrent requests share one fit; fits run on a bounded
+  // number of workers.
+  return scheduler_.Run(key, deadline, [&]() -> FitScheduler::Result {
+    TSF_ASSIGN_OR_RETURN(ForecastOutcome outcome, RunForecast(*store_, job));
+    auto response = std::make_shared<v1::ForecastResponse>();
+    OutcomeToProto(job, outcome, response.get());
+    cache_.Insert(absl::StrCat(job.CanonicalKey(), "@", outcome.revision),
+                  response);
+    return std::shared_ptr<const v1::ForecastResponse>(std::move(response));
+  });
 }
 
 grpc::Status ForecastServiceImpl::Forecast(grpc::ServerContext* context,
@@ -163,7 +168,7 @@ grpc::Status ForecastServiceImpl::Forecast(grpc::ServerContext* context,
     return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
   }
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
-      ForecastCached(*request);
+      ForecastCached(*request, absl::FromChrono(context->deadline()));
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = **result;
   return grpc::Status::OK;
@@ -197,7 +202,7 @@ grpc::Status ForecastServiceImpl::ForecastMany(
       one.set_series(series->at(i).definition.name);
       one.set_known_revision(0);
       absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
-          ForecastCached(one);
+          ForecastCached(one, absl::FromChrono(context->deadline()));
       v1::ForecastManyResponse out;
       out.set_series(one.series());
       if (result.ok()) {
@@ -226,7 +231,7 @@ grpc::Status ForecastServiceImpl::WatchForecast(
     if (!info.ok()) return ToGrpcStatus(info.status());
     if (info->revision != sent_revision) {
       absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
-          ForecastCached(*request);
+          ForecastCached(*request, absl::FromChrono(context->deadline()));
       if (!result.ok()) return ToGrpcStatus(result.status());
       if (!writer->Write(**result)) break;
       sent_revision = (*result)->revision();

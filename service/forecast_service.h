@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "service/fit_scheduler.h"
 #include "storage/series_store.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
 
@@ -41,8 +42,13 @@ class ForecastCache {
 class ForecastServiceImpl final
     : public tsforecast::v1::ForecastService::Service {
  public:
-  explicit ForecastServiceImpl(storage::SeriesStore* store)
-      : store_(store), cache_(4096) {}
+  // At most `max_running_fits` fits run at once and `max_waiting_fits` wait;
+  // more is RESOURCE_EXHAUSTED.
+  ForecastServiceImpl(storage::SeriesStore* store, int max_running_fits,
+                      int max_waiting_fits)
+      : store_(store),
+        cache_(4096),
+        scheduler_(max_running_fits, max_waiting_fits) {}
 
   grpc::Status Forecast(grpc::ServerContext* context,
                         const v1::ForecastRequest* request,
@@ -61,15 +67,17 @@ class ForecastServiceImpl final
       grpc::ServerWriter<v1::ForecastResponse>* writer) override;
 
   const ForecastCache& cache() const { return cache_; }
+  const FitScheduler& scheduler() const { return scheduler_; }
 
  private:
   // The forecast for `request` at the series' current revision, from the
   // cache when it is there.
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> ForecastCached(
-      const v1::ForecastRequest& request);
+      const v1::ForecastRequest& request, absl::Time deadline);
 
   storage::SeriesStore* store_;
   ForecastCache cache_;
+  FitScheduler scheduler_;
 };
 
 }  // namespace tsforecast::service

@@ -1,5 +1,8 @@
 #include "service/server.h"
 
+#include <algorithm>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
@@ -22,6 +25,10 @@ absl::Status ServerOptions::Validate() const {
   if (max_message_bytes < 1024) {
     return absl::InvalidArgumentError("max_message_bytes: at least 1024");
   }
+  if (max_running_fits < 0 || max_waiting_fits < 0) {
+    return absl::InvalidArgumentError(
+        "max_running_fits and max_waiting_fits must not be negative");
+  }
   if (limits.max_points_per_request < 1 || limits.max_series_per_request < 1 ||
       limits.max_read_limit < 1) {
     return absl::InvalidArgumentError("request limits must be positive");
@@ -41,8 +48,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<PointsServiceImpl>(server->store_.get(), options.limits);
   server->admin_service_ =
       std::make_unique<AdminServiceImpl>(server->store_.get());
-  server->forecast_service_ =
-      std::make_unique<ForecastServiceImpl>(server->store_.get());
+  const int running = options.max_running_fits > 0
+                          ? options.max_running_fits
+                          : std::max(1u, std::thread::hardware_concurrency());
+  server->forecast_service_ = std::make_unique<ForecastServiceImpl>(
+      server->store_.get(), running, options.max_waiting_fits);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

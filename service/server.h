@@ -34,6 +34,9 @@ struct ServerOptions {
   ServiceLimits limits;
   // Largest request message accepted, bytes. Default 64 MiB.
   int max_message_bytes = 64 << 20;
+  // Forecast fits running at once (default: the cores) and waiting (64).
+  int max_running_fits = 0;
+  int max_waiting_fits = 64;
 
   absl::Status Validate() const;
 };

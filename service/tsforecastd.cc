@@ -27,6 +27,11 @@ ABSL_FLAG(int64_t, max_read_limit, 1000000,
           "largest ReadPoints page (points) a client may ask for");
 ABSL_FLAG(int, max_message_bytes, 64 << 20,
           "largest gRPC message accepted or sent, bytes");
+ABSL_FLAG(int, max_running_fits, 0,
+          "forecast fits running at once (0: one per core)");
+ABSL_FLAG(int, max_waiting_fits, 64,
+          "forecast fits that may wait for a worker; more get "
+          "RESOURCE_EXHAUSTED");
 ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, MiB");
 ABSL_FLAG(int64_t, write_buffer_mb, 64, "RocksDB memtable size, MiB");
 ABSL_FLAG(int, max_merge_operands, 0,
@@ -75,6 +80,8 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_series_per_request);
   options.limits.max_read_limit = absl::GetFlag(FLAGS_max_read_limit);
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  options.max_running_fits = absl::GetFlag(FLAGS_max_running_fits);
+  options.max_waiting_fits = absl::GetFlag(FLAGS_max_waiting_fits);
   if (absl::Status s = options.Validate(); !s.ok()) {
     std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());
     return 2;
