@@ -20,7 +20,10 @@ constexpr int64_t kMaxLatestCount = 10000;
 constexpr int kMaxLatestSeries = 10000;
 constexpr char kPageTokenPrefix[] = "t:";
 
-storage::TimeRange RangeOf(const v1::ReadPointsRequest& request) {
+// The optional [start_ms, end_ms) of a read or delete request; unset bounds
+// are open.
+template <typename Request>
+storage::TimeRange RangeOf(const Request& request) {
   storage::TimeRange range;
   if (request.has_start_ms()) range.start_ms = request.start_ms();
   if (request.has_end_ms()) range.end_ms = request.end_ms();
@@ -249,11 +252,8 @@ grpc::Status PointsServiceImpl::ReadLatest(grpc::ServerContext*,
 grpc::Status PointsServiceImpl::DeletePoints(
     grpc::ServerContext*, const v1::DeletePointsRequest* request,
     v1::DeletePointsResponse* response) {
-  storage::TimeRange range;
-  if (request->has_start_ms()) range.start_ms = request->start_ms();
-  if (request->has_end_ms()) range.end_ms = request->end_ms();
   absl::StatusOr<uint64_t> revision =
-      store_->DeletePoints(request->series(), range);
+      store_->DeletePoints(request->series(), RangeOf(*request));
   if (!revision.ok()) return ToGrpcStatus(revision.status());
   response->set_revision(*revision);
   return grpc::Status::OK;

@@ -16,6 +16,29 @@ FitScheduler::Result Answer(double mean) {
   return std::shared_ptr<const v1::ForecastResponse>(std::move(r));
 }
 
+// Occupies one worker of `scheduler` with key "a" until released.
+class BusyWorker {
+ public:
+  explicit BusyWorker(FitScheduler& scheduler)
+      : thread_([this, &scheduler] {
+          (void)scheduler.Run("a", absl::InfiniteFuture(), [this]() {
+            started_.Notify();
+            release_.WaitForNotification();
+            return Answer(1);
+          });
+        }) {
+    started_.WaitForNotification();
+  }
+  ~BusyWorker() {
+    release_.Notify();
+    thread_.join();
+  }
+
+ private:
+  absl::Notification started_, release_;
+  std::thread thread_;
+};
+
 TEST(FitSchedulerTest, IdenticalConcurrentRequestsShareOneFit) {
   FitScheduler scheduler(2, 8);
   std::atomic<int> fits{0};
@@ -45,21 +68,14 @@ TEST(FitSchedulerTest, IdenticalConcurrentRequestsShareOneFit) {
 
 TEST(FitSchedulerTest, FullQueueIsResourceExhausted) {
   FitScheduler scheduler(1, 0);
-  absl::Notification started, release;
-  std::thread busy([&] {
-    (void)scheduler.Run("a", absl::InfiniteFuture(), [&]() {
-      started.Notify();
-      release.WaitForNotification();
-      return Answer(1);
-    });
-  });
-  started.WaitForNotification();
-  FitScheduler::Result r =
-      scheduler.Run("b", absl::InfiniteFuture(), [] { return Answer(2); });
-  EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_NE(r.status().message().find("retry with backoff"), std::string::npos);
-  release.Notify();
-  busy.join();
+  {
+    BusyWorker busy(scheduler);
+    FitScheduler::Result r =
+        scheduler.Run("b", absl::InfiniteFuture(), [] { return Answer(2); });
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_NE(r.status().message().find("retry with backoff"),
+              std::string::npos);
+  }
   // Free again: the next one runs.
   EXPECT_TRUE(
       scheduler.Run("c", absl::InfiniteFuture(), [] { return Answer(3); })
@@ -68,20 +84,10 @@ TEST(FitSchedulerTest, FullQueueIsResourceExhausted) {
 
 TEST(FitSchedulerTest, DeadlineWhileWaitingForAWorker) {
   FitScheduler scheduler(1, 4);
-  absl::Notification started, release;
-  std::thread busy([&] {
-    (void)scheduler.Run("a", absl::InfiniteFuture(), [&]() {
-      started.Notify();
-      release.WaitForNotification();
-      return Answer(1);
-    });
-  });
-  started.WaitForNotification();
+  BusyWorker busy(scheduler);
   FitScheduler::Result r = scheduler.Run(
       "b", absl::Now() + absl::Milliseconds(30), [] { return Answer(2); });
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
-  release.Notify();
-  busy.join();
 }
 
 }  // namespace
