@@ -5,6 +5,8 @@
 #include <cmath>
 #include <thread>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -150,10 +152,23 @@ ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request,
   });
 }
 
+absl::StatusOr<int64_t> ForecastServiceImpl::SaveVintage(
+    const v1::ForecastResponse& forecast) {
+  v1::ForecastResponse kept = forecast;
+  kept.clear_cached();
+  kept.clear_vintage_id();
+  TSF_ASSIGN_OR_RETURN(
+      uint64_t id,
+      store_->AddAttachment(forecast.series(), absl::ToUnixMillis(absl::Now()),
+                            kept.SerializeAsString()));
+  return static_cast<int64_t>(id);
+}
+
 grpc::Status ForecastServiceImpl::Forecast(grpc::ServerContext* context,
                                            const v1::ForecastRequest* request,
                                            v1::ForecastResponse* response) {
-  if (request->known_revision() != 0) {
+  // A vintage is always computed and saved, so "unchanged" does not apply.
+  if (request->known_revision() != 0 && !request->save_vintage()) {
     absl::StatusOr<storage::SeriesInfo> info =
         store_->GetSeries(request->series());
     if (!info.ok()) return ToGrpcStatus(info.status());
@@ -171,6 +186,89 @@ grpc::Status ForecastServiceImpl::Forecast(grpc::ServerContext* context,
       ForecastCached(*request, absl::FromChrono(context->deadline()));
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = **result;
+  if (request->save_vintage()) {
+    absl::StatusOr<int64_t> id = SaveVintage(*response);
+    if (!id.ok()) {
+      return ToGrpcStatus(Annotate(id.status(), "saving the forecast vintage"));
+    }
+    response->set_vintage_id(*id);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ForecastServiceImpl::ListForecastVintages(
+    grpc::ServerContext*, const v1::ListForecastVintagesRequest* request,
+    v1::ListForecastVintagesResponse* response) {
+  if (request->page_size() < 0 || request->page_size() > 1000) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "page_size: ", request->page_size(), " is outside [1, 1000]")));
+  }
+  const size_t page_size = request->page_size() == 0
+                               ? 100
+                               : static_cast<size_t>(request->page_size());
+  uint64_t before_id = 0;
+  if (!request->page_token().empty() &&
+      (!absl::SimpleAtoi(request->page_token(), &before_id) ||
+       before_id == 0)) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("page_token: \"", request->page_token(),
+                     "\" is not a token from a previous page")));
+  }
+  // One more than asked tells whether another page follows.
+  absl::StatusOr<std::vector<storage::SeriesAttachment>> docs =
+      store_->ListAttachments(request->series(), before_id, page_size + 1,
+                              /*with_payload=*/true);
+  if (!docs.ok()) return ToGrpcStatus(docs.status());
+  for (size_t i = 0; i < docs->size() && i < page_size; ++i) {
+    const storage::SeriesAttachment& doc = (*docs)[i];
+    v1::ForecastResponse full;
+    if (!full.ParseFromString(doc.payload)) {
+      return ToGrpcStatus(absl::DataLossError(
+          absl::StrCat("forecast vintage ", doc.id, " is unreadable")));
+    }
+    v1::ForecastVintage* v = response->add_vintages();
+    v->set_vintage_id(static_cast<int64_t>(doc.id));
+    v->set_create_time_ms(doc.create_time_ms);
+    v1::ForecastResponse* summary = v->mutable_forecast();
+    summary->set_series(full.series());
+    summary->set_revision(full.revision());
+    summary->set_vintage_id(static_cast<int64_t>(doc.id));
+    *summary->mutable_model() = full.model();
+  }
+  if (docs->size() > page_size) {
+    response->set_next_page_token(
+        absl::StrCat(response->vintages(page_size - 1).vintage_id()));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ForecastServiceImpl::GetForecastVintage(
+    grpc::ServerContext*, const v1::GetForecastVintageRequest* request,
+    v1::GetForecastVintageResponse* response) {
+  if (request->vintage_id() <= 0) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        "vintage_id: required, as returned by Forecast with save_vintage or "
+        "by ListForecastVintages"));
+  }
+  absl::StatusOr<storage::SeriesAttachment> doc = store_->GetAttachment(
+      request->series(), static_cast<uint64_t>(request->vintage_id()));
+  if (!doc.ok()) {
+    if (doc.status().code() == absl::StatusCode::kNotFound &&
+        absl::StrContains(doc.status().message(), "attachment")) {
+      return ToGrpcStatus(absl::NotFoundError(
+          absl::StrCat("series \"", request->series(),
+                       "\" has no forecast vintage ", request->vintage_id())));
+    }
+    return ToGrpcStatus(doc.status());
+  }
+  v1::ForecastVintage* v = response->mutable_vintage();
+  v->set_vintage_id(request->vintage_id());
+  v->set_create_time_ms(doc->create_time_ms);
+  if (!v->mutable_forecast()->ParseFromString(doc->payload)) {
+    return ToGrpcStatus(absl::DataLossError(absl::StrCat(
+        "forecast vintage ", request->vintage_id(), " is unreadable")));
+  }
+  v->mutable_forecast()->set_vintage_id(request->vintage_id());
   return grpc::Status::OK;
 }
 

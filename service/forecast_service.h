@@ -1,7 +1,7 @@
 // tsforecast.v1.ForecastService: Forecast (with a cache keyed by series
 // revision and canonical request), ForecastMany, WatchForecast, Backtest
-// and ListModels. Forecast vintages are not implemented yet and answer
-// UNIMPLEMENTED (the generated base class).
+// ListModels, and saved forecast vintages (kept as series attachments in
+// the store, so they are deleted with the series and included in backups).
 #ifndef TSFORECAST_SERVICE_FORECAST_SERVICE_H_
 #define TSFORECAST_SERVICE_FORECAST_SERVICE_H_
 
@@ -66,6 +66,15 @@ class ForecastServiceImpl final
       grpc::ServerContext* context, const v1::ForecastRequest* request,
       grpc::ServerWriter<v1::ForecastResponse>* writer) override;
 
+  grpc::Status ListForecastVintages(
+      grpc::ServerContext* context,
+      const v1::ListForecastVintagesRequest* request,
+      v1::ListForecastVintagesResponse* response) override;
+  grpc::Status GetForecastVintage(
+      grpc::ServerContext* context,
+      const v1::GetForecastVintageRequest* request,
+      v1::GetForecastVintageResponse* response) override;
+
   const ForecastCache& cache() const { return cache_; }
   const FitScheduler& scheduler() const { return scheduler_; }
 
@@ -74,6 +83,8 @@ class ForecastServiceImpl final
   // cache when it is there.
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> ForecastCached(
       const v1::ForecastRequest& request, absl::Time deadline);
+  // Keeps `forecast` as a vintage of its series; returns the vintage id.
+  absl::StatusOr<int64_t> SaveVintage(const v1::ForecastResponse& forecast);
 
   storage::SeriesStore* store_;
   ForecastCache cache_;

@@ -13,6 +13,7 @@ namespace tsforecast::storage {
 // Column family names.
 inline constexpr char kPointsFamily[] = "points";
 inline constexpr char kRevisionsFamily[] = "revisions";
+inline constexpr char kAttachmentsFamily[] = "attachments";
 // Keys in the default family.
 inline constexpr char kFormatVersionKey[] =
     "\0"
@@ -20,6 +21,9 @@ inline constexpr char kFormatVersionKey[] =
 inline constexpr char kNextSeriesIdKey[] =
     "\0"
     "next_series_id";
+inline constexpr char kNextAttachmentIdKey[] =
+    "\0"
+    "next_attachment_id";
 inline constexpr char kSeriesKeyPrefix = 's';
 // The storage format this build reads and writes.
 inline constexpr char kStorageFormatVersion[] = "tsforecast-storage-1";
@@ -58,6 +62,15 @@ inline bool ParsePointsKey(absl::string_view key, SeriesId* id,
 inline std::string RevisionKey(SeriesId id) {
   std::string key;
   PutFixed64BE(&key, id);
+  return key;
+}
+
+// Attachment key: series id then attachment id, both big-endian.
+inline std::string AttachmentKey(SeriesId id, uint64_t attachment_id) {
+  std::string key;
+  key.reserve(16);
+  PutFixed64BE(&key, id);
+  PutFixed64BE(&key, attachment_id);
   return key;
 }
 

@@ -65,6 +65,7 @@ absl::StatusOr<std::unique_ptr<SeriesStore>> RocksSeriesStore::Open(
   TSF_RETURN_IF_ERROR(store->OpenDb());
   TSF_RETURN_IF_ERROR(store->CheckFormatVersion());
   TSF_RETURN_IF_ERROR(store->LoadSeries());
+  TSF_RETURN_IF_ERROR(store->LoadNextAttachmentId());
   return std::unique_ptr<SeriesStore>(std::move(store));
 }
 
@@ -132,6 +133,7 @@ absl::Status RocksSeriesStore::OpenDb() {
       {rocksdb::kDefaultColumnFamilyName, meta},
       {kPointsFamily, points},
       {kRevisionsFamily, revisions},
+      {kAttachmentsFamily, meta},
   };
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
@@ -145,6 +147,7 @@ absl::Status RocksSeriesStore::OpenDb() {
   meta_cf_ = handles_[0];
   points_cf_ = handles_[1];
   revisions_cf_ = handles_[2];
+  attachments_cf_ = handles_[3];
   return absl::OkStatus();
 }
 
@@ -385,6 +388,8 @@ absl::Status RocksSeriesStore::DeleteSeries(absl::string_view name) {
   TSF_RETURN_IF_ERROR(FromRocks(batch.Delete(revisions_cf_, RevisionKey(id))));
   TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
       points_cf_, PointsKey(id, INT64_MIN), PointsKey(id + 1, INT64_MIN))));
+  TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
+      attachments_cf_, AttachmentKey(id, 0), AttachmentKey(id + 1, 0))));
   TSF_RETURN_IF_ERROR(CommitBatch(&batch));
   retention_->Erase(id);
   absl::MutexLock lock(&mu_);

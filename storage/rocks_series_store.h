@@ -7,6 +7,7 @@
 //              every kRevisionBlock-th write persists a new ceiling, so a
 //              point write costs no extra key; after a restart revisions
 //              resume at the ceiling (they jump, never go back).
+//   attachments  opaque documents per (series id, attachment id)
 // Series definitions and the label index are held in memory (loaded at open)
 // so lookups never touch the disk. Method contracts in series_store.h.
 #ifndef TSFORECAST_STORAGE_ROCKS_SERIES_STORE_H_
@@ -52,6 +53,15 @@ class RocksSeriesStore final : public SeriesStore {
   absl::StatusOr<uint64_t> DeletePoints(absl::string_view name,
                                         const TimeRange& range) override;
 
+  absl::StatusOr<uint64_t> AddAttachment(absl::string_view name,
+                                         int64_t create_time_ms,
+                                         std::string payload) override;
+  absl::StatusOr<std::vector<SeriesAttachment>> ListAttachments(
+      absl::string_view name, uint64_t before_id, size_t limit,
+      bool with_payload) const override;
+  absl::StatusOr<SeriesAttachment> GetAttachment(absl::string_view name,
+                                                 uint64_t id) const override;
+
   absl::StatusOr<uint64_t> Backup(const std::string& directory) override;
   absl::Status Compact() override;
   absl::StatusOr<StorageStats> Stats() const override;
@@ -77,6 +87,7 @@ class RocksSeriesStore final : public SeriesStore {
   absl::Status OpenDb();
   absl::Status CheckFormatVersion();
   absl::Status LoadSeries();
+  absl::Status LoadNextAttachmentId();
 
   absl::StatusOr<StatePtr> Find(absl::string_view name) const
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -104,6 +115,7 @@ class RocksSeriesStore final : public SeriesStore {
   rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* points_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* revisions_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* attachments_cf_ = nullptr;
   rocksdb::WriteOptions write_options_;
   std::atomic<uint64_t> points_written_{0};
 
@@ -115,6 +127,9 @@ class RocksSeriesStore final : public SeriesStore {
   absl::flat_hash_map<std::string, StatePtr> by_name_ ABSL_GUARDED_BY(mu_);
   LabelIndex index_ ABSL_GUARDED_BY(mu_);
   SeriesId next_id_ ABSL_GUARDED_BY(ddl_mu_) = 1;
+  // Serialises attachment id allocation.
+  absl::Mutex attachment_mu_ ABSL_ACQUIRED_AFTER(ddl_mu_);
+  uint64_t next_attachment_id_ ABSL_GUARDED_BY(attachment_mu_) = 1;
 };
 
 }  // namespace tsforecast::storage

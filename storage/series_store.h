@@ -22,6 +22,17 @@ struct ReadResult {
   bool has_more = false;      // more points in the range beyond the limit
 };
 
+// An opaque document kept with a series (the service keeps saved forecast
+// vintages this way). Ids rise in the order of saving across the store.
+struct SeriesAttachment {
+  uint64_t id = 0;
+  int64_t create_time_ms = 0;
+  std::string payload;
+};
+
+// Largest attachment payload accepted.
+inline constexpr size_t kMaxAttachmentBytes = 4u << 20;
+
 struct StorageStats {
   uint64_t series_count = 0;
   uint64_t points_sst_bytes = 0;
@@ -70,6 +81,18 @@ class SeriesStore {
   // Returns the new revision.
   virtual absl::StatusOr<uint64_t> DeletePoints(absl::string_view name,
                                                 const TimeRange& range) = 0;
+
+  // Keeps `payload` with the series; returns its id. Deleted with the series.
+  virtual absl::StatusOr<uint64_t> AddAttachment(absl::string_view name,
+                                                 int64_t create_time_ms,
+                                                 std::string payload) = 0;
+  // Attachments with id < `before_id` (0: no bound), newest first, at most
+  // `limit`; payloads only when `with_payload`.
+  virtual absl::StatusOr<std::vector<SeriesAttachment>> ListAttachments(
+      absl::string_view name, uint64_t before_id, size_t limit,
+      bool with_payload) const = 0;
+  virtual absl::StatusOr<SeriesAttachment> GetAttachment(absl::string_view name,
+                                                         uint64_t id) const = 0;
 
   // Consistent online snapshot into `directory`, which must not exist.
   // Returns its size in bytes.

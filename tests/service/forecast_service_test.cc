@@ -94,6 +94,80 @@ TEST_F(ForecastServiceTest, CacheRevisionAndUnchanged) {
   EXPECT_EQ(third.timestamps_ms(0), MonthStart(2024, 2));
 }
 
+TEST_F(ForecastServiceTest, SavedVintagesAreListedAndReadBack) {
+  v1::ForecastRequest req;
+  req.set_series("exports");
+  req.set_horizon(4);
+  req.mutable_model()->set_name("naive");
+  req.set_save_vintage(true);
+  std::vector<v1::ForecastResponse> saved(3);
+  for (int i = 0; i < 3; ++i) {
+    // known_revision does not suppress a vintage.
+    if (i == 2) req.set_known_revision(saved[1].revision());
+    ASSERT_TRUE(Forecast(req, &saved[i]).ok());
+    EXPECT_GT(saved[i].vintage_id(), 0);
+    EXPECT_FALSE(saved[i].unchanged());
+  }
+  EXPECT_LT(saved[0].vintage_id(), saved[1].vintage_id());
+  req.set_save_vintage(false);
+  req.set_known_revision(0);
+  v1::ForecastResponse plain;
+  ASSERT_TRUE(Forecast(req, &plain).ok());
+  EXPECT_EQ(plain.vintage_id(), 0);
+
+  v1::ListForecastVintagesRequest list;
+  list.set_series("exports");
+  list.set_page_size(2);
+  v1::ListForecastVintagesResponse page1, page2;
+  ASSERT_TRUE(forecast_->ListForecastVintages(Ctx().get(), list, &page1).ok());
+  ASSERT_EQ(page1.vintages_size(), 2);
+  EXPECT_EQ(page1.vintages(0).vintage_id(), saved[2].vintage_id());
+  EXPECT_EQ(page1.vintages(0).forecast().model().name(), "naive");
+  EXPECT_EQ(page1.vintages(0).forecast().mean_size(), 0);  // summary only
+  EXPECT_GT(page1.vintages(0).create_time_ms(), 0);
+  ASSERT_FALSE(page1.next_page_token().empty());
+  list.set_page_token(page1.next_page_token());
+  ASSERT_TRUE(forecast_->ListForecastVintages(Ctx().get(), list, &page2).ok());
+  ASSERT_EQ(page2.vintages_size(), 1);
+  EXPECT_EQ(page2.vintages(0).vintage_id(), saved[0].vintage_id());
+  EXPECT_TRUE(page2.next_page_token().empty());
+
+  // The old vintage still reads back as it was after new data arrives.
+  v1::WritePointsRequest write;
+  v1::SeriesPoints* sp = write.add_series();
+  sp->set_series("exports");
+  sp->add_timestamps_ms(MonthStart(2024, 1));
+  sp->add_values(9999);
+  v1::WritePointsResponse written;
+  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+  v1::GetForecastVintageRequest get;
+  get.set_series("exports");
+  get.set_vintage_id(saved[0].vintage_id());
+  v1::GetForecastVintageResponse got;
+  ASSERT_TRUE(forecast_->GetForecastVintage(Ctx().get(), get, &got).ok());
+  EXPECT_EQ(got.vintage().forecast().mean_size(), 4);
+  EXPECT_EQ(got.vintage().forecast().mean(0), saved[0].mean(0));
+  EXPECT_EQ(got.vintage().forecast().timestamps_ms(0), MonthStart(2024, 1));
+  EXPECT_EQ(got.vintage().forecast().revision(), saved[0].revision());
+
+  get.set_vintage_id(0);
+  EXPECT_GRPC(forecast_->GetForecastVintage(Ctx().get(), get, &got),
+              StatusCode::INVALID_ARGUMENT, "vintage_id: required");
+  get.set_vintage_id(saved[2].vintage_id() + 100);
+  EXPECT_GRPC(forecast_->GetForecastVintage(Ctx().get(), get, &got),
+              StatusCode::NOT_FOUND, "has no forecast vintage");
+  get.set_series("nope");
+  EXPECT_GRPC(forecast_->GetForecastVintage(Ctx().get(), get, &got),
+              StatusCode::NOT_FOUND, "series \"nope\" not found");
+  list.set_page_token("abc");
+  EXPECT_GRPC(forecast_->ListForecastVintages(Ctx().get(), list, &page2),
+              StatusCode::INVALID_ARGUMENT, "page_token");
+  list.clear_page_token();
+  list.set_page_size(5000);
+  EXPECT_GRPC(forecast_->ListForecastVintages(Ctx().get(), list, &page2),
+              StatusCode::INVALID_ARGUMENT, "page_size: 5000");
+}
+
 TEST_F(ForecastServiceTest, BadRequestsHaveTheirCodes) {
   v1::ForecastRequest req;
   req.set_series("exports");

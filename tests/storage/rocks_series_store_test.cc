@@ -273,6 +273,56 @@ TEST_F(StoreTest, DeletedSeriesDataIsDroppedByCompaction) {
   EXPECT_EQ(empty.series_count, 0u);
 }
 
+TEST_F(StoreTest, AttachmentsListNewestFirstSurviveReopenAndDieWithSeries) {
+  ASSERT_OK(store_->CreateSeries(Daily("a")));
+  ASSERT_OK(store_->CreateSeries(Daily("b")));
+  std::vector<uint64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_OK_AND_ASSIGN(
+        uint64_t id,
+        store_->AddAttachment("a", 1000 + i, absl::StrCat("doc", i)));
+    ids.push_back(id);
+  }
+  ASSERT_OK_AND_ASSIGN(uint64_t other, store_->AddAttachment("b", 7, "b-doc"));
+  EXPECT_GT(other, ids.back());
+  EXPECT_STATUS(store_->AddAttachment("nope", 0, "x"),
+                absl::StatusCode::kNotFound, "nope");
+  EXPECT_STATUS(
+      store_->AddAttachment("a", 0, std::string(kMaxAttachmentBytes + 1, 'x')),
+      absl::StatusCode::kInvalidArgument, "larger than the limit");
+
+  ASSERT_OK_AND_ASSIGN(auto page1, store_->ListAttachments("a", 0, 3, false));
+  ASSERT_EQ(page1.size(), 3u);
+  EXPECT_EQ(page1[0].id, ids[4]);
+  EXPECT_EQ(page1[2].id, ids[2]);
+  EXPECT_EQ(page1[0].create_time_ms, 1004);
+  EXPECT_TRUE(page1[0].payload.empty());
+  ASSERT_OK_AND_ASSIGN(auto page2,
+                       store_->ListAttachments("a", page1.back().id, 3, true));
+  ASSERT_EQ(page2.size(), 2u);
+  EXPECT_EQ(page2[0].id, ids[1]);
+  EXPECT_EQ(page2[1].payload, "doc0");
+
+  Open();
+  ASSERT_OK_AND_ASSIGN(SeriesAttachment got,
+                       store_->GetAttachment("a", ids[3]));
+  EXPECT_EQ(got.payload, "doc3");
+  EXPECT_EQ(got.create_time_ms, 1003);
+  EXPECT_STATUS(store_->GetAttachment("a", other), absl::StatusCode::kNotFound,
+                "has no attachment");
+  // Ids keep rising after a reopen.
+  ASSERT_OK_AND_ASSIGN(uint64_t after, store_->AddAttachment("b", 8, "again"));
+  EXPECT_GT(after, other);
+
+  ASSERT_OK(store_->DeleteSeries("a"));
+  ASSERT_OK(store_->CreateSeries(Daily("a")));
+  ASSERT_OK_AND_ASSIGN(auto none, store_->ListAttachments("a", 0, 10, false));
+  EXPECT_TRUE(none.empty());
+  ASSERT_OK_AND_ASSIGN(auto b_docs, store_->ListAttachments("b", 0, 10, true));
+  ASSERT_EQ(b_docs.size(), 2u);
+  EXPECT_EQ(b_docs[1].payload, "b-doc");
+}
+
 TEST_F(StoreTest, BackupAndRestore) {
   ASSERT_OK(store_->CreateSeries(Daily("a", {{"k", "v"}})));
   ASSERT_OK(store_->Write({{"a", {{0, 1}, {kDay, 2}}, std::nullopt}}));

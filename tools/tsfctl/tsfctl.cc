@@ -486,6 +486,8 @@ struct ForecastArgs {
   std::vector<double> levels, seasons;
   int horizon = 0, last = 0, windows = 5;
   std::vector<std::string> models;
+  bool save_vintage = false;
+  int64_t vintage_id = 0;
 };
 
 void AddModelOptions(const std::vector<std::string>& items,
@@ -500,7 +502,7 @@ void AddModelOptions(const std::vector<std::string>& items,
   }
 }
 
-void Forecast(const Client& c, const ForecastArgs& a) {
+v1::ForecastRequest ForecastRequestOf(const ForecastArgs& a) {
   v1::ForecastRequest req;
   req.set_series(a.series);
   req.set_horizon(a.horizon);
@@ -517,10 +519,18 @@ void Forecast(const Client& c, const ForecastArgs& a) {
     Usage(absl::StrCat("--transform \"", a.transform,
                        "\": expected log or boxcox"));
   }
-  v1::ForecastResponse resp;
-  Check(c.forecasts->Forecast(c.Context().get(), req, &resp), "forecast");
+  req.set_save_vintage(a.save_vintage);
+  return req;
+}
+
+// The forecast as rows: a summary line on stderr, the table on stdout.
+void PrintForecast(const Client& c, const v1::ForecastResponse& resp) {
   std::cerr << resp.model().description() << " (revision " << resp.revision()
-            << (resp.cached() ? ", cached" : "") << ")\n";
+            << (resp.cached() ? ", cached" : "")
+            << (resp.vintage_id() != 0
+                    ? absl::StrCat(", saved as vintage ", resp.vintage_id())
+                    : "")
+            << ")\n";
   for (const std::string& w : resp.warnings())
     std::cerr << "warning: " << w << "\n";
   std::vector<std::string> header = {"timestamp", "mean"};
@@ -541,6 +551,47 @@ void Forecast(const Client& c, const ForecastArgs& a) {
     rows.push_back(std::move(row));
   }
   PrintRows(std::cout, c.format(), header, rows);
+}
+
+void Forecast(const Client& c, const ForecastArgs& a) {
+  v1::ForecastResponse resp;
+  Check(c.forecasts->Forecast(c.Context().get(), ForecastRequestOf(a), &resp),
+        "forecast");
+  PrintForecast(c, resp);
+}
+
+void Vintages(const Client& c, const ForecastArgs& a) {
+  if (a.vintage_id != 0) {
+    v1::GetForecastVintageRequest req;
+    req.set_series(a.series);
+    req.set_vintage_id(a.vintage_id);
+    v1::GetForecastVintageResponse resp;
+    Check(c.forecasts->GetForecastVintage(c.Context().get(), req, &resp),
+          "vintage");
+    std::cerr << "made " << FormatTimestamp(resp.vintage().create_time_ms())
+              << "\n";
+    PrintForecast(c, resp.vintage().forecast());
+    return;
+  }
+  std::vector<std::vector<std::string>> rows;
+  v1::ListForecastVintagesRequest req;
+  req.set_series(a.series);
+  req.set_page_size(1000);
+  do {
+    v1::ListForecastVintagesResponse resp;
+    Check(c.forecasts->ListForecastVintages(c.Context().get(), req, &resp),
+          "vintages");
+    for (const v1::ForecastVintage& v : resp.vintages()) {
+      rows.push_back({absl::StrCat(v.vintage_id()),
+                      c.epoch_ms() ? absl::StrCat(v.create_time_ms())
+                                   : FormatTimestamp(v.create_time_ms()),
+                      absl::StrCat(v.forecast().revision()),
+                      v.forecast().model().description()});
+    }
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  PrintRows(std::cout, c.format(), {"vintage", "made", "revision", "model"},
+            rows);
 }
 
 void Backtest(const Client& c, const ForecastArgs& a) {
@@ -730,6 +781,12 @@ int Run(int argc, char** argv) {
                        "season length override (repeatable; 1: none)");
   forecast->add_option("--last", fa.last, "train on the last N points only");
   forecast->add_option("--transform", fa.transform, "log or boxcox");
+  forecast->add_flag("--save-vintage", fa.save_vintage,
+                     "keep this forecast as a vintage of the series");
+  CLI::App* vintages = app.add_subcommand(
+      "vintages", "list saved forecasts of a series, or show one with --id");
+  vintages->add_option("series", fa.series)->required();
+  vintages->add_option("--id", fa.vintage_id, "show this vintage");
   CLI::App* backtest =
       app.add_subcommand("backtest", "rolling-origin comparison of models");
   backtest->add_option("series", fa.series)->required();
@@ -772,6 +829,7 @@ int Run(int argc, char** argv) {
     if (delete_points->parsed()) DeletePoints(client, ra);
     if (forecast->parsed()) Forecast(client, fa);
     if (backtest->parsed()) Backtest(client, fa);
+    if (vintages->parsed()) Vintages(client, fa);
     if (models->parsed()) Models(client);
     if (backup->parsed()) Backup(client, backup_dir);
     if (compact->parsed()) Compact(client);
