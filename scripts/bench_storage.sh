@@ -41,14 +41,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$build/tsforecastd" --listen=127.0.0.1:0 --data_dir="$tmp/data" ${TSF_SERVER_FLAGS:-} \
+"$build/tsforecastd" --listen=127.0.0.1:0 --http_port=-1 --data_dir="$tmp/data" ${TSF_SERVER_FLAGS:-} \
   --port_file="$tmp/port" --durability="$durability" --quiet &
 pid=$!
 for _ in $(seq 1 300); do
   [ -s "$tmp/port" ] && break
   sleep 0.1
 done
-port="$(cat "$tmp/port")"
+port="$(head -n1 "$tmp/port")"
 
 "$build/storage_bench" --server="127.0.0.1:$port" \
   --workload="$workload/workload.csv" --clients="$clients" \

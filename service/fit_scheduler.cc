@@ -59,4 +59,14 @@ uint64_t FitScheduler::shared_results() const {
   return shared_;
 }
 
+int FitScheduler::running() const {
+  absl::MutexLock lock(&mu_);
+  return running_;
+}
+
+int FitScheduler::waiting() const {
+  absl::MutexLock lock(&mu_);
+  return waiting_;
+}
+
 }  // namespace tsforecast::service

@@ -33,6 +33,8 @@ class FitScheduler {
              const std::function<Result()>& compute) ABSL_LOCKS_EXCLUDED(mu_);
 
   uint64_t shared_results() const ABSL_LOCKS_EXCLUDED(mu_);
+  int running() const ABSL_LOCKS_EXCLUDED(mu_);
+  int waiting() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   struct Flight {

@@ -143,7 +143,18 @@ ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request,
   // Identical concurrent requests share one fit; fits run on a bounded
   // number of workers.
   return scheduler_.Run(key, deadline, [&]() -> FitScheduler::Result {
-    TSF_ASSIGN_OR_RETURN(ForecastOutcome outcome, RunForecast(*store_, job));
+    const absl::Time start = absl::Now();
+    absl::StatusOr<ForecastOutcome> fitted = RunForecast(*store_, job);
+    if (metrics_ != nullptr) {
+      if (fitted.ok()) {
+        metrics_->fit_seconds.Observe(
+            {job.model.name}, absl::ToDoubleSeconds(absl::Now() - start));
+      } else {
+        metrics_->fit_errors.Add({job.model.name});
+      }
+    }
+    TSF_RETURN_IF_ERROR(fitted.status());
+    ForecastOutcome& outcome = *fitted;
     auto response = std::make_shared<v1::ForecastResponse>();
     OutcomeToProto(job, outcome, response.get());
     cache_.Insert(absl::StrCat(job.CanonicalKey(), "@", outcome.revision),
@@ -164,35 +175,41 @@ absl::StatusOr<int64_t> ForecastServiceImpl::SaveVintage(
   return static_cast<int64_t>(id);
 }
 
+absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>>
+ForecastServiceImpl::Answer(const v1::ForecastRequest& request,
+                            absl::Time deadline) {
+  // A vintage is always computed and saved, so "unchanged" does not apply.
+  if (request.known_revision() != 0 && !request.save_vintage()) {
+    TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info,
+                         store_->GetSeries(request.series()));
+    if (request.known_revision() == info.revision) {
+      auto unchanged = std::make_shared<v1::ForecastResponse>();
+      unchanged->set_unchanged(true);
+      unchanged->set_revision(info.revision);
+      unchanged->set_series(request.series());
+      return std::shared_ptr<const v1::ForecastResponse>(std::move(unchanged));
+    }
+  }
+  TSF_ASSIGN_OR_RETURN(std::shared_ptr<const v1::ForecastResponse> result,
+                       ForecastCached(request, deadline));
+  if (!request.save_vintage()) return result;
+  auto saved = std::make_shared<v1::ForecastResponse>(*result);
+  absl::StatusOr<int64_t> id = SaveVintage(*saved);
+  if (!id.ok()) return Annotate(id.status(), "saving the forecast vintage");
+  saved->set_vintage_id(*id);
+  return std::shared_ptr<const v1::ForecastResponse>(std::move(saved));
+}
+
 grpc::Status ForecastServiceImpl::Forecast(grpc::ServerContext* context,
                                            const v1::ForecastRequest* request,
                                            v1::ForecastResponse* response) {
-  // A vintage is always computed and saved, so "unchanged" does not apply.
-  if (request->known_revision() != 0 && !request->save_vintage()) {
-    absl::StatusOr<storage::SeriesInfo> info =
-        store_->GetSeries(request->series());
-    if (!info.ok()) return ToGrpcStatus(info.status());
-    if (request->known_revision() == info->revision) {
-      response->set_unchanged(true);
-      response->set_revision(info->revision);
-      response->set_series(request->series());
-      return grpc::Status::OK;
-    }
-  }
   if (context->IsCancelled()) {
     return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
   }
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
-      ForecastCached(*request, absl::FromChrono(context->deadline()));
+      Answer(*request, absl::FromChrono(context->deadline()));
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = **result;
-  if (request->save_vintage()) {
-    absl::StatusOr<int64_t> id = SaveVintage(*response);
-    if (!id.ok()) {
-      return ToGrpcStatus(Annotate(id.status(), "saving the forecast vintage"));
-    }
-    response->set_vintage_id(*id);
-  }
   return grpc::Status::OK;
 }
 
@@ -344,30 +361,35 @@ grpc::Status ForecastServiceImpl::WatchForecast(
 grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext*,
                                            const v1::BacktestRequest* request,
                                            v1::BacktestResponse* response) {
+  return ToGrpcStatus(RunBacktest(*request, response));
+}
+
+absl::Status ForecastServiceImpl::RunBacktest(
+    const v1::BacktestRequest& request, v1::BacktestResponse* response) {
   ForecastJob base;
-  base.series = request->series();
-  base.horizon = request->horizon();
-  base.levels = {request->levels_size() > 0 ? request->levels(0) : 95.0};
-  base.season_lengths.assign(request->season_lengths().begin(),
-                             request->season_lengths().end());
-  if (request->window().has_range()) {
-    base.window.range = storage::TimeRange{request->window().range().start_ms(),
-                                           request->window().range().end_ms()};
-  } else if (request->window().window_case() ==
+  base.series = request.series();
+  base.horizon = request.horizon();
+  base.levels = {request.levels_size() > 0 ? request.levels(0) : 95.0};
+  base.season_lengths.assign(request.season_lengths().begin(),
+                             request.season_lengths().end());
+  if (request.window().has_range()) {
+    base.window.range = storage::TimeRange{request.window().range().start_ms(),
+                                           request.window().range().end_ms()};
+  } else if (request.window().window_case() ==
              v1::TrainingWindow::kLastPoints) {
-    base.window.last_points = request->window().last_points();
+    base.window.last_points = request.window().last_points();
   }
-  if (absl::Status s = ValidateJob(base); !s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<TrainingData> data = LoadTrainingData(*store_, base);
-  if (!data.ok()) return ToGrpcStatus(data.status());
-  response->set_revision(data->revision);
+  TSF_RETURN_IF_ERROR(ValidateJob(base));
+  TSF_ASSIGN_OR_RETURN(const TrainingData data,
+                       LoadTrainingData(*store_, base));
+  response->set_revision(data.revision);
   forecast::BacktestOptions options;
-  options.horizon = request->horizon();
-  options.windows = request->windows() == 0 ? 5 : request->windows();
-  options.step = request->step();
+  options.horizon = request.horizon();
+  options.windows = request.windows() == 0 ? 5 : request.windows();
+  options.step = request.step();
   options.level = base.levels[0];
-  std::vector<v1::ModelSpec> specs(request->models().begin(),
-                                   request->models().end());
+  std::vector<v1::ModelSpec> specs(request.models().begin(),
+                                   request.models().end());
   if (specs.empty()) specs.emplace_back();  // auto
   double best = INFINITY;
   for (size_t i = 0; i < specs.size(); ++i) {
@@ -379,16 +401,15 @@ grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext*,
                                                     job.model.options.end());
     absl::StatusOr<std::unique_ptr<forecast::Model>> model = BuildModel(job);
     if (!model.ok()) {
-      return ToGrpcStatus(
-          Annotate(model.status(), absl::StrCat("models[", i, "]")));
+      return Annotate(model.status(), absl::StrCat("models[", i, "]"));
     }
     absl::StatusOr<forecast::BacktestResult> result = forecast::Backtest(
-        **model, {data->grid.values, data->season_lengths}, options);
+        **model, {data.grid.values, data.season_lengths}, options);
     if (!result.ok()) {
       // One model failing on this series does not fail the comparison.
       out->set_error(std::string(result.status().message()));
       if (result.status().code() == absl::StatusCode::kInvalidArgument) {
-        return ToGrpcStatus(result.status());
+        return result.status();
       }
       continue;
     }
@@ -402,11 +423,11 @@ grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext*,
     }
   }
   if (response->best_model().empty()) {
-    return ToGrpcStatus(absl::FailedPreconditionError(
+    return absl::FailedPreconditionError(
         absl::StrCat("no model could be backtested on series \"", base.series,
-                     "\": ", response->models(0).error())));
+                     "\": ", response->models(0).error()));
   }
-  return grpc::Status::OK;
+  return absl::OkStatus();
 }
 
 grpc::Status ForecastServiceImpl::ListModels(grpc::ServerContext*,

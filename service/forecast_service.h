@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "service/fit_scheduler.h"
+#include "service/metrics.h"
 #include "storage/series_store.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
 
@@ -44,11 +45,20 @@ class ForecastServiceImpl final
  public:
   // At most `max_running_fits` fits run at once and `max_waiting_fits` wait;
   // more is RESOURCE_EXHAUSTED.
+  // `metrics` (may be null) receives fit times by model.
   ForecastServiceImpl(storage::SeriesStore* store, int max_running_fits,
-                      int max_waiting_fits)
+                      int max_waiting_fits, Metrics* metrics = nullptr)
       : store_(store),
+        metrics_(metrics),
         cache_(4096),
         scheduler_(max_running_fits, max_waiting_fits) {}
+
+  // The answer to `request` as Forecast gives it ("unchanged" for a known
+  // revision, a saved vintage when asked); for the HTTP port too.
+  absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> Answer(
+      const v1::ForecastRequest& request, absl::Time deadline);
+  absl::Status RunBacktest(const v1::BacktestRequest& request,
+                           v1::BacktestResponse* response);
 
   grpc::Status Forecast(grpc::ServerContext* context,
                         const v1::ForecastRequest* request,
@@ -87,6 +97,7 @@ class ForecastServiceImpl final
   absl::StatusOr<int64_t> SaveVintage(const v1::ForecastResponse& forecast);
 
   storage::SeriesStore* store_;
+  Metrics* metrics_;
   ForecastCache cache_;
   FitScheduler scheduler_;
 };

@@ -12,6 +12,9 @@
 #include "grpcpp/server_builder.h"
 #include "service/admin_service.h"
 #include "service/forecast_service.h"
+#include "service/grpc_metrics_interceptor.h"
+#include "service/http/http_server.h"
+#include "service/metrics.h"
 #include "service/points_service.h"
 #include "service/series_service.h"
 #include "storage/series_store.h"
@@ -24,6 +27,10 @@ absl::Status ServerOptions::Validate() const {
   }
   if (max_message_bytes < 1024) {
     return absl::InvalidArgumentError("max_message_bytes: at least 1024");
+  }
+  if (http_port < -1 || http_port > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "http_port: ", http_port, " is outside [-1, 65535] (-1: off)"));
   }
   if (max_running_fits < 0 || max_waiting_fits < 0) {
     return absl::InvalidArgumentError(
@@ -40,6 +47,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     const ServerOptions& options) {
   TSF_RETURN_IF_ERROR(options.Validate());
   std::unique_ptr<Server> server(new Server());
+  server->metrics_ = std::make_unique<Metrics>();
   TSF_ASSIGN_OR_RETURN(server->store_,
                        storage::SeriesStore::Open(options.storage));
   server->series_service_ =
@@ -52,7 +60,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                           ? options.max_running_fits
                           : std::max(1u, std::thread::hardware_concurrency());
   server->forecast_service_ = std::make_unique<ForecastServiceImpl>(
-      server->store_.get(), running, options.max_waiting_fits);
+      server->store_.get(), running, options.max_waiting_fits,
+      server->metrics_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -65,16 +74,119 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(server->points_service_.get());
   builder.RegisterService(server->admin_service_.get());
   builder.RegisterService(server->forecast_service_.get());
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(MakeMetricsInterceptorFactory(server->metrics_.get()));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   server->grpc_server_ = builder.BuildAndStart();
   if (server->grpc_server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen_address,
                      "; is the address valid and the port free?"));
   }
+  server->AddGauges();
+  if (options.http_port >= 0) {
+    http::HttpOptions http_options;
+    http_options.host = options.http_host;
+    http_options.port = options.http_port;
+    Server* raw = server.get();
+    TSF_ASSIGN_OR_RETURN(
+        server->http_server_,
+        http::HttpServer::Start(
+            http_options,
+            {server->store_.get(), server->forecast_service_.get(),
+             server->metrics_.get(), [raw] { return raw->ready_.load(); }}));
+  }
+  server->ready_ = true;
   return server;
 }
 
+int Server::http_port() const {
+  return http_server_ == nullptr ? 0 : http_server_->port();
+}
+
+void Server::AddGauges() {
+  storage::SeriesStore* store = store_.get();
+  ForecastServiceImpl* forecasts = forecast_service_.get();
+  auto stats = [store] {
+    absl::StatusOr<storage::StorageStats> s = store->Stats();
+    return s.ok() ? *s : storage::StorageStats();
+  };
+  metrics_->AddGauge({"tsf_points_ingested_total",
+                      "Points written since the server started.",
+                      "counter",
+                      {},
+                      [stats] {
+                        return std::vector<GaugeSample>{
+                            {{}, static_cast<double>(stats().points_written)}};
+                      }});
+  metrics_->AddGauge(
+      {"tsf_storage_series", "Series in the store.", "gauge", {}, [stats] {
+         return std::vector<GaugeSample>{
+             {{}, static_cast<double>(stats().series_count)}};
+       }});
+  metrics_->AddGauge(
+      {"tsf_storage_bytes",
+       "RocksDB sizes: SST files by family, WAL and memtables.",
+       "gauge",
+       {"part"},
+       [stats] {
+         const storage::StorageStats s = stats();
+         return std::vector<GaugeSample>{
+             {{"points_sst"}, static_cast<double>(s.points_sst_bytes)},
+             {{"meta_sst"}, static_cast<double>(s.meta_sst_bytes)},
+             {{"wal"}, static_cast<double>(s.wal_bytes)},
+             {{"memtable"}, static_cast<double>(s.memtable_bytes)}};
+       }});
+  metrics_->AddGauge(
+      {"tsf_forecast_cache_hits_total",
+       "Forecasts answered from the cache.",
+       "counter",
+       {},
+       [forecasts] {
+         return std::vector<GaugeSample>{
+             {{}, static_cast<double>(forecasts->cache().hits())}};
+       }});
+  metrics_->AddGauge(
+      {"tsf_forecast_cache_misses_total",
+       "Forecasts that needed a fit (or joined one in flight).",
+       "counter",
+       {},
+       [forecasts] {
+         return std::vector<GaugeSample>{
+             {{}, static_cast<double>(forecasts->cache().misses())}};
+       }});
+  metrics_->AddGauge(
+      {"tsf_forecast_queue_depth",
+       "Forecast fits waiting for a worker.",
+       "gauge",
+       {},
+       [forecasts] {
+         return std::vector<GaugeSample>{
+             {{}, static_cast<double>(forecasts->scheduler().waiting())}};
+       }});
+  metrics_->AddGauge(
+      {"tsf_forecast_fits_running",
+       "Forecast fits running.",
+       "gauge",
+       {},
+       [forecasts] {
+         return std::vector<GaugeSample>{
+             {{}, static_cast<double>(forecasts->scheduler().running())}};
+       }});
+  metrics_->AddGauge(
+      {"tsf_build_info", "Build of this server.", "gauge", {"version"}, [] {
+         return std::vector<GaugeSample>{{{"0.4.0"}, 1}};
+       }});
+}
+
 void Server::Shutdown(double grace_seconds) {
+  ready_ = false;
+  if (http_server_ != nullptr) {
+    http_server_->Stop();
+    http_server_.reset();
+  }
   if (grpc_server_ != nullptr) {
     grpc_server_->Shutdown(
         std::chrono::system_clock::now() +

@@ -1,9 +1,11 @@
-// The tsforecast server: owns the store and the gRPC server with the
-// Series, Points, Forecast and Admin services, the standard health service
-// and reflection.
+// The tsforecast server: owns the store, the gRPC server with the Series,
+// Points, Forecast and Admin services, the standard health service and
+// reflection, and the HTTP side port (metrics, health, Prometheus API,
+// dashboard).
 #ifndef TSFORECAST_SERVICE_SERVER_H_
 #define TSFORECAST_SERVICE_SERVER_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -25,6 +27,10 @@ class SeriesServiceImpl;
 class PointsServiceImpl;
 class AdminServiceImpl;
 class ForecastServiceImpl;
+class Metrics;
+namespace http {
+class HttpServer;
+}
 
 struct ServerOptions {
   // host:port to listen on; port 0 picks a free port. Default
@@ -37,6 +43,10 @@ struct ServerOptions {
   // Forecast fits running at once (default: the cores) and waiting (64).
   int max_running_fits = 0;
   int max_waiting_fits = 64;
+  // The HTTP side port: host and port; port 0 picks a free one, -1 turns
+  // it off.
+  std::string http_host = "127.0.0.1";
+  int http_port = 8080;
 
   absl::Status Validate() const;
 };
@@ -50,6 +60,8 @@ class Server {
 
   // The port actually bound.
   int port() const { return port_; }
+  // The HTTP port actually bound; 0 when it is off.
+  int http_port() const;
   storage::SeriesStore* store() { return store_.get(); }
 
   // Stops accepting calls, lets calls in flight finish for up to
@@ -59,12 +71,17 @@ class Server {
  private:
   Server() = default;
 
+  void AddGauges();
+
+  std::atomic<bool> ready_{false};
+  std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<storage::SeriesStore> store_;
   std::unique_ptr<SeriesServiceImpl> series_service_;
   std::unique_ptr<PointsServiceImpl> points_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<ForecastServiceImpl> forecast_service_;
   std::unique_ptr<grpc::Server> grpc_server_;
+  std::unique_ptr<http::HttpServer> http_server_;
   int port_ = 0;
 };
 

@@ -41,9 +41,15 @@ ABSL_FLAG(int, max_merge_operands, 0,
 ABSL_FLAG(std::string, restore_from, "",
           "restore this backup (made by AdminService.Backup or `tsfctl "
           "backup`) into an empty --data_dir before starting");
+ABSL_FLAG(std::string, http_listen_host, "127.0.0.1",
+          "host of the HTTP side port (metrics, health, Prometheus API, "
+          "dashboard)");
+ABSL_FLAG(int, http_port, 8080,
+          "HTTP side port; 0 picks a free port, -1 turns it off");
 ABSL_FLAG(std::string, port_file, "",
-          "write the bound port to this file once serving (for scripts and "
-          "tests using port 0)");
+          "once serving, write the bound gRPC port and, on a second line, "
+          "the HTTP port (0 when off) to this file (for scripts and tests "
+          "using port 0)");
 ABSL_FLAG(double, shutdown_grace_s, 5.0,
           "seconds calls in flight may take to finish on SIGTERM/SIGINT");
 ABSL_FLAG(bool, quiet, false, "log warnings and errors only");
@@ -82,6 +88,8 @@ int main(int argc, char** argv) {
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.max_running_fits = absl::GetFlag(FLAGS_max_running_fits);
   options.max_waiting_fits = absl::GetFlag(FLAGS_max_waiting_fits);
+  options.http_host = absl::GetFlag(FLAGS_http_listen_host);
+  options.http_port = absl::GetFlag(FLAGS_http_port);
   if (absl::Status s = options.Validate(); !s.ok()) {
     std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());
     return 2;
@@ -117,10 +125,15 @@ int main(int argc, char** argv) {
                 << " (listen " << options.listen_address << "), data_dir "
                 << options.storage.data_dir << ", durability "
                 << absl::GetFlag(FLAGS_durability);
+  if ((*server)->http_port() != 0) {
+    TSF_LOG(INFO) << "dashboard and metrics on http://" << options.http_host
+                  << ":" << (*server)->http_port() << "/";
+  }
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!port_file.empty()) {
     const std::string tmp = port_file + ".tmp";
-    std::ofstream(tmp) << (*server)->port() << "\n";
+    std::ofstream(tmp) << (*server)->port() << "\n"
+                       << (*server)->http_port() << "\n";
     std::rename(tmp.c_str(), port_file.c_str());
   }
 

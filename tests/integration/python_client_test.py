@@ -32,7 +32,7 @@ class PythonClientTest(unittest.TestCase):
         cls.tmp = tempfile.TemporaryDirectory()
         port_file = os.path.join(cls.tmp.name, "port")
         cls.server = subprocess.Popen(
-            [os.path.join(BUILD, "tsforecastd"), "--listen=127.0.0.1:0",
+            [os.path.join(BUILD, "tsforecastd"), "--listen=127.0.0.1:0", "--http_port=-1",
              "--data_dir=" + os.path.join(cls.tmp.name, "data"),
              "--port_file=" + port_file, "--quiet"])
         deadline = time.time() + 30
@@ -40,7 +40,7 @@ class PythonClientTest(unittest.TestCase):
             if time.time() > deadline or cls.server.poll() is not None:
                 raise RuntimeError("server did not start")
             time.sleep(0.02)
-        cls.channel = grpc.insecure_channel("127.0.0.1:" + read_text(port_file).strip())
+        cls.channel = grpc.insecure_channel("127.0.0.1:" + read_text(port_file).split()[0])
         cls.series = series_pb2_grpc.SeriesServiceStub(cls.channel)
         cls.points = points_pb2_grpc.PointsServiceStub(cls.channel)
 

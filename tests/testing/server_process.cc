@@ -48,9 +48,12 @@ bool ServerProcess::Start(const std::string& data_dir,
                           std::string* error) {
   port_file_ = data_dir + ".port";
   unlink(port_file_.c_str());
-  std::vector<std::string> args = {
-      BuildBinary("tsforecastd"), "--listen=127.0.0.1:0",
-      "--data_dir=" + data_dir, "--port_file=" + port_file_, "--quiet"};
+  std::vector<std::string> args = {BuildBinary("tsforecastd"),
+                                   "--listen=127.0.0.1:0",
+                                   "--data_dir=" + data_dir,
+                                   "--port_file=" + port_file_,
+                                   "--quiet",
+                                   "--http_port=0"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   const std::string log = data_dir + ".log";
   pid_ = fork();
@@ -73,9 +76,11 @@ bool ServerProcess::Start(const std::string& data_dir,
       *error = "server exited early: " + ReadFile(log);
       return false;
     }
-    const std::string port = ReadFile(port_file_);
-    if (!port.empty() && port.back() == '\n') {
-      port_ = std::stoi(port);
+    // "GRPC_PORT\nHTTP_PORT\n", written atomically.
+    const std::string ports = ReadFile(port_file_);
+    if (!ports.empty() && ports.back() == '\n') {
+      port_ = std::stoi(ports);
+      http_port_ = std::stoi(ports.substr(ports.find('\n') + 1));
       return true;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));

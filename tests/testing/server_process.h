@@ -19,11 +19,13 @@ class ServerProcess {
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
 
-  // Starts tsforecastd with --data_dir and `extra_args`; waits until it
-  // serves. False (with the reason in *error) on failure.
+  // Starts tsforecastd with --data_dir, both ports ephemeral, and
+  // `extra_args`; waits until it serves. False (with the reason in *error) on
+  // failure.
   bool Start(const std::string& data_dir,
              const std::vector<std::string>& extra_args, std::string* error);
   int port() const { return port_; }
+  int http_port() const { return http_port_; }  // 0 when off
   std::string address() const;
   // Sends `signal` and waits; returns the raw wait status.
   int StopWith(int signal);
@@ -32,6 +34,7 @@ class ServerProcess {
  private:
   int pid_ = -1;
   int port_ = 0;
+  int http_port_ = 0;
   std::string port_file_;
 };
 

@@ -1,0 +1,160 @@
+#include "service/http/dashboard_api.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "service/http/http_util.h"
+#include "service/http/json_text.h"
+
+namespace tsforecast::service::http {
+namespace {
+
+void Fail(httplib::Response& res, const absl::Status& status) {
+  std::string body = "{\"error\":{\"code\":";
+  AppendJsonString(&body, CodeName(status.code()));
+  body += ",\"message\":";
+  AppendJsonString(&body, status.message());
+  body += "}}";
+  res.status = HttpStatusOf(status.code());
+  res.set_content(body, "application/json");
+}
+
+void Reply(httplib::Response& res, const google::protobuf::Message& message) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  auto status =
+      google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) {
+    return Fail(res, absl::InternalError(std::string(status.message())));
+  }
+  res.set_content(json, "application/json");
+}
+
+absl::Status RequireSeries(const Params& p) {
+  if (p.Get("series").empty()) {
+    return absl::InvalidArgumentError("series: required, e.g. ?series=ndpr");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void DashboardApi::Series(const httplib::Request&,
+                          httplib::Response& res) const {
+  absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
+      store_->ListSeries({}, "", 100000);
+  if (!infos.ok()) return Fail(res, infos.status());
+  std::string body = "{\"series\":[";
+  for (size_t i = 0; i < infos->size(); ++i) {
+    const storage::SeriesInfo& info = (*infos)[i];
+    if (i > 0) body += ',';
+    body += "{\"name\":";
+    AppendJsonString(&body, info.definition.name);
+    body += ",\"step\":";
+    AppendJsonString(&body, info.definition.step.ToString());
+    body += ",\"unit\":";
+    AppendJsonString(&body, info.definition.unit);
+    absl::StrAppend(&body, ",\"revision\":", info.revision, ",\"labels\":{");
+    bool first = true;
+    for (const auto& [k, v] : info.definition.labels) {
+      if (!first) body += ',';
+      first = false;
+      AppendJsonString(&body, k);
+      body += ':';
+      AppendJsonString(&body, v);
+    }
+    body += "}}";
+  }
+  body += "]}";
+  res.set_content(body, "application/json");
+}
+
+void DashboardApi::Points(const httplib::Request& req,
+                          httplib::Response& res) const {
+  const Params p(req);
+  if (absl::Status s = RequireSeries(p); !s.ok()) return Fail(res, s);
+  absl::StatusOr<int64_t> last = ParseIntParam(p, "last", 500, 1, 100000);
+  if (!last.ok()) return Fail(res, last.status());
+  absl::StatusOr<storage::ReadResult> read =
+      store_->ReadLatest(p.Get("series"), static_cast<size_t>(*last));
+  if (!read.ok()) return Fail(res, read.status());
+  std::string body = "{\"series\":";
+  AppendJsonString(&body, p.Get("series"));
+  absl::StrAppend(&body, ",\"revision\":", read->revision,
+                  ",\"timestamps_ms\":[");
+  for (size_t i = 0; i < read->points.size(); ++i) {
+    absl::StrAppend(&body, i > 0 ? "," : "", read->points[i].timestamp_ms);
+  }
+  body += "],\"values\":[";
+  for (size_t i = 0; i < read->points.size(); ++i) {
+    absl::StrAppend(&body, i > 0 ? "," : "", PromValue(read->points[i].value));
+  }
+  body += "]}";
+  res.set_content(body, "application/json");
+}
+
+void DashboardApi::Forecast(const httplib::Request& req,
+                            httplib::Response& res) const {
+  const Params p(req);
+  if (absl::Status s = RequireSeries(p); !s.ok()) return Fail(res, s);
+  v1::ForecastRequest request;
+  request.set_series(p.Get("series"));
+  absl::StatusOr<int64_t> horizon = ParseIntParam(p, "horizon", 0, 0, 1 << 30);
+  if (!horizon.ok()) return Fail(res, horizon.status());
+  request.set_horizon(static_cast<int32_t>(*horizon));
+  request.mutable_model()->set_name(p.Get("model", "auto"));
+  for (const std::string& level : p.GetAll("level")) {
+    double v;
+    if (!absl::SimpleAtod(level, &v)) {
+      return Fail(res, absl::InvalidArgumentError(absl::StrCat(
+                           "level: \"", level, "\" is not a number")));
+    }
+    request.add_levels(v);
+  }
+  uint64_t known = 0;
+  if (p.Has("known_revision") &&
+      !absl::SimpleAtoi(p.Get("known_revision"), &known)) {
+    return Fail(res, absl::InvalidArgumentError(
+                         "known_revision: not an unsigned integer"));
+  }
+  request.set_known_revision(known);
+  request.set_save_vintage(p.Get("save_vintage") == "1" ||
+                           p.Get("save_vintage") == "true");
+  absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> answer =
+      forecasts_->Answer(request, HttpDeadline());
+  if (!answer.ok()) return Fail(res, answer.status());
+  Reply(res, **answer);
+}
+
+void DashboardApi::Backtest(const httplib::Request& req,
+                            httplib::Response& res) const {
+  const Params p(req);
+  if (absl::Status s = RequireSeries(p); !s.ok()) return Fail(res, s);
+  v1::BacktestRequest request;
+  request.set_series(p.Get("series"));
+  absl::StatusOr<int64_t> horizon = ParseIntParam(p, "horizon", 0, 0, 1 << 30);
+  if (!horizon.ok()) return Fail(res, horizon.status());
+  request.set_horizon(static_cast<int32_t>(*horizon));
+  absl::StatusOr<int64_t> windows = ParseIntParam(p, "windows", 0, 0, 1000);
+  if (!windows.ok()) return Fail(res, windows.status());
+  request.set_windows(static_cast<int32_t>(*windows));
+  for (const std::string& m : p.GetAll("model")) {
+    request.add_models()->set_name(m);
+  }
+  v1::BacktestResponse response;
+  if (absl::Status s = forecasts_->RunBacktest(request, &response); !s.ok()) {
+    return Fail(res, s);
+  }
+  Reply(res, response);
+}
+
+void DashboardApi::Models(const httplib::Request&,
+                          httplib::Response& res) const {
+  v1::ListModelsResponse response;
+  // ListModels reads only the registry; it needs no call context.
+  forecasts_->ListModels(nullptr, nullptr, &response);
+  Reply(res, response);
+}
+
+}  // namespace tsforecast::service::http

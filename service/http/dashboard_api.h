@@ -1,0 +1,41 @@
+// The JSON API behind the dashboard page, also handy for scripts:
+//   GET /api/tsf/v1/series                      series with labels and step
+//   GET /api/tsf/v1/points?series=&last=        recent history
+//   GET /api/tsf/v1/forecast?series=&horizon=&model=&level=&known_revision=
+//   GET /api/tsf/v1/backtest?series=&horizon=&model=&windows=
+//   GET /api/tsf/v1/models                      as ListModels
+// Forecast and backtest answers are the proto messages in JSON (field names
+// as in the .proto); errors are {"error":{"code":..,"message":..}} with
+// the matching HTTP status.
+#ifndef TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
+#define TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
+
+#include "httplib.h"
+#include "service/forecast_service.h"
+#include "storage/series_store.h"
+
+namespace tsforecast::service::http {
+
+class DashboardApi {
+ public:
+  DashboardApi(storage::SeriesStore* store, ForecastServiceImpl* forecasts)
+      : store_(store), forecasts_(forecasts) {}
+
+  void Series(const httplib::Request& req, httplib::Response& res) const;
+  void Points(const httplib::Request& req, httplib::Response& res) const;
+  void Forecast(const httplib::Request& req, httplib::Response& res) const;
+  void Backtest(const httplib::Request& req, httplib::Response& res) const;
+  void Models(const httplib::Request& req, httplib::Response& res) const;
+
+ private:
+  storage::SeriesStore* store_;
+  ForecastServiceImpl* forecasts_;
+};
+
+// The dashboard page (service/http/dashboard/index.html, embedded at build
+// time).
+const std::string& DashboardHtml();
+
+}  // namespace tsforecast::service::http
+
+#endif  // TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_

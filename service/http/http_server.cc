@@ -1,0 +1,150 @@
+#include "service/http/http_server.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "httplib.h"
+#include "service/http/dashboard_api.h"
+#include "service/http/prom_api.h"
+
+namespace tsforecast::service::http {
+namespace {
+
+using Handler =
+    std::function<void(const httplib::Request&, httplib::Response&)>;
+
+// Counts and times every request under a fixed handler name (not the
+// path, which would let clients create unbounded label values).
+Handler Measured(Metrics* metrics, std::string name, Handler handler) {
+  return [metrics, name = std::move(name), handler = std::move(handler)](
+             const httplib::Request& req, httplib::Response& res) {
+    const auto start = std::chrono::steady_clock::now();
+    handler(req, res);
+    if (metrics == nullptr) return;
+    metrics->http_requests.Add({name, absl::StrCat(res.status)});
+    metrics->http_latency.Observe(
+        {name},
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
+  };
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
+    const HttpOptions& options, HttpBackends backends) {
+  std::unique_ptr<HttpServer> server(new HttpServer());
+  server->backends_ = std::move(backends);
+  server->server_ = std::make_unique<httplib::Server>();
+  const int threads = std::max(2, options.threads);
+  server->server_->new_task_queue = [threads] {
+    return new httplib::ThreadPool(threads);
+  };
+  // Pollers keep their connection: no cap on requests per connection.
+  server->server_->set_keep_alive_max_count(1000000);
+  server->server_->set_keep_alive_timeout(30);
+  server->AddRoutes();
+  if (options.port == 0) {
+    server->port_ = server->server_->bind_to_any_port(options.host);
+  } else if (server->server_->bind_to_port(options.host, options.port)) {
+    server->port_ = options.port;
+  }
+  if (server->port_ <= 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "HTTP port: cannot listen on ", options.host, ":", options.port,
+        "; is the port free? (--http_port=0 picks one, "
+        "--http_port=-1 turns the HTTP port off)"));
+  }
+  httplib::Server* raw = server->server_.get();
+  server->thread_ = std::thread([raw] { raw->listen_after_bind(); });
+  // Stop() before the loop runs would not end it: wait until it serves.
+  while (!raw->is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return server;
+}
+
+void HttpServer::AddRoutes() {
+  httplib::Server& s = *server_;
+  Metrics* metrics = backends_.metrics;
+  s.Get("/healthz",
+        Measured(metrics, "healthz",
+                 [](const httplib::Request&, httplib::Response& res) {
+                   res.set_content("ok\n", "text/plain");
+                 }));
+  s.Get("/readyz",
+        Measured(metrics, "readyz",
+                 [this](const httplib::Request&, httplib::Response& res) {
+                   const bool ready = !backends_.ready || backends_.ready();
+                   res.status = ready ? 200 : 503;
+                   res.set_content(ready ? "ready\n" : "not ready\n",
+                                   "text/plain");
+                 }));
+  s.Get("/metrics",
+        Measured(metrics, "metrics",
+                 [metrics](const httplib::Request&, httplib::Response& res) {
+                   res.set_content(metrics == nullptr ? "" : metrics->Render(),
+                                   "text/plain; version=0.0.4; charset=utf-8");
+                 }));
+
+  auto prom = std::make_shared<PromApi>(backends_.store, backends_.forecasts);
+  auto both = [&](const std::string& path, const std::string& name,
+                  void (PromApi::*method)(const httplib::Request&,
+                                          httplib::Response&) const) {
+    Handler h = Measured(
+        metrics, name,
+        [prom, method](const httplib::Request& req, httplib::Response& res) {
+          ((*prom).*method)(req, res);
+        });
+    s.Get(path, h);
+    s.Post(path, h);
+  };
+  both("/api/v1/query", "api_v1_query", &PromApi::Query);
+  both("/api/v1/query_range", "api_v1_query_range", &PromApi::QueryRange);
+  both("/api/v1/series", "api_v1_series", &PromApi::Series);
+  both("/api/v1/labels", "api_v1_labels", &PromApi::Labels);
+  both(R"(/api/v1/label/([^/]+)/values)", "api_v1_label_values",
+       &PromApi::LabelValues);
+  both("/api/v1/status/buildinfo", "api_v1_buildinfo", &PromApi::BuildInfo);
+  both("/api/v1/metadata", "api_v1_metadata", &PromApi::Metadata);
+
+  auto dash =
+      std::make_shared<DashboardApi>(backends_.store, backends_.forecasts);
+  auto get = [&](const std::string& path, const std::string& name,
+                 void (DashboardApi::*method)(const httplib::Request&,
+                                              httplib::Response&) const) {
+    s.Get(path, Measured(metrics, name,
+                         [dash, method](const httplib::Request& req,
+                                        httplib::Response& res) {
+                           ((*dash).*method)(req, res);
+                         }));
+  };
+  get("/api/tsf/v1/series", "tsf_series", &DashboardApi::Series);
+  get("/api/tsf/v1/points", "tsf_points", &DashboardApi::Points);
+  get("/api/tsf/v1/forecast", "tsf_forecast", &DashboardApi::Forecast);
+  get("/api/tsf/v1/backtest", "tsf_backtest", &DashboardApi::Backtest);
+  get("/api/tsf/v1/models", "tsf_models", &DashboardApi::Models);
+  s.Get("/", Measured(metrics, "dashboard",
+                      [](const httplib::Request&, httplib::Response& res) {
+                        res.set_content(DashboardHtml(),
+                                        "text/html; charset=utf-8");
+                      }));
+  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+    if (res.status == 404 && res.body.empty()) {
+      res.set_content(
+          absl::StrCat("no such path: ", req.path, "\nsee docs/http_api.md\n"),
+          "text/plain");
+    }
+  });
+}
+
+void HttpServer::Stop() {
+  if (server_ == nullptr) return;
+  server_->stop();
+  if (thread_.joinable()) thread_.join();
+  server_.reset();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+}  // namespace tsforecast::service::http

@@ -1,0 +1,61 @@
+// The HTTP side port: /metrics, /healthz, /readyz, the Prometheus HTTP API
+// subset for Grafana (prom_api.h), the dashboard's JSON API
+// (dashboard_api.h) and the dashboard page itself, on cpp-httplib.
+#ifndef TSFORECAST_SERVICE_HTTP_HTTP_SERVER_H_
+#define TSFORECAST_SERVICE_HTTP_HTTP_SERVER_H_
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "service/forecast_service.h"
+#include "service/metrics.h"
+#include "storage/series_store.h"
+
+namespace httplib {
+class Server;
+}
+
+namespace tsforecast::service::http {
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8080;  // 0 picks a free port
+  // Connections served at once; a keep-alive connection holds a thread.
+  int threads = 64;
+};
+
+struct HttpBackends {
+  storage::SeriesStore* store = nullptr;
+  ForecastServiceImpl* forecasts = nullptr;
+  Metrics* metrics = nullptr;
+  // /readyz answers 200 while this is true.
+  std::function<bool()> ready;
+};
+
+class HttpServer {
+ public:
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(
+      const HttpOptions& options, HttpBackends backends);
+  ~HttpServer();
+
+  int port() const { return port_; }
+  // Stops listening and waits for the serving thread. Idempotent.
+  void Stop();
+
+ private:
+  HttpServer() = default;
+  void AddRoutes();
+
+  HttpBackends backends_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace tsforecast::service::http
+
+#endif  // TSFORECAST_SERVICE_HTTP_HTTP_SERVER_H_

@@ -1,0 +1,145 @@
+#include "service/http/http_util.h"
+
+#include <cmath>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/time_util.h"
+
+namespace tsforecast::service::http {
+
+Params::Params(const httplib::Request& request) : params_(request.params) {
+  if (request.method == "POST" &&
+      absl::StartsWith(request.get_header_value("Content-Type"),
+                       "application/x-www-form-urlencoded")) {
+    httplib::detail::parse_query_text(request.body, params_);
+  }
+}
+
+bool Params::Has(const std::string& name) const {
+  return params_.find(name) != params_.end();
+}
+
+std::string Params::Get(const std::string& name, const std::string& def) const {
+  auto it = params_.find(name);
+  return it == params_.end() ? def : it->second;
+}
+
+std::vector<std::string> Params::GetAll(const std::string& name) const {
+  std::vector<std::string> out;
+  auto range = params_.equal_range(name);
+  for (auto it = range.first; it != range.second; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+int HttpStatusOf(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kOk:
+      return 200;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kNotFound:
+      return 404;
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kAborted:
+      return 409;
+    case absl::StatusCode::kFailedPrecondition:
+      return 412;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kCancelled:
+      return 499;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    case absl::StatusCode::kUnimplemented:
+      return 501;
+    default:
+      return 500;
+  }
+}
+
+std::string CodeName(absl::StatusCode code) {
+  return absl::StatusCodeToString(code);
+}
+
+absl::StatusOr<int64_t> ParsePromTime(const std::string& field,
+                                      const std::string& text) {
+  double seconds;
+  if (absl::SimpleAtod(text, &seconds) && std::isfinite(seconds)) {
+    return static_cast<int64_t>(std::llround(seconds * 1000));
+  }
+  absl::StatusOr<int64_t> ts = ParseTimestamp(text);
+  if (!ts.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ": cannot parse \"", text,
+        "\" as RFC 3339 or Unix seconds, e.g. 2024-05-01T00:00:00Z"));
+  }
+  return ts;
+}
+
+absl::StatusOr<int64_t> ParsePromDuration(const std::string& field,
+                                          const std::string& text) {
+  double seconds;
+  if (absl::SimpleAtod(text, &seconds) && std::isfinite(seconds)) {
+    return static_cast<int64_t>(std::llround(seconds * 1000));
+  }
+  int64_t total = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t j = i;
+    while (j < text.size() && std::isdigit(text[j])) ++j;
+    size_t k = j;
+    while (k < text.size() && std::isalpha(text[k])) ++k;
+    int64_t n = 0;
+    if (j == i || k == j || !absl::SimpleAtoi(text.substr(i, j - i), &n)) {
+      total = -1;
+      break;
+    }
+    const std::string unit = text.substr(j, k - j);
+    static const std::pair<const char*, int64_t> kUnits[] = {
+        {"ms", 1},
+        {"s", 1000},
+        {"m", 60000},
+        {"h", 3600000},
+        {"d", 86400000},
+        {"w", 7 * 86400000LL},
+        {"y", 365 * 86400000LL}};
+    int64_t unit_ms = 0;
+    for (const auto& [name, ms] : kUnits) {
+      if (unit == name) unit_ms = ms;
+    }
+    if (unit_ms == 0) {
+      total = -1;
+      break;
+    }
+    total += n * unit_ms;
+    i = k;
+  }
+  if (total <= 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": cannot parse \"", text,
+                     "\" as a positive duration, e.g. 15s, 1h or 3600"));
+  }
+  return total;
+}
+
+absl::StatusOr<int64_t> ParseIntParam(const Params& params,
+                                      const std::string& name, int64_t def,
+                                      int64_t lo, int64_t hi) {
+  if (!params.Has(name)) return def;
+  int64_t v;
+  const std::string text = params.Get(name);
+  if (!absl::SimpleAtoi(text, &v) || v < lo || v > hi) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": \"", text, "\" is not an integer in [", lo, ", ", hi, "]"));
+  }
+  return v;
+}
+
+}  // namespace tsforecast::service::http

@@ -1,0 +1,49 @@
+// Request parameters and error answers shared by the HTTP handlers.
+#ifndef TSFORECAST_SERVICE_HTTP_HTTP_UTIL_H_
+#define TSFORECAST_SERVICE_HTTP_HTTP_UTIL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "httplib.h"
+
+namespace tsforecast::service::http {
+
+// Query-string and (for POST) form-body parameters together.
+class Params {
+ public:
+  explicit Params(const httplib::Request& request);
+  bool Has(const std::string& name) const;
+  std::string Get(const std::string& name, const std::string& def = "") const;
+  std::vector<std::string> GetAll(const std::string& name) const;
+
+ private:
+  httplib::Params params_;
+};
+
+// HTTP status for a Status code: 400, 404, 409, 412, 429, 499, 503, 504, 500.
+int HttpStatusOf(absl::StatusCode code);
+// absl::StatusCodeToString, e.g. "INVALID_ARGUMENT".
+std::string CodeName(absl::StatusCode code);
+
+// A Prometheus API time: RFC 3339 or Unix seconds (fractions allowed).
+absl::StatusOr<int64_t> ParsePromTime(const std::string& field,
+                                      const std::string& text);
+// A Prometheus step or duration: seconds ("15", "0.5") or "1h30m", "5m",
+// "1d", "1w", "1y", "250ms".
+absl::StatusOr<int64_t> ParsePromDuration(const std::string& field,
+                                          const std::string& text);
+// An integer parameter in [lo, hi]; `def` when absent.
+absl::StatusOr<int64_t> ParseIntParam(const Params& params,
+                                      const std::string& name, int64_t def,
+                                      int64_t lo, int64_t hi);
+
+// Deadline for work done for one HTTP request.
+inline absl::Time HttpDeadline() { return absl::Now() + absl::Seconds(30); }
+
+}  // namespace tsforecast::service::http
+
+#endif  // TSFORECAST_SERVICE_HTTP_HTTP_UTIL_H_

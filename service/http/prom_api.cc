@@ -1,0 +1,236 @@
+#include "service/http/prom_api.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "service/http/http_util.h"
+#include "service/http/json_text.h"
+#include "storage/selector.h"
+
+namespace tsforecast::service::http {
+namespace {
+
+void Success(httplib::Response& res, const std::string& data,
+             const std::vector<std::string>& warnings = {}) {
+  std::string body = absl::StrCat("{\"status\":\"success\",\"data\":", data);
+  if (!warnings.empty()) {
+    body += ",\"warnings\":[";
+    for (size_t i = 0; i < warnings.size(); ++i) {
+      if (i > 0) body += ',';
+      AppendJsonString(&body, warnings[i]);
+    }
+    body += ']';
+  }
+  body += '}';
+  res.set_content(body, "application/json");
+}
+
+// Prometheus error types: bad_data (400) for requests it cannot parse,
+// execution (422) when evaluation fails, internal (500).
+void Error(httplib::Response& res, const absl::Status& status) {
+  std::string type = "execution";
+  int http = 422;
+  if (status.code() == absl::StatusCode::kInvalidArgument) {
+    type = "bad_data";
+    http = 400;
+  } else if (status.code() == absl::StatusCode::kDeadlineExceeded) {
+    type = "timeout";
+    http = 503;
+  } else if (status.code() == absl::StatusCode::kInternal ||
+             status.code() == absl::StatusCode::kDataLoss) {
+    type = "internal";
+    http = 500;
+  }
+  std::string body = absl::StrCat("{\"status\":\"error\",\"errorType\":\"",
+                                  type, "\",\"error\":");
+  AppendJsonString(&body, status.message());
+  body += '}';
+  res.status = http;
+  res.set_content(body, "application/json");
+}
+
+void AppendMetric(std::string* out,
+                  const std::map<std::string, std::string>& metric) {
+  *out += '{';
+  bool first = true;
+  for (const auto& [k, v] : metric) {
+    if (!first) *out += ',';
+    first = false;
+    AppendJsonString(out, k);
+    *out += ':';
+    AppendJsonString(out, v);
+  }
+  *out += '}';
+}
+
+void AppendSample(std::string* out, int64_t ts_ms, double v) {
+  absl::StrAppend(out, "[", PromTime(ts_ms), ",\"", PromValue(v), "\"]");
+}
+
+absl::StatusOr<PromQuery> QueryParam(const Params& p) {
+  if (!p.Has("query")) {
+    return absl::InvalidArgumentError("query: required, e.g. query=ndpr");
+  }
+  return ParsePromQuery(p.Get("query"));
+}
+
+void AppendStringArray(std::string* out, const std::vector<std::string>& v) {
+  *out += '[';
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i > 0) *out += ',';
+    AppendJsonString(out, v[i]);
+  }
+  *out += ']';
+}
+
+}  // namespace
+
+void PromApi::Query(const httplib::Request& req, httplib::Response& res) const {
+  const Params p(req);
+  absl::StatusOr<PromQuery> query = QueryParam(p);
+  if (!query.ok()) return Error(res, query.status());
+  int64_t t = absl::ToUnixMillis(absl::Now());
+  if (p.Has("time")) {
+    absl::StatusOr<int64_t> parsed = ParsePromTime("time", p.Get("time"));
+    if (!parsed.ok()) return Error(res, parsed.status());
+    t = *parsed;
+  }
+  if (query->kind == PromQuery::Kind::kScalar) {
+    std::string data = "{\"resultType\":\"scalar\",\"result\":";
+    AppendSample(&data, t, query->scalar);
+    data += '}';
+    return Success(res, data);
+  }
+  absl::StatusOr<PromResult> result =
+      evaluator_.Evaluate(*query, t, t, 1, HttpDeadline());
+  if (!result.ok()) return Error(res, result.status());
+  std::string data = "{\"resultType\":\"vector\",\"result\":[";
+  for (size_t i = 0; i < result->series.size(); ++i) {
+    const PromSeries& s = result->series[i];
+    if (i > 0) data += ',';
+    data += "{\"metric\":";
+    AppendMetric(&data, s.metric);
+    data += ",\"value\":";
+    AppendSample(&data, s.samples[0].first, s.samples[0].second);
+    data += '}';
+  }
+  data += "]}";
+  Success(res, data, result->warnings);
+}
+
+void PromApi::QueryRange(const httplib::Request& req,
+                         httplib::Response& res) const {
+  const Params p(req);
+  absl::StatusOr<PromQuery> query = QueryParam(p);
+  if (!query.ok()) return Error(res, query.status());
+  for (const char* field : {"start", "end", "step"}) {
+    if (!p.Has(field)) {
+      return Error(
+          res, absl::InvalidArgumentError(absl::StrCat(field, ": required")));
+    }
+  }
+  absl::StatusOr<int64_t> start = ParsePromTime("start", p.Get("start"));
+  if (!start.ok()) return Error(res, start.status());
+  absl::StatusOr<int64_t> end = ParsePromTime("end", p.Get("end"));
+  if (!end.ok()) return Error(res, end.status());
+  absl::StatusOr<int64_t> step = ParsePromDuration("step", p.Get("step"));
+  if (!step.ok()) return Error(res, step.status());
+  if (query->kind == PromQuery::Kind::kScalar) {
+    std::string data =
+        "{\"resultType\":\"matrix\",\"result\":[{\"metric\":{},"
+        "\"values\":[";
+    if ((*end - *start) / *step + 1 > kMaxPromSteps) {
+      return Error(res, absl::InvalidArgumentError(
+                            "exceeded maximum resolution of 11000 points per "
+                            "series; try a larger step"));
+    }
+    for (int64_t t = *start; t <= *end; t += *step) {
+      if (t != *start) data += ',';
+      AppendSample(&data, t, query->scalar);
+    }
+    data += "]}]}";
+    return Success(res, data);
+  }
+  absl::StatusOr<PromResult> result =
+      evaluator_.Evaluate(*query, *start, *end, *step, HttpDeadline());
+  if (!result.ok()) return Error(res, result.status());
+  std::string data = "{\"resultType\":\"matrix\",\"result\":[";
+  for (size_t i = 0; i < result->series.size(); ++i) {
+    const PromSeries& s = result->series[i];
+    if (i > 0) data += ',';
+    data += "{\"metric\":";
+    AppendMetric(&data, s.metric);
+    data += ",\"values\":[";
+    for (size_t j = 0; j < s.samples.size(); ++j) {
+      if (j > 0) data += ',';
+      AppendSample(&data, s.samples[j].first, s.samples[j].second);
+    }
+    data += "]}";
+  }
+  data += "]}";
+  Success(res, data, result->warnings);
+}
+
+void PromApi::Series(const httplib::Request& req,
+                     httplib::Response& res) const {
+  const Params p(req);
+  const std::vector<std::string> selectors = p.GetAll("match[]");
+  if (selectors.empty()) {
+    return Error(res, absl::InvalidArgumentError(
+                          "match[]: at least one selector is required"));
+  }
+  std::map<std::string, std::map<std::string, std::string>> found;
+  for (const std::string& text : selectors) {
+    absl::StatusOr<std::vector<storage::LabelMatcher>> m =
+        storage::ParseSelector(text);
+    if (!m.ok()) {
+      return Error(res, absl::InvalidArgumentError(
+                            absl::StrCat("match[]: ", m.status().message())));
+    }
+    absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
+        store_->ListSeries(*m, "", 100000);
+    if (!infos.ok()) return Error(res, infos.status());
+    for (const storage::SeriesInfo& info : *infos) {
+      auto& metric = found[info.definition.name];
+      metric.insert(info.definition.labels.begin(),
+                    info.definition.labels.end());
+      metric[storage::kNameLabel] = info.definition.name;
+    }
+  }
+  std::string data = "[";
+  bool first = true;
+  for (const auto& [name, metric] : found) {
+    if (!first) data += ',';
+    first = false;
+    AppendMetric(&data, metric);
+  }
+  data += ']';
+  Success(res, data);
+}
+
+void PromApi::Labels(const httplib::Request&, httplib::Response& res) const {
+  std::string data;
+  AppendStringArray(&data, store_->LabelNames());
+  Success(res, data);
+}
+
+void PromApi::LabelValues(const httplib::Request& req,
+                          httplib::Response& res) const {
+  std::string data;
+  AppendStringArray(&data, store_->LabelValues(std::string(req.matches[1])));
+  Success(res, data);
+}
+
+void PromApi::BuildInfo(const httplib::Request&, httplib::Response& res) const {
+  // Grafana reads the version to pick query features; 2.40 is the
+  // Prometheus release whose API this subset follows.
+  Success(res,
+          "{\"version\":\"2.40.0\",\"revision\":\"tsforecast\",\"branch\":"
+          "\"tsforecast\",\"buildUser\":\"tsforecast\",\"buildDate\":\"\","
+          "\"goVersion\":\"none\",\"application\":\"tsforecast\"}");
+}
+
+void PromApi::Metadata(const httplib::Request&, httplib::Response& res) const {
+  Success(res, "{}");
+}
+
+}  // namespace tsforecast::service::http

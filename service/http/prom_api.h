@@ -1,0 +1,33 @@
+// The subset of the Prometheus HTTP API that Grafana's Prometheus data
+// source calls: query, query_range, series, labels, label values,
+// buildinfo (and empty metadata). Answers use the Prometheus envelope
+// {"status":"success","data":...} or {"status":"error","errorType":...}.
+#ifndef TSFORECAST_SERVICE_HTTP_PROM_API_H_
+#define TSFORECAST_SERVICE_HTTP_PROM_API_H_
+
+#include "httplib.h"
+#include "service/http/prom_query.h"
+
+namespace tsforecast::service::http {
+
+class PromApi {
+ public:
+  PromApi(storage::SeriesStore* store, ForecastServiceImpl* forecasts)
+      : store_(store), evaluator_(store, forecasts) {}
+
+  void Query(const httplib::Request& req, httplib::Response& res) const;
+  void QueryRange(const httplib::Request& req, httplib::Response& res) const;
+  void Series(const httplib::Request& req, httplib::Response& res) const;
+  void Labels(const httplib::Request& req, httplib::Response& res) const;
+  void LabelValues(const httplib::Request& req, httplib::Response& res) const;
+  void BuildInfo(const httplib::Request& req, httplib::Response& res) const;
+  void Metadata(const httplib::Request& req, httplib::Response& res) const;
+
+ private:
+  storage::SeriesStore* store_;
+  PromEvaluator evaluator_;
+};
+
+}  // namespace tsforecast::service::http
+
+#endif  // TSFORECAST_SERVICE_HTTP_PROM_API_H_

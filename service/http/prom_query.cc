@@ -1,0 +1,304 @@
+#include "service/http/prom_query.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "storage/selector.h"
+
+namespace tsforecast::service::http {
+namespace {
+
+constexpr char kSupported[] =
+    "this server understands number literals, series selectors such as "
+    "ndpr_oxide_cny{market=\"shanghai\"} and forecast(<selector>[, "
+    "\"<model>\"]); see docs/http_api.md";
+
+// Number literals with + - * / and parentheses; false when `text` is not
+// such an expression.
+class ScalarParser {
+ public:
+  explicit ScalarParser(absl::string_view text) : text_(text) {}
+  bool Parse(double* out) {
+    if (!Sum(out)) return false;
+    Skip();
+    return pos_ == text_.size();
+  }
+
+ private:
+  void Skip() {
+    while (pos_ < text_.size() && std::isspace(text_[pos_])) ++pos_;
+  }
+  bool Sum(double* out) {
+    if (!Product(out)) return false;
+    for (;;) {
+      Skip();
+      if (pos_ >= text_.size() || (text_[pos_] != '+' && text_[pos_] != '-'))
+        return true;
+      const char op = text_[pos_++];
+      double rhs;
+      if (!Product(&rhs)) return false;
+      *out = op == '+' ? *out + rhs : *out - rhs;
+    }
+  }
+  bool Product(double* out) {
+    if (!Unary(out)) return false;
+    for (;;) {
+      Skip();
+      if (pos_ >= text_.size() || (text_[pos_] != '*' && text_[pos_] != '/'))
+        return true;
+      const char op = text_[pos_++];
+      double rhs;
+      if (!Unary(&rhs)) return false;
+      *out = op == '*' ? *out * rhs : *out / rhs;
+    }
+  }
+  bool Unary(double* out) {
+    Skip();
+    if (pos_ < text_.size() && (text_[pos_] == '-' || text_[pos_] == '+')) {
+      const bool negate = text_[pos_++] == '-';
+      if (!Unary(out)) return false;
+      if (negate) *out = -*out;
+      return true;
+    }
+    if (pos_ < text_.size() && text_[pos_] == '(') {
+      ++pos_;
+      if (!Sum(out)) return false;
+      Skip();
+      if (pos_ >= text_.size() || text_[pos_] != ')') return false;
+      ++pos_;
+      return true;
+    }
+    const std::string rest(text_.substr(pos_));
+    char* end = nullptr;
+    *out = std::strtod(rest.c_str(), &end);
+    if (end == rest.c_str()) return false;
+    pos_ += end - rest.c_str();
+    return true;
+  }
+
+  absl::string_view text_;
+  size_t pos_ = 0;
+};
+
+// Splits "a, b" at top-level commas (outside braces and quotes).
+std::vector<std::string> SplitArguments(absl::string_view text) {
+  std::vector<std::string> out(1);
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote != 0) {
+      if (c == '\\' && i + 1 < text.size()) {
+        out.back() += c;
+        out.back() += text[++i];
+        continue;
+      }
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '{' || c == '(') {
+      ++depth;
+    } else if (c == '}' || c == ')') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      out.emplace_back();
+      continue;
+    }
+    out.back() += c;
+  }
+  for (std::string& a : out) a = std::string(absl::StripAsciiWhitespace(a));
+  return out;
+}
+
+absl::StatusOr<std::string> StringLiteral(absl::string_view text) {
+  if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
+      text.back() == text.front()) {
+    return std::string(text.substr(1, text.size() - 2));
+  }
+  return absl::InvalidArgumentError(
+      absl::StrCat("forecast(): the model must be a quoted string such as "
+                   "\"ets\", not ",
+                   text));
+}
+
+// "rate(" -> "rate"; empty when the text is not a function call.
+std::string FunctionName(absl::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && (std::isalnum(text[i]) || text[i] == '_')) ++i;
+  if (i == 0 || i >= text.size()) return "";
+  size_t j = i;
+  while (j < text.size() && std::isspace(text[j])) ++j;
+  return j < text.size() && text[j] == '(' ? std::string(text.substr(0, i))
+                                           : "";
+}
+
+absl::StatusOr<std::vector<storage::LabelMatcher>> Selector(
+    absl::string_view text) {
+  if (text.find('[') != absl::string_view::npos) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "range vectors such as x[5m] are not supported; ", kSupported));
+  }
+  absl::StatusOr<std::vector<storage::LabelMatcher>> m =
+      storage::ParseSelector(text);
+  if (!m.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot parse \"", text,
+                                                   "\": ", m.status().message(),
+                                                   "; ", kSupported));
+  }
+  if (m->empty()) {
+    return absl::InvalidArgumentError(
+        "a selector needs a series name or at least one label matcher");
+  }
+  return m;
+}
+
+// The latest point of `points` in (t - lookback, t] for each t of the grid.
+std::vector<std::pair<int64_t, double>> Sample(
+    const std::vector<std::pair<int64_t, double>>& points, int64_t start_ms,
+    int64_t end_ms, int64_t step_ms, int64_t lookback_ms) {
+  std::vector<std::pair<int64_t, double>> out;
+  size_t next = 0;  // first point > t
+  for (int64_t t = start_ms; t <= end_ms; t += step_ms) {
+    while (next < points.size() && points[next].first <= t) ++next;
+    if (next > 0 && t - points[next - 1].first < lookback_ms) {
+      out.emplace_back(t, points[next - 1].second);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, std::string> MetricOf(const storage::SeriesInfo& info) {
+  std::map<std::string, std::string> metric(info.definition.labels.begin(),
+                                            info.definition.labels.end());
+  metric[storage::kNameLabel] = info.definition.name;
+  return metric;
+}
+
+}  // namespace
+
+absl::StatusOr<PromQuery> ParsePromQuery(absl::string_view raw) {
+  const absl::string_view text = absl::StripAsciiWhitespace(raw);
+  if (text.empty()) {
+    return absl::InvalidArgumentError("query: must not be empty");
+  }
+  PromQuery q;
+  if (ScalarParser(text).Parse(&q.scalar)) {
+    q.kind = PromQuery::Kind::kScalar;
+    return q;
+  }
+  const std::string function = FunctionName(text);
+  if (function.empty()) {
+    TSF_ASSIGN_OR_RETURN(q.matchers, Selector(text));
+    return q;
+  }
+  if (function != "forecast") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "function \"", function, "\" is not supported; ", kSupported));
+  }
+  const size_t open = text.find('(');
+  if (text.back() != ')') {
+    return absl::InvalidArgumentError("forecast(: missing closing ')'");
+  }
+  const std::vector<std::string> args =
+      SplitArguments(text.substr(open + 1, text.size() - open - 2));
+  if (args.empty() || args.size() > 2 || args[0].empty()) {
+    return absl::InvalidArgumentError(
+        "forecast() takes a selector and optionally a quoted model name, "
+        "e.g. forecast(ndpr_oxide_cny, \"ets\")");
+  }
+  q.kind = PromQuery::Kind::kForecast;
+  TSF_ASSIGN_OR_RETURN(q.matchers, Selector(args[0]));
+  if (args.size() == 2) {
+    TSF_ASSIGN_OR_RETURN(q.model, StringLiteral(args[1]));
+  }
+  return q;
+}
+
+absl::StatusOr<PromResult> PromEvaluator::Evaluate(const PromQuery& query,
+                                                   int64_t start_ms,
+                                                   int64_t end_ms,
+                                                   int64_t step_ms,
+                                                   absl::Time deadline) const {
+  if (step_ms <= 0) {
+    return absl::InvalidArgumentError("step: must be positive");
+  }
+  if (end_ms < start_ms) {
+    return absl::InvalidArgumentError("end: must not be before start");
+  }
+  if ((end_ms - start_ms) / step_ms + 1 > kMaxPromSteps) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("exceeded maximum resolution of ", kMaxPromSteps,
+                     " points per series; try a larger step"));
+  }
+  TSF_ASSIGN_OR_RETURN(std::vector<storage::SeriesInfo> infos,
+                       store_->ListSeries(query.matchers, "", 100000));
+  PromResult result;
+  for (const storage::SeriesInfo& info : infos) {
+    const int64_t lookback =
+        std::max<int64_t>(5 * 60 * 1000, info.definition.step.NominalMs());
+    if (query.kind == PromQuery::Kind::kSelector) {
+      const storage::TimeRange range{start_ms - lookback + 1, end_ms + 1};
+      TSF_ASSIGN_OR_RETURN(storage::ReadResult read,
+                           store_->Read(info.definition.name, range, 0));
+      std::vector<std::pair<int64_t, double>> points;
+      points.reserve(read.points.size());
+      for (const storage::Point& p : read.points) {
+        points.emplace_back(p.timestamp_ms, p.value);
+      }
+      PromSeries s{MetricOf(info),
+                   Sample(points, start_ms, end_ms, step_ms, lookback)};
+      if (!s.samples.empty()) result.series.push_back(std::move(s));
+      continue;
+    }
+    // forecast(): far enough ahead to reach `end`.
+    TSF_ASSIGN_OR_RETURN(storage::ReadResult last,
+                         store_->ReadLatest(info.definition.name, 1));
+    if (last.points.empty() || last.points[0].timestamp_ms >= end_ms) continue;
+    const int64_t horizon = std::clamp<int64_t>(
+        info.definition.step.StepsBetween(last.points[0].timestamp_ms, end_ms) +
+            1,
+        1, 10000);
+    v1::ForecastRequest request;
+    request.set_series(info.definition.name);
+    request.set_horizon(static_cast<int32_t>(horizon));
+    request.mutable_model()->set_name(query.model);
+    absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> forecast =
+        forecasts_->Answer(request, deadline);
+    if (!forecast.ok()) {
+      if (forecast.status().code() == absl::StatusCode::kInvalidArgument) {
+        return forecast.status();
+      }
+      result.warnings.push_back(absl::StrCat(info.definition.name, ": ",
+                                             forecast.status().message()));
+      continue;
+    }
+    const v1::ForecastResponse& f = **forecast;
+    auto emit = [&](const std::string& band,
+                    const google::protobuf::RepeatedField<double>& values) {
+      std::vector<std::pair<int64_t, double>> points;
+      for (int i = 0; i < values.size() && i < f.timestamps_ms_size(); ++i) {
+        points.emplace_back(f.timestamps_ms(i), values[i]);
+      }
+      PromSeries s;
+      s.metric = MetricOf(info);
+      s.metric.erase(storage::kNameLabel);
+      s.metric["series"] = info.definition.name;
+      s.metric["band"] = band;
+      s.samples = Sample(points, start_ms, end_ms, step_ms, lookback);
+      if (!s.samples.empty()) result.series.push_back(std::move(s));
+    };
+    emit("mean", f.mean());
+    for (const v1::PredictionInterval& pi : f.intervals()) {
+      const std::string level = absl::StrCat(pi.level());
+      emit(absl::StrCat("lower_", level), pi.lower());
+      emit(absl::StrCat("upper_", level), pi.upper());
+    }
+  }
+  return result;
+}
+
+}  // namespace tsforecast::service::http
