@@ -21,7 +21,9 @@ Handler Measured(Metrics* metrics, std::string name, Handler handler) {
     const auto start = std::chrono::steady_clock::now();
     handler(req, res);
     if (metrics == nullptr) return;
-    metrics->http_requests.Add({name, absl::StrCat(res.status)});
+    // cpp-httplib fills in 200 after the handler when it set none.
+    metrics->http_requests.Add(
+        {name, absl::StrCat(res.status == -1 ? 200 : res.status)});
     metrics->http_latency.Observe(
         {name},
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)

@@ -86,40 +86,41 @@ absl::StatusOr<int64_t> ParsePromTime(const std::string& field,
 absl::StatusOr<int64_t> ParsePromDuration(const std::string& field,
                                           const std::string& text) {
   double seconds;
-  if (absl::SimpleAtod(text, &seconds) && std::isfinite(seconds)) {
-    return static_cast<int64_t>(std::llround(seconds * 1000));
-  }
   int64_t total = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t j = i;
-    while (j < text.size() && std::isdigit(text[j])) ++j;
-    size_t k = j;
-    while (k < text.size() && std::isalpha(text[k])) ++k;
-    int64_t n = 0;
-    if (j == i || k == j || !absl::SimpleAtoi(text.substr(i, j - i), &n)) {
-      total = -1;
-      break;
+  if (absl::SimpleAtod(text, &seconds)) {
+    total = std::isfinite(seconds) ? std::llround(seconds * 1000) : -1;
+  } else {
+    size_t i = 0;
+    while (i < text.size()) {
+      size_t j = i;
+      while (j < text.size() && std::isdigit(text[j])) ++j;
+      size_t k = j;
+      while (k < text.size() && std::isalpha(text[k])) ++k;
+      int64_t n = 0;
+      if (j == i || k == j || !absl::SimpleAtoi(text.substr(i, j - i), &n)) {
+        total = -1;
+        break;
+      }
+      const std::string unit = text.substr(j, k - j);
+      static const std::pair<const char*, int64_t> kUnits[] = {
+          {"ms", 1},
+          {"s", 1000},
+          {"m", 60000},
+          {"h", 3600000},
+          {"d", 86400000},
+          {"w", 7 * 86400000LL},
+          {"y", 365 * 86400000LL}};
+      int64_t unit_ms = 0;
+      for (const auto& [name, ms] : kUnits) {
+        if (unit == name) unit_ms = ms;
+      }
+      if (unit_ms == 0) {
+        total = -1;
+        break;
+      }
+      total += n * unit_ms;
+      i = k;
     }
-    const std::string unit = text.substr(j, k - j);
-    static const std::pair<const char*, int64_t> kUnits[] = {
-        {"ms", 1},
-        {"s", 1000},
-        {"m", 60000},
-        {"h", 3600000},
-        {"d", 86400000},
-        {"w", 7 * 86400000LL},
-        {"y", 365 * 86400000LL}};
-    int64_t unit_ms = 0;
-    for (const auto& [name, ms] : kUnits) {
-      if (unit == name) unit_ms = ms;
-    }
-    if (unit_ms == 0) {
-      total = -1;
-      break;
-    }
-    total += n * unit_ms;
-    i = k;
   }
   if (total <= 0) {
     return absl::InvalidArgumentError(
