@@ -1,0 +1,83 @@
+"""The built-in dashboard in headless Chromium: it loads without console
+errors, draws history, forecast and bands for a seeded series, and redraws
+after new points are written."""
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+sys.path.insert(0, os.path.dirname(__file__))
+from tsf_server import TsfServer, monthly_csv  # noqa: E402
+
+
+def wait_for(predicate, timeout=30, what="condition"):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
+class DashboardBrowserTest(unittest.TestCase):
+    def setUp(self):
+        self.server = TsfServer()
+        values = [1000 + 10 * i + (50 if i % 12 == 11 else 0) for i in range(36)]
+        self.server.tsfctl("write", "-", "--create-step", "1mo", "--create-label", "country=CN",
+                           stdin=monthly_csv("exports_cn", values))
+        self.profile = tempfile.TemporaryDirectory()
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-extensions",
+                     "--no-first-run", "--user-data-dir=" + self.profile.name):
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+    def tearDown(self):
+        self.driver.quit()
+        self.profile.cleanup()
+        self.server.stop()
+
+    def revision(self):
+        return self.driver.execute_script("return document.body.dataset.revision || ''")
+
+    def history_points(self):
+        return self.driver.execute_script(
+            "const h = document.getElementById('history');"
+            "return h ? h.getAttribute('points').trim().split(' ').length : 0")
+
+    def test_chart_draws_and_follows_new_points(self):
+        self.driver.get(self.server.http_url + "/?series=exports_cn&horizon=6&refresh=0.3")
+        first = wait_for(self.revision, what="the first forecast")
+        chart = self.driver.find_element(By.ID, "chart")
+        self.assertTrue(chart.find_elements(By.ID, "forecast-mean"))
+        self.assertTrue(chart.find_elements(By.ID, "band-95"))
+        self.assertTrue(chart.find_elements(By.ID, "band-80"))
+        self.assertEqual(self.history_points(), 36)
+        mean_points = self.driver.find_element(By.ID, "forecast-mean").get_attribute("points")
+        self.assertEqual(len(mean_points.split()), 7)  # last actual + 6 ahead
+
+        self.server.tsfctl("write", "-", stdin="exports_cn,2023-01-01,1500\n")
+        wait_for(lambda: self.revision() != first, what="a redraw after the write")
+        self.assertEqual(self.history_points(), 37)
+        self.assertIn("revision", self.driver.find_element(By.ID, "status").text)
+
+        # The backtest button fills the table.
+        self.driver.find_element(By.ID, "backtest-button").click()
+        wait_for(lambda: self.driver.find_elements(By.CSS_SELECTOR, "#backtest tr.best"),
+                 what="backtest scores")
+
+        errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        self.assertEqual(errors, [], "console errors: %s" % errors)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,63 @@
+"""Starts the real tsforecastd on loopback ephemeral ports for Python tests."""
+import os
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+BUILD = os.environ.get("TSF_BUILD_DIR", os.path.join(os.path.dirname(__file__), "../../build"))
+
+
+def read_text(path):
+    with open(path) as f:
+        return f.read()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TsfServer:
+    """tsforecastd with a temporary data dir; both ports ephemeral."""
+
+    def __init__(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        port_file = os.path.join(self.tmp.name, "port")
+        self.process = subprocess.Popen(
+            [os.path.join(BUILD, "tsforecastd"), "--listen=127.0.0.1:0", "--http_port=0",
+             "--data_dir=" + os.path.join(self.tmp.name, "data"),
+             "--port_file=" + port_file, "--quiet"])
+        deadline = time.time() + 30
+        while not (os.path.exists(port_file) and read_text(port_file).count("\n") == 2):
+            if time.time() > deadline or self.process.poll() is not None:
+                raise RuntimeError("tsforecastd did not start")
+            time.sleep(0.02)
+        grpc_port, http_port = read_text(port_file).split()
+        self.grpc_address = "127.0.0.1:" + grpc_port
+        self.http_url = "http://127.0.0.1:" + http_port
+
+    def tsfctl(self, *args, stdin=""):
+        result = subprocess.run([os.path.join(BUILD, "tsfctl"), "--server=" + self.grpc_address, *args],
+                                input=stdin.encode(), capture_output=True, timeout=60)
+        if result.returncode != 0:
+            raise RuntimeError("tsfctl %s failed: %s" % (args, result.stderr.decode()))
+        return result.stdout.decode()
+
+    def get(self, path):
+        with urllib.request.urlopen(self.http_url + path, timeout=10) as r:
+            return r.read().decode()
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.tmp.cleanup()
+
+
+def monthly_csv(series, values, start_year=2020):
+    lines = []
+    for i, v in enumerate(values):
+        lines.append("%s,%d-%02d-01,%s" % (series, start_year + i // 12, i % 12 + 1, v))
+    return "\n".join(lines) + "\n"
