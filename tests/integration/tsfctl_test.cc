@@ -2,7 +2,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -228,6 +230,67 @@ TEST_F(TsfctlTest, ForecastBacktestAndModels) {
   r = Tsfctl({"models", "-f", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("ets,model=ZZZ"), std::string::npos) << r.out;
+}
+
+TEST_F(TsfctlTest, ForecastPlotsAndWatchFollowsWrites) {
+  std::string csv;
+  for (int i = 0; i < 36; ++i) {
+    csv +=
+        absl::StrCat("sales,", 2020 + i / 12, "-", (i % 12) + 1 < 10 ? "0" : "",
+                     (i % 12) + 1, "-01,", 100 + i, "\n");
+  }
+  ASSERT_EQ(Tsfctl({"write", "-", "--create-step", "1mo"}, csv).exit_code, 0);
+  const std::string svg = dir_.Sub("chart.svg");
+  CommandResult r = Tsfctl({"forecast", "sales", "-H", "6", "--plot", svg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream svg_in(svg);
+  const std::string svg_text((std::istreambuf_iterator<char>(svg_in)),
+                             std::istreambuf_iterator<char>());
+  EXPECT_NE(svg_text.find("<polyline id=\"history\""), std::string::npos);
+  EXPECT_NE(svg_text.find("<polygon id=\"band-95\""), std::string::npos);
+  EXPECT_NE(svg_text.find("<polyline id=\"forecast-mean\""), std::string::npos);
+  const std::string png = dir_.Sub("chart.png");
+  r = Tsfctl({"forecast", "sales", "-H", "6", "--plot", png});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream png_in(png, std::ios::binary);
+  std::string header(24, '\0');
+  png_in.read(header.data(), 24);
+  EXPECT_EQ(header.substr(0, 8), "\x89PNG\r\n\x1a\n");
+  // IHDR: width and height, big-endian, at bytes 16 and 20.
+  auto be32 = [&](size_t at) {
+    return (static_cast<uint8_t>(header[at]) << 24) |
+           (static_cast<uint8_t>(header[at + 1]) << 16) |
+           (static_cast<uint8_t>(header[at + 2]) << 8) |
+           static_cast<uint8_t>(header[at + 3]);
+  };
+  EXPECT_EQ(be32(16), 1000);
+  EXPECT_EQ(be32(20), 450);
+  r = Tsfctl({"forecast", "sales", "-H", "6", "--plot", dir_.Sub("x.pdf")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("must end in .svg or .png"), std::string::npos);
+
+  // watch prints a forecast now and one per change; writes keep coming
+  // until it has seen three.
+  std::atomic<bool> done{false};
+  std::thread writer([&] {
+    for (int i = 0; !done && i < 200; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+      Tsfctl({"write", "-"}, absl::StrCat("sales,2023-01-01,", 200 + i, "\n"));
+    }
+  });
+  r = RunCommand({"/usr/bin/timeout", "60", testing::BuildBinary("tsfctl"),
+                  "--server=" + server_.address(), "watch", "sales", "-H", "2",
+                  "-m", "naive", "--updates", "3", "-f", "csv"});
+  done = true;
+  writer.join();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  size_t headers = 0;
+  for (size_t at = 0;
+       (at = r.out.find("timestamp,mean", at)) != std::string::npos; ++at) {
+    ++headers;
+  }
+  EXPECT_EQ(headers, 3u) << r.out;
+  EXPECT_NE(r.out.find("2023-02-01T00:00:00Z"), std::string::npos) << r.out;
 }
 
 TEST_F(TsfctlTest, SigtermDrainsAndExitsCleanly) {

@@ -3,6 +3,7 @@
 // 2 usage or input error (bad flags, malformed CSV).
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -22,6 +24,7 @@
 #include "grpcpp/grpcpp.h"
 #include "tools/tsfctl/csv_points.h"
 #include "tools/tsfctl/output.h"
+#include "tools/tsfctl/plot.h"
 #include "tsforecast/v1/admin.grpc.pb.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
 #include "tsforecast/v1/points.grpc.pb.h"
@@ -488,6 +491,8 @@ struct ForecastArgs {
   std::vector<std::string> models;
   bool save_vintage = false;
   int64_t vintage_id = 0;
+  std::string plot;
+  int updates = 0;  // watch: stop after this many (0: until Ctrl-C)
 };
 
 void AddModelOptions(const std::vector<std::string>& items,
@@ -553,11 +558,67 @@ void PrintForecast(const Client& c, const v1::ForecastResponse& resp) {
   PrintRows(std::cout, c.format(), header, rows);
 }
 
+// Recent history (four horizons, at least 60 points) and the forecast.
+void Plot(const Client& c, const v1::ForecastResponse& f,
+          const std::string& path) {
+  v1::ReadLatestRequest req;
+  req.add_series(f.series());
+  req.set_count(std::clamp(4 * f.mean_size(), 60, 10000));
+  v1::ReadLatestResponse latest;
+  Check(c.points->ReadLatest(c.Context().get(), req, &latest),
+        "reading history");
+  PlotData data;
+  data.title = absl::StrCat(f.series(), ": ", f.model().description());
+  const v1::LatestPoints& h = latest.series(0);
+  data.history_ms.assign(h.timestamps_ms().begin(), h.timestamps_ms().end());
+  data.history.assign(h.values().begin(), h.values().end());
+  data.forecast_ms.assign(f.timestamps_ms().begin(), f.timestamps_ms().end());
+  data.mean.assign(f.mean().begin(), f.mean().end());
+  for (const v1::PredictionInterval& pi : f.intervals()) {
+    data.bands.push_back({pi.level(),
+                          {pi.lower().begin(), pi.lower().end()},
+                          {pi.upper().begin(), pi.upper().end()}});
+  }
+  if (absl::Status s = WritePlot(path, data); !s.ok()) {
+    std::cerr << "tsfctl: " << s.message() << "\n";
+    throw Exit{s.code() == absl::StatusCode::kInvalidArgument
+                   ? kExitUsage
+                   : kExitServerError};
+  }
+  std::cerr << "chart written to " << path << "\n";
+}
+
 void Forecast(const Client& c, const ForecastArgs& a) {
+  if (!a.plot.empty() && !absl::EndsWith(a.plot, ".svg") &&
+      !absl::EndsWith(a.plot, ".png")) {
+    Usage(absl::StrCat("--plot \"", a.plot, "\": must end in .svg or .png"));
+  }
   v1::ForecastResponse resp;
   Check(c.forecasts->Forecast(c.Context().get(), ForecastRequestOf(a), &resp),
         "forecast");
   PrintForecast(c, resp);
+  if (!a.plot.empty()) Plot(c, resp, a.plot);
+}
+
+// Prints the forecast now and again after every change of the series.
+void Watch(const Client& c, const ForecastArgs& a) {
+  auto ctx = c.Context(/*streaming=*/true);
+  std::unique_ptr<grpc::ClientReader<v1::ForecastResponse>> reader =
+      c.forecasts->WatchForecast(ctx.get(), ForecastRequestOf(a));
+  v1::ForecastResponse resp;
+  int seen = 0;
+  while (reader->Read(&resp)) {
+    PrintForecast(c, resp);
+    std::cout.flush();
+    if (!a.plot.empty()) Plot(c, resp, a.plot);
+    if (a.updates > 0 && ++seen >= a.updates) {
+      ctx->TryCancel();
+      break;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (status.error_code() != grpc::StatusCode::CANCELLED)
+    Check(status, "watch");
 }
 
 void Vintages(const Client& c, const ForecastArgs& a) {
@@ -783,6 +844,20 @@ int Run(int argc, char** argv) {
   forecast->add_option("--transform", fa.transform, "log or boxcox");
   forecast->add_flag("--save-vintage", fa.save_vintage,
                      "keep this forecast as a vintage of the series");
+  forecast->add_option("--plot", fa.plot,
+                       "also draw history, forecast and bands to FILE.svg or "
+                       "FILE.png");
+  CLI::App* watch = app.add_subcommand(
+      "watch", "print the forecast now and after every change of the series");
+  watch->add_option("series", fa.series)->required();
+  watch->add_option("--horizon,-H", fa.horizon, "steps ahead")->required();
+  watch->add_option("--model,-m", fa.model, "model name")
+      ->capture_default_str();
+  watch->add_option("--option", fa.options, "model option name=value");
+  watch->add_option("--level", fa.levels, "interval level in percent");
+  watch->add_option("--updates", fa.updates,
+                    "stop after this many forecasts (default: until Ctrl-C)");
+  watch->add_option("--plot", fa.plot, "redraw this chart on every update");
   CLI::App* vintages = app.add_subcommand(
       "vintages", "list saved forecasts of a series, or show one with --id");
   vintages->add_option("series", fa.series)->required();
@@ -830,6 +905,7 @@ int Run(int argc, char** argv) {
     if (forecast->parsed()) Forecast(client, fa);
     if (backtest->parsed()) Backtest(client, fa);
     if (vintages->parsed()) Vintages(client, fa);
+    if (watch->parsed()) Watch(client, fa);
     if (models->parsed()) Models(client);
     if (backup->parsed()) Backup(client, backup_dir);
     if (compact->parsed()) Compact(client);
