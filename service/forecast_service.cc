@@ -98,11 +98,11 @@ void MetricsToProto(const forecast::Metrics& m, v1::AccuracyMetrics* out) {
 }  // namespace
 
 std::shared_ptr<const v1::ForecastResponse> ForecastCache::Find(
-    const std::string& key) const {
+    const std::string& key, bool count_miss) const {
   absl::MutexLock lock(&mu_);
   auto it = entries_.find(key);
   if (it == entries_.end()) {
-    ++misses_;
+    if (count_miss) ++misses_;
     return nullptr;
   }
   ++hits_;
@@ -135,11 +135,8 @@ ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request,
   TSF_RETURN_IF_ERROR(ValidateJob(job));
   TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info, store_->GetSeries(job.series));
   const std::string key = absl::StrCat(job.CanonicalKey(), "@", info.revision);
-  if (auto cached = cache_.Find(key)) {
-    auto copy = std::make_shared<v1::ForecastResponse>(*cached);
-    copy->set_cached(true);
-    return std::shared_ptr<const v1::ForecastResponse>(std::move(copy));
-  }
+  // Entries are stored already marked `cached`: a hit copies nothing.
+  if (auto cached = cache_.Find(key)) return cached;
   // Identical concurrent requests share one fit; fits run on a bounded
   // number of workers.
   return scheduler_.Run(key, deadline, [&]() -> FitScheduler::Result {
@@ -157,8 +154,10 @@ ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request,
     ForecastOutcome& outcome = *fitted;
     auto response = std::make_shared<v1::ForecastResponse>();
     OutcomeToProto(job, outcome, response.get());
+    auto stored = std::make_shared<v1::ForecastResponse>(*response);
+    stored->set_cached(true);
     cache_.Insert(absl::StrCat(job.CanonicalKey(), "@", outcome.revision),
-                  response);
+                  std::move(stored));
     return std::shared_ptr<const v1::ForecastResponse>(std::move(response));
   });
 }
@@ -200,17 +199,61 @@ ForecastServiceImpl::Answer(const v1::ForecastRequest& request,
   return std::shared_ptr<const v1::ForecastResponse>(std::move(saved));
 }
 
-grpc::Status ForecastServiceImpl::Forecast(grpc::ServerContext* context,
-                                           const v1::ForecastRequest* request,
-                                           v1::ForecastResponse* response) {
-  if (context->IsCancelled()) {
-    return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
+ForecastServiceImpl::~ForecastServiceImpl() {
+  absl::MutexLock lock(&detached_mu_);
+  detached_mu_.Await(absl::Condition(
+      +[](int* n) { return *n == 0; }, &detached_));
+}
+
+grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
+    grpc::CallbackServerContext* context, const v1::ForecastRequest* request,
+    v1::ForecastResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const absl::Time deadline = absl::FromChrono(context->deadline());
+  // Fast path on this thread: an unchanged revision or a cache hit.
+  if (!request->save_vintage()) {
+    const ForecastJob job = JobFromProto(*request);
+    absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(job.series);
+    if (info.ok() && ValidateJob(job).ok()) {
+      if (request->known_revision() == info->revision) {
+        response->set_unchanged(true);
+        response->set_revision(info->revision);
+        response->set_series(request->series());
+        reactor->Finish(grpc::Status::OK);
+        return reactor;
+      }
+      if (auto cached =
+              cache_.Find(absl::StrCat(job.CanonicalKey(), "@", info->revision),
+                          /*count_miss=*/false)) {
+        *response = *cached;
+        reactor->Finish(grpc::Status::OK);
+        return reactor;
+      }
+    }
   }
-  absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
-      Answer(*request, absl::FromChrono(context->deadline()));
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = **result;
-  return grpc::Status::OK;
+  // A fit (or an error to explain) may take long: not on a gRPC thread.
+  {
+    absl::MutexLock lock(&detached_mu_);
+    ++detached_;
+  }
+  std::thread([this, context, request, response, reactor, deadline] {
+    grpc::Status status;
+    if (context->IsCancelled()) {
+      status = grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
+    } else {
+      absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
+          Answer(*request, deadline);
+      if (result.ok()) {
+        *response = **result;
+      } else {
+        status = ToGrpcStatus(result.status());
+      }
+    }
+    reactor->Finish(status);
+    absl::MutexLock lock(&detached_mu_);
+    --detached_;
+  }).detach();
+  return reactor;
 }
 
 grpc::Status ForecastServiceImpl::ListForecastVintages(

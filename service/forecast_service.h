@@ -22,8 +22,10 @@ namespace tsforecast::service {
 class ForecastCache {
  public:
   explicit ForecastCache(size_t max_entries) : max_entries_(max_entries) {}
+  // `count_miss`: false for a look that a full lookup follows on a miss.
   std::shared_ptr<const tsforecast::v1::ForecastResponse> Find(
-      const std::string& key) const ABSL_LOCKS_EXCLUDED(mu_);
+      const std::string& key, bool count_miss = true) const
+      ABSL_LOCKS_EXCLUDED(mu_);
   void Insert(const std::string& key,
               std::shared_ptr<const tsforecast::v1::ForecastResponse> value)
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -40,8 +42,12 @@ class ForecastCache {
   mutable uint64_t misses_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
+// Forecast uses gRPC's callback API: polls answered from the cache finish
+// on the gRPC thread that received them, with no handoff; a fit runs on a
+// thread of its own. The other methods use the sync API.
 class ForecastServiceImpl final
-    : public tsforecast::v1::ForecastService::Service {
+    : public tsforecast::v1::ForecastService::WithCallbackMethod_Forecast<
+          tsforecast::v1::ForecastService::Service> {
  public:
   // At most `max_running_fits` fits run at once and `max_waiting_fits` wait;
   // more is RESOURCE_EXHAUSTED.
@@ -60,9 +66,11 @@ class ForecastServiceImpl final
   absl::Status RunBacktest(const v1::BacktestRequest& request,
                            v1::BacktestResponse* response);
 
-  grpc::Status Forecast(grpc::ServerContext* context,
-                        const v1::ForecastRequest* request,
-                        v1::ForecastResponse* response) override;
+  ~ForecastServiceImpl() override;
+
+  grpc::ServerUnaryReactor* Forecast(grpc::CallbackServerContext* context,
+                                     const v1::ForecastRequest* request,
+                                     v1::ForecastResponse* response) override;
   grpc::Status Backtest(grpc::ServerContext* context,
                         const v1::BacktestRequest* request,
                         v1::BacktestResponse* response) override;
@@ -100,6 +108,10 @@ class ForecastServiceImpl final
   Metrics* metrics_;
   ForecastCache cache_;
   FitScheduler scheduler_;
+  // Forecast calls computing on their own threads; the destructor waits
+  // for them.
+  absl::Mutex detached_mu_;
+  int detached_ ABSL_GUARDED_BY(detached_mu_) = 0;
 };
 
 }  // namespace tsforecast::service

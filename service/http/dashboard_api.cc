@@ -124,7 +124,23 @@ void DashboardApi::Forecast(const httplib::Request& req,
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> answer =
       forecasts_->Answer(request, HttpDeadline());
   if (!answer.ok()) return Fail(res, answer.status());
+  if (request.save_vintage()) return Reply(res, **answer);
+  const std::string key = absl::StrCat(req.target, "@", (*answer)->revision(),
+                                       (*answer)->cached() ? "c" : "");
+  {
+    absl::MutexLock lock(&json_mu_);
+    auto it = json_memo_.find(key);
+    if (it != json_memo_.end()) {
+      res.set_content(*it->second, "application/json");
+      return;
+    }
+  }
   Reply(res, **answer);
+  if (res.status != -1 && res.status != 200) return;
+  absl::MutexLock lock(&json_mu_);
+  // Keys of old revisions are never asked again; a full memo starts over.
+  if (json_memo_.size() >= 4096) json_memo_.clear();
+  json_memo_[key] = std::make_shared<const std::string>(res.body);
 }
 
 void DashboardApi::Backtest(const httplib::Request& req,

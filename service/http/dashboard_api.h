@@ -10,6 +10,8 @@
 #ifndef TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
 #define TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "httplib.h"
 #include "service/forecast_service.h"
 #include "storage/series_store.h"
@@ -30,6 +32,11 @@ class DashboardApi {
  private:
   storage::SeriesStore* store_;
   ForecastServiceImpl* forecasts_;
+  // Rendered forecast JSON by request target, revision and cached flag:
+  // polls of an unchanged series skip the protobuf-to-JSON conversion.
+  mutable absl::Mutex json_mu_;
+  mutable absl::flat_hash_map<std::string, std::shared_ptr<const std::string>>
+      json_memo_ ABSL_GUARDED_BY(json_mu_);
 };
 
 // The dashboard page (service/http/dashboard/index.html, embedded at build

@@ -45,6 +45,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   // Pollers keep their connection: no cap on requests per connection.
   server->server_->set_keep_alive_max_count(1000000);
   server->server_->set_keep_alive_timeout(30);
+  // Small answers must not wait for Nagle's algorithm (40 ms stalls).
+  server->server_->set_tcp_nodelay(true);
   server->AddRoutes();
   if (options.port == 0) {
     server->port_ = server->server_->bind_to_any_port(options.host);

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Forecast serving benchmark end to end: builds if needed, starts
+# tsforecastd on a temp data dir with free loopback ports (gRPC and HTTP),
+# seeds series, measures cold forecasts, cached polls over gRPC and HTTP and
+# ForecastMany (bench/service_bench.cc), stops the server and ends with
+# key=value lines. Bounded: about 30 s of polling plus setup.
+# Usage: scripts/bench_service.sh [--pollers N] [--poll-seconds S]
+#        [--many-series N] [--cold-runs N]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+pollers=32 poll_seconds=5 many=1000 cold=40
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --pollers) pollers="$2"; shift 2 ;;
+    --poll-seconds) poll_seconds="$2"; shift 2 ;;
+    --many-series) many="$2"; shift 2 ;;
+    --cold-runs) cold="$2"; shift 2 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+
+build="$root/build"
+if [ ! -x "$build/tsforecastd" ] || [ ! -x "$build/service_bench" ]; then
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" -j"$(nproc)" --target tsforecastd service_bench >&2
+fi
+
+tmp="$(mktemp -d /tmp/tsf-bench-service-XXXXXX)"
+pid=""
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$build/tsforecastd" --listen=127.0.0.1:0 --http_port=0 --data_dir="$tmp/data" \
+  ${TSF_SERVER_FLAGS:-} --port_file="$tmp/port" --quiet &
+pid=$!
+for _ in $(seq 1 300); do
+  [ -f "$tmp/port" ] && [ "$(wc -l < "$tmp/port")" -ge 2 ] && break
+  sleep 0.1
+done
+grpc_port="$(sed -n 1p "$tmp/port")"
+http_port="$(sed -n 2p "$tmp/port")"
+
+timeout 600 "$build/service_bench" --server="127.0.0.1:$grpc_port" \
+  --http_port="$http_port" --pollers="$pollers" --poll_seconds="$poll_seconds" \
+  --many_series="$many" --cold_runs="$cold"
+
+rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
+kill -TERM "$pid"
+wait "$pid" || true
+pid=""
+echo "server_peak_rss_mb=$(awk -v k="$rss_kb" 'BEGIN {printf "%.1f", k/1024}')"
