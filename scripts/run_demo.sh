@@ -2,7 +2,8 @@
 # The README's main command: installs what is missing, builds, starts
 # tsforecastd on 127.0.0.1:50051 with its RocksDB under ./data, loads the
 # real demo series from examples/, reads them back, and keeps serving until
-# Ctrl-C. Environment: TSF_LISTEN (default 127.0.0.1:50051), TSF_DATA_DIR
+# Ctrl-C. Environment: TSF_LISTEN (default 127.0.0.1:50051), TSF_HTTP_PORT
+# (dashboard and metrics, default 8080), TSF_DATA_DIR
 # (default ./data).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -13,7 +14,8 @@ data_dir="${TSF_DATA_DIR:-$root/data}"
 build="$root/build"
 ctl=("$build/tsfctl" "--server=$listen")
 
-"$build/tsforecastd" --listen="$listen" --data_dir="$data_dir" &
+"$build/tsforecastd" --listen="$listen" --data_dir="$data_dir" \
+  --http_port="${TSF_HTTP_PORT:-8080}" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
 for _ in $(seq 1 100); do
@@ -51,9 +53,12 @@ echo "== copper, yearly mean since 2015"
 "${ctl[@]}" read copper_usd_t --agg avg --step 1y --start 2015-01-01
 echo "== US exports to China per year (a flow: summed)"
 "${ctl[@]}" read us_exports_to_china_musd --agg sum --step 1y --start 2014-01-01
+echo "== copper, 12 months ahead"
+"${ctl[@]}" forecast copper_usd_t -H 12
 echo
 echo "tsforecastd is serving on $listen (data in $data_dir); try:"
 echo "  build/tsfctl series list '{source=\"worldbank\"}'"
-echo "  build/tsfctl read brent_spot_usd --start 2026-08-01"
+echo "  build/tsfctl forecast copper_usd_t -H 24 --plot copper.png"
+echo "  the dashboard: http://127.0.0.1:${TSF_HTTP_PORT:-8080}/?series=copper_usd_t&horizon=24"
 echo "Ctrl-C stops it cleanly."
 wait "$pid"

@@ -102,9 +102,11 @@ std::string RenderSvg(const PlotData& d) {
     const int64_t t = static_cast<int64_t>(x0 + (x1 - x0) * i / 5);
     absl::StrAppendFormat(
         &svg,
-        "<text x=\"%.1f\" y=\"%g\" text-anchor=\"middle\" fill=\"#555\">%s"
+        "<text x=\"%.1f\" y=\"%g\" text-anchor=\"%s\" fill=\"#555\">%s"
         "</text>\n",
-        sx(t), kPlotHeight - kBottom + 18, FormatTimestamp(t).substr(0, 10));
+        sx(t), kPlotHeight - kBottom + 18,
+        i == 0 ? "start" : (i == 5 ? "end" : "middle"),
+        FormatTimestamp(t).substr(0, 10));
   }
   // Widest band first so narrower ones draw on top.
   std::vector<const PlotBand*> bands;
