@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -50,26 +51,10 @@ struct Exit {
 
 void Check(const grpc::Status& status, const std::string& what) {
   if (status.ok()) return;
-  static const char* kCodes[] = {"OK",
-                                 "CANCELLED",
-                                 "UNKNOWN",
-                                 "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED",
-                                 "NOT_FOUND",
-                                 "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED",
-                                 "RESOURCE_EXHAUSTED",
-                                 "FAILED_PRECONDITION",
-                                 "ABORTED",
-                                 "OUT_OF_RANGE",
-                                 "UNIMPLEMENTED",
-                                 "INTERNAL",
-                                 "UNAVAILABLE",
-                                 "DATA_LOSS",
-                                 "UNAUTHENTICATED"};
-  const int code = status.error_code();
-  std::cerr << "tsfctl: " << what
-            << " failed: " << (code >= 0 && code <= 16 ? kCodes[code] : "?")
+  // gRPC and Abseil number their status codes alike.
+  const std::string code = absl::StatusCodeToString(
+      static_cast<absl::StatusCode>(status.error_code()));
+  std::cerr << "tsfctl: " << what << " failed: " << (code.empty() ? "?" : code)
             << ": " << status.error_message() << "\n";
   throw Exit{kExitServerError};
 }
