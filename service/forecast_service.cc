@@ -174,21 +174,29 @@ absl::StatusOr<int64_t> ForecastServiceImpl::SaveVintage(
   return static_cast<int64_t>(id);
 }
 
+std::shared_ptr<const v1::ForecastResponse> ForecastServiceImpl::FromMemory(
+    const v1::ForecastRequest& request) const {
+  // A vintage is always computed and saved, so "unchanged" does not apply.
+  if (request.save_vintage()) return nullptr;
+  const ForecastJob job = JobFromProto(request);
+  if (!ValidateJob(job).ok()) return nullptr;
+  absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(job.series);
+  if (!info.ok()) return nullptr;
+  if (request.known_revision() == info->revision) {
+    auto unchanged = std::make_shared<v1::ForecastResponse>();
+    unchanged->set_unchanged(true);
+    unchanged->set_revision(info->revision);
+    unchanged->set_series(request.series());
+    return unchanged;
+  }
+  return cache_.Find(absl::StrCat(job.CanonicalKey(), "@", info->revision),
+                     /*count_miss=*/false);
+}
+
 absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>>
 ForecastServiceImpl::Answer(const v1::ForecastRequest& request,
                             absl::Time deadline) {
-  // A vintage is always computed and saved, so "unchanged" does not apply.
-  if (request.known_revision() != 0 && !request.save_vintage()) {
-    TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info,
-                         store_->GetSeries(request.series()));
-    if (request.known_revision() == info.revision) {
-      auto unchanged = std::make_shared<v1::ForecastResponse>();
-      unchanged->set_unchanged(true);
-      unchanged->set_revision(info.revision);
-      unchanged->set_series(request.series());
-      return std::shared_ptr<const v1::ForecastResponse>(std::move(unchanged));
-    }
-  }
+  if (auto quick = FromMemory(request)) return quick;
   TSF_ASSIGN_OR_RETURN(std::shared_ptr<const v1::ForecastResponse> result,
                        ForecastCached(request, deadline));
   if (!request.save_vintage()) return result;
@@ -211,25 +219,10 @@ grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const absl::Time deadline = absl::FromChrono(context->deadline());
   // Fast path on this thread: an unchanged revision or a cache hit.
-  if (!request->save_vintage()) {
-    const ForecastJob job = JobFromProto(*request);
-    absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(job.series);
-    if (info.ok() && ValidateJob(job).ok()) {
-      if (request->known_revision() == info->revision) {
-        response->set_unchanged(true);
-        response->set_revision(info->revision);
-        response->set_series(request->series());
-        reactor->Finish(grpc::Status::OK);
-        return reactor;
-      }
-      if (auto cached =
-              cache_.Find(absl::StrCat(job.CanonicalKey(), "@", info->revision),
-                          /*count_miss=*/false)) {
-        *response = *cached;
-        reactor->Finish(grpc::Status::OK);
-        return reactor;
-      }
-    }
+  if (auto quick = FromMemory(*request)) {
+    *response = *quick;
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
   }
   // A fit (or an error to explain) may take long: not on a gRPC thread.
   {

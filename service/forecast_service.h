@@ -101,6 +101,11 @@ class ForecastServiceImpl final
   // cache when it is there.
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> ForecastCached(
       const v1::ForecastRequest& request, absl::Time deadline);
+  // The answer when no fit is needed: "unchanged" for the known revision
+  // or a cache hit. Null otherwise, errors included (the full path reports
+  // them).
+  std::shared_ptr<const v1::ForecastResponse> FromMemory(
+      const v1::ForecastRequest& request) const;
   // Keeps `forecast` as a vintage of its series; returns the vintage id.
   absl::StatusOr<int64_t> SaveVintage(const v1::ForecastResponse& forecast);
 
