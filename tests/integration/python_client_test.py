@@ -4,52 +4,34 @@ grpc_python_plugin (Debian's python3-grpcio), as a Python ingestion job or
 notebook would. Needs TSF_BUILD_DIR; stubs are in $TSF_BUILD_DIR/python."""
 import math
 import os
-import subprocess
 import sys
-import tempfile
-import time
 import unittest
 
 BUILD = os.environ.get("TSF_BUILD_DIR", "build")
 sys.path.insert(0, os.path.join(BUILD, "python"))
+sys.path.insert(0, os.path.dirname(__file__))
 
 import grpc  # noqa: E402
 from tsforecast.v1 import points_pb2, points_pb2_grpc  # noqa: E402
 from tsforecast.v1 import series_pb2, series_pb2_grpc  # noqa: E402
+from tsf_server import TsfServer  # noqa: E402
 
 DAY = 86400000
 JAN_2024 = 1704067200000
 
 
-def read_text(path):
-    with open(path) as f:
-        return f.read()
-
-
 class PythonClientTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.TemporaryDirectory()
-        port_file = os.path.join(cls.tmp.name, "port")
-        cls.server = subprocess.Popen(
-            [os.path.join(BUILD, "tsforecastd"), "--listen=127.0.0.1:0", "--http_port=-1",
-             "--data_dir=" + os.path.join(cls.tmp.name, "data"),
-             "--port_file=" + port_file, "--quiet"])
-        deadline = time.time() + 30
-        while not (os.path.exists(port_file) and read_text(port_file).endswith("\n")):
-            if time.time() > deadline or cls.server.poll() is not None:
-                raise RuntimeError("server did not start")
-            time.sleep(0.02)
-        cls.channel = grpc.insecure_channel("127.0.0.1:" + read_text(port_file).split()[0])
+        cls.server = TsfServer(http=False)
+        cls.channel = grpc.insecure_channel(cls.server.grpc_address)
         cls.series = series_pb2_grpc.SeriesServiceStub(cls.channel)
         cls.points = points_pb2_grpc.PointsServiceStub(cls.channel)
 
     @classmethod
     def tearDownClass(cls):
         cls.channel.close()
-        cls.server.terminate()
-        cls.server.wait(timeout=30)
-        cls.tmp.cleanup()
+        cls.server.stop()
 
     def test_create_write_read(self):
         self.series.CreateSeries(series_pb2.CreateSeriesRequest(series=series_pb2.Series(

@@ -21,13 +21,15 @@ def free_port():
 
 
 class TsfServer:
-    """tsforecastd with a temporary data dir; both ports ephemeral."""
+    """tsforecastd with a temporary data dir; both ports ephemeral (the HTTP
+    port off unless `http`)."""
 
-    def __init__(self):
+    def __init__(self, http=True):
         self.tmp = tempfile.TemporaryDirectory()
         port_file = os.path.join(self.tmp.name, "port")
         self.process = subprocess.Popen(
-            [os.path.join(BUILD, "tsforecastd"), "--listen=127.0.0.1:0", "--http_port=0",
+            [os.path.join(BUILD, "tsforecastd"), "--listen=127.0.0.1:0",
+             "--http_port=0" if http else "--http_port=-1",
              "--data_dir=" + os.path.join(self.tmp.name, "data"),
              "--port_file=" + port_file, "--quiet"])
         deadline = time.time() + 30
@@ -37,7 +39,7 @@ class TsfServer:
             time.sleep(0.02)
         grpc_port, http_port = read_text(port_file).split()
         self.grpc_address = "127.0.0.1:" + grpc_port
-        self.http_url = "http://127.0.0.1:" + http_port
+        self.http_url = "http://127.0.0.1:" + http_port if http else None
 
     def tsfctl(self, *args, stdin=""):
         result = subprocess.run([os.path.join(BUILD, "tsfctl"), "--server=" + self.grpc_address, *args],

@@ -34,6 +34,18 @@ class ForecastServiceTest : public ServiceTest {
     v1::WritePointsResponse resp;
     ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &resp).ok());
   }
+  grpc::Status Write(const std::string& series,
+                     const std::vector<int64_t>& timestamps_ms,
+                     const std::vector<double>& values) {
+    v1::WritePointsRequest write;
+    v1::SeriesPoints* sp = write.add_series();
+    sp->set_series(series);
+    sp->mutable_timestamps_ms()->Add(timestamps_ms.begin(),
+                                     timestamps_ms.end());
+    sp->mutable_values()->Add(values.begin(), values.end());
+    v1::WritePointsResponse written;
+    return points_->WritePoints(Ctx().get(), write, &written);
+  }
   grpc::Status Forecast(const v1::ForecastRequest& req,
                         v1::ForecastResponse* resp) {
     return forecast_->Forecast(Ctx().get(), req, resp);
@@ -80,13 +92,7 @@ TEST_F(ForecastServiceTest, CacheRevisionAndUnchanged) {
   EXPECT_TRUE(unchanged.unchanged());
   EXPECT_EQ(unchanged.mean_size(), 0);
   // A write changes the revision: no stale cache hit.
-  v1::WritePointsRequest write;
-  v1::SeriesPoints* sp = write.add_series();
-  sp->set_series("exports");
-  sp->add_timestamps_ms(MonthStart(2024, 1));
-  sp->add_values(5000);
-  v1::WritePointsResponse written;
-  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+  ASSERT_TRUE(Write("exports", {MonthStart(2024, 1)}, {5000}).ok());
   req.set_known_revision(0);
   ASSERT_TRUE(Forecast(req, &third).ok());
   EXPECT_FALSE(third.cached());
@@ -133,13 +139,7 @@ TEST_F(ForecastServiceTest, SavedVintagesAreListedAndReadBack) {
   EXPECT_TRUE(page2.next_page_token().empty());
 
   // The old vintage still reads back as it was after new data arrives.
-  v1::WritePointsRequest write;
-  v1::SeriesPoints* sp = write.add_series();
-  sp->set_series("exports");
-  sp->add_timestamps_ms(MonthStart(2024, 1));
-  sp->add_values(9999);
-  v1::WritePointsResponse written;
-  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+  ASSERT_TRUE(Write("exports", {MonthStart(2024, 1)}, {9999}).ok());
   v1::GetForecastVintageRequest get;
   get.set_series("exports");
   get.set_vintage_id(saved[0].vintage_id());
@@ -243,13 +243,7 @@ TEST_F(ForecastServiceTest, WatchSendsAgainAfterAWrite) {
   auto reader = forecast_->WatchForecast(&ctx, req);
   v1::ForecastResponse first, second;
   ASSERT_TRUE(reader->Read(&first));
-  v1::WritePointsRequest write;
-  v1::SeriesPoints* sp = write.add_series();
-  sp->set_series("exports");
-  sp->add_timestamps_ms(MonthStart(2024, 1));
-  sp->add_values(7777);
-  v1::WritePointsResponse written;
-  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+  ASSERT_TRUE(Write("exports", {MonthStart(2024, 1)}, {7777}).ok());
   ASSERT_TRUE(reader->Read(&second));
   EXPECT_GT(second.revision(), first.revision());
   EXPECT_EQ(second.mean(0), 7777);  // naive: the new last value
