@@ -194,6 +194,9 @@ void Server::Shutdown(double grace_seconds) {
     grpc_server_->Wait();
     grpc_server_.reset();
   }
+  // Its destructor waits for fits still running on their own threads,
+  // which read the store.
+  forecast_service_.reset();
   store_.reset();
 }
 
