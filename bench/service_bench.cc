@@ -15,6 +15,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
@@ -28,6 +29,7 @@ ABSL_FLAG(int, cold_runs, 40, "cold forecasts per series");
 ABSL_FLAG(int, pollers, 32, "concurrent pollers");
 ABSL_FLAG(double, poll_seconds, 5, "seconds of polling per transport");
 ABSL_FLAG(int, many_series, 1000, "series for ForecastMany");
+ABSL_FLAG(int, channels, 4, "gRPC channels (connections) the pollers share");
 
 namespace v1 = ::tsforecast::v1;
 using Clock = std::chrono::steady_clock;
@@ -165,6 +167,82 @@ PollResult Poll(int pollers, double seconds,
           errors.load()};
 }
 
+// One chain of back-to-back Forecast calls on the callback API.
+class GrpcPoller {
+ public:
+  GrpcPoller(v1::ForecastService::Stub* stub,
+             const v1::ForecastRequest& request, std::atomic<bool>* stop,
+             std::atomic<uint64_t>* errors, absl::Mutex* done_mu, int* running)
+      : stub_(stub),
+        request_(request),
+        stop_(stop),
+        errors_(errors),
+        done_mu_(done_mu),
+        running_(running) {}
+  void Start() {
+    context_ = std::make_unique<grpc::ClientContext>();
+    start_ = Clock::now();
+    stub_->async()->Forecast(context_.get(), &request_, &response_,
+                             [this](grpc::Status status) {
+                               latencies_.push_back(Ms(Clock::now() - start_));
+                               if (!status.ok() || !response_.cached()) {
+                                 ++*errors_;
+                               }
+                               if (stop_->load(std::memory_order_relaxed)) {
+                                 absl::MutexLock lock(done_mu_);
+                                 --*running_;
+                                 return;
+                               }
+                               Start();
+                             });
+  }
+  const std::vector<double>& latencies() const { return latencies_; }
+
+ private:
+  v1::ForecastService::Stub* stub_;
+  const v1::ForecastRequest request_;
+  std::atomic<bool>* stop_;
+  std::atomic<uint64_t>* errors_;
+  absl::Mutex* done_mu_;
+  int* running_;
+  std::unique_ptr<grpc::ClientContext> context_;
+  v1::ForecastResponse response_;
+  Clock::time_point start_;
+  std::vector<double> latencies_;
+};
+
+PollResult PollGrpc(
+    const std::vector<std::unique_ptr<v1::ForecastService::Stub>>& stubs,
+    const v1::ForecastRequest& request, int pollers, double seconds) {
+  std::atomic<bool> stop{false};
+  std::atomic<uint64_t> errors{0};
+  absl::Mutex done_mu;
+  int running = pollers;
+  std::vector<std::unique_ptr<GrpcPoller>> chains;
+  for (int i = 0; i < pollers; ++i) {
+    chains.push_back(std::make_unique<GrpcPoller>(stubs[i % stubs.size()].get(),
+                                                  request, &stop, &errors,
+                                                  &done_mu, &running));
+  }
+  const auto start = Clock::now();
+  for (auto& c : chains) c->Start();
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  {
+    absl::MutexLock lock(&done_mu);
+    done_mu.Await(absl::Condition(
+        +[](int* n) { return *n == 0; }, &running));
+  }
+  const double elapsed =
+      std::chrono::duration<double>(Clock::now() - start).count();
+  std::vector<double> all;
+  for (const auto& c : chains) {
+    all.insert(all.end(), c->latencies().begin(), c->latencies().end());
+  }
+  return {all.size() / elapsed, Percentile(all, 0.5), Percentile(all, 0.99),
+          errors.load()};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -199,22 +277,17 @@ int main(int argc, char** argv) {
     forecasts->Forecast(&ctx, poll_request, &warm);
   }
   // A few channels (TCP connections) shared by the pollers, as a dashboard
-  // backend would hold.
+  // backend would hold. Each poller keeps one call in flight through the
+  // callback API, so the load generator needs no thread per poller and
+  // leaves the cores to the server.
   std::vector<std::unique_ptr<v1::ForecastService::Stub>> stubs;
-  for (int i = 0; i < 4; ++i) {
+  for (int i = 0; i < absl::GetFlag(FLAGS_channels); ++i) {
     grpc::ChannelArguments args;
     args.SetInt("grpc.channel_id", i);  // distinct connections
     stubs.push_back(v1::ForecastService::NewStub(grpc::CreateCustomChannel(
         address, grpc::InsecureChannelCredentials(), args)));
   }
-  const PollResult grpc_poll = Poll(pollers, seconds, [&](int t) {
-    v1::ForecastService::Stub* stub = stubs[t % stubs.size()].get();
-    return std::function<bool()>([stub, &poll_request] {
-      grpc::ClientContext ctx;
-      v1::ForecastResponse resp;
-      return stub->Forecast(&ctx, poll_request, &resp).ok() && resp.cached();
-    });
-  });
+  const PollResult grpc_poll = PollGrpc(stubs, poll_request, pollers, seconds);
   const int http_port = absl::GetFlag(FLAGS_http_port);
   const PollResult http_poll = Poll(pollers, seconds, [&](int) {
     auto client = std::make_shared<httplib::Client>("127.0.0.1", http_port);
