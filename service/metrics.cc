@@ -165,6 +165,17 @@ void Metrics::AddGauge(GaugeFamily gauge) {
   gauges_.push_back(std::move(gauge));
 }
 
+void Metrics::AddValue(std::string name, std::string help, std::string type,
+                       std::function<double()> read) {
+  AddGauge({std::move(name),
+            std::move(help),
+            std::move(type),
+            {},
+            [read = std::move(read)] {
+              return std::vector<GaugeSample>{{{}, read()}};
+            }});
+}
+
 std::string Metrics::Render() const {
   std::string out;
   grpc_requests.Render(&out);

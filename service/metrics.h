@@ -86,6 +86,10 @@ class Metrics {
 
   // Adds a gauge (or callback counter) rendered at every scrape.
   void AddGauge(GaugeFamily gauge) ABSL_LOCKS_EXCLUDED(mu_);
+  // A single unlabelled value read at every scrape; `type` is "gauge" or
+  // "counter".
+  void AddValue(std::string name, std::string help, std::string type,
+                std::function<double()> read) ABSL_LOCKS_EXCLUDED(mu_);
   // The whole exposition, text format 0.0.4.
   std::string Render() const ABSL_LOCKS_EXCLUDED(mu_);
 

@@ -113,19 +113,13 @@ void Server::AddGauges() {
     absl::StatusOr<storage::StorageStats> s = store->Stats();
     return s.ok() ? *s : storage::StorageStats();
   };
-  metrics_->AddGauge({"tsf_points_ingested_total",
-                      "Points written since the server started.",
-                      "counter",
-                      {},
-                      [stats] {
-                        return std::vector<GaugeSample>{
-                            {{}, static_cast<double>(stats().points_written)}};
-                      }});
-  metrics_->AddGauge(
-      {"tsf_storage_series", "Series in the store.", "gauge", {}, [stats] {
-         return std::vector<GaugeSample>{
-             {{}, static_cast<double>(stats().series_count)}};
-       }});
+  metrics_->AddValue(
+      "tsf_points_ingested_total", "Points written since the server started.",
+      "counter",
+      [stats] { return static_cast<double>(stats().points_written); });
+  metrics_->AddValue(
+      "tsf_storage_series", "Series in the store.", "gauge",
+      [stats] { return static_cast<double>(stats().series_count); });
   metrics_->AddGauge(
       {"tsf_storage_bytes",
        "RocksDB sizes: SST files by family, WAL and memtables.",
@@ -139,42 +133,24 @@ void Server::AddGauges() {
              {{"wal"}, static_cast<double>(s.wal_bytes)},
              {{"memtable"}, static_cast<double>(s.memtable_bytes)}};
        }});
-  metrics_->AddGauge(
-      {"tsf_forecast_cache_hits_total",
-       "Forecasts answered from the cache.",
-       "counter",
-       {},
-       [forecasts] {
-         return std::vector<GaugeSample>{
-             {{}, static_cast<double>(forecasts->cache().hits())}};
-       }});
-  metrics_->AddGauge(
-      {"tsf_forecast_cache_misses_total",
-       "Forecasts that needed a fit (or joined one in flight).",
-       "counter",
-       {},
-       [forecasts] {
-         return std::vector<GaugeSample>{
-             {{}, static_cast<double>(forecasts->cache().misses())}};
-       }});
-  metrics_->AddGauge(
-      {"tsf_forecast_queue_depth",
-       "Forecast fits waiting for a worker.",
-       "gauge",
-       {},
-       [forecasts] {
-         return std::vector<GaugeSample>{
-             {{}, static_cast<double>(forecasts->scheduler().waiting())}};
-       }});
-  metrics_->AddGauge(
-      {"tsf_forecast_fits_running",
-       "Forecast fits running.",
-       "gauge",
-       {},
-       [forecasts] {
-         return std::vector<GaugeSample>{
-             {{}, static_cast<double>(forecasts->scheduler().running())}};
-       }});
+  metrics_->AddValue(
+      "tsf_forecast_cache_hits_total", "Forecasts answered from the cache.",
+      "counter",
+      [forecasts] { return static_cast<double>(forecasts->cache().hits()); });
+  metrics_->AddValue(
+      "tsf_forecast_cache_misses_total",
+      "Forecasts that needed a fit (or joined one in flight).", "counter",
+      [forecasts] { return static_cast<double>(forecasts->cache().misses()); });
+  metrics_->AddValue(
+      "tsf_forecast_queue_depth", "Forecast fits waiting for a worker.",
+      "gauge", [forecasts] {
+        return static_cast<double>(forecasts->scheduler().waiting());
+      });
+  metrics_->AddValue(
+      "tsf_forecast_fits_running", "Forecast fits running.", "gauge",
+      [forecasts] {
+        return static_cast<double>(forecasts->scheduler().running());
+      });
   metrics_->AddGauge(
       {"tsf_build_info", "Build of this server.", "gauge", {"version"}, [] {
          return std::vector<GaugeSample>{{{"0.4.0"}, 1}};
