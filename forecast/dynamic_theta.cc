@@ -1,12 +1,11 @@
 #include "forecast/dynamic_theta.h"
 
-#include <nlopt.h>
-
 #include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "forecast/fit/optimizer.h"
 
 namespace tsforecast::forecast {
 namespace {
@@ -43,17 +42,6 @@ ThetaRun RunTheta(absl::Span<const double> y, const ThetaParams& p) {
   r.a = a;
   r.b = b;
   return r;
-}
-
-struct Problem {
-  absl::Span<const double> y;
-  int evaluations = 0;
-};
-
-double Objective(unsigned, const double* x, double*, void* data) {
-  auto* pr = static_cast<Problem*>(data);
-  ++pr->evaluations;
-  return RunTheta(pr->y, {x[0], x[1], x[2]}).sse;
 }
 
 class FittedDynamicTheta final : public FittedModel {
@@ -109,25 +97,21 @@ absl::StatusOr<std::unique_ptr<FittedModel>> DynamicThetaModel::Fit(
     hi = std::max(hi, v);
   }
   const double range = std::max(hi - lo, 1e-8 * std::max(1.0, std::fabs(hi)));
-  std::vector<double> x = {0.5, 2.0, y[0]};
-  const double lower[] = {0.01, 1.0, lo - range};
-  const double upper[] = {0.99, 10.0, hi + range};
-  Problem pr{y};
-  nlopt_opt opt = nlopt_create(NLOPT_LN_NELDERMEAD, 3);
-  nlopt_set_lower_bounds(opt, lower);
-  nlopt_set_upper_bounds(opt, upper);
-  nlopt_set_min_objective(opt, Objective, &pr);
-  nlopt_set_xtol_rel(opt, 1e-6);
-  nlopt_set_maxeval(opt, 1000);
-  double minf = 0;
-  const nlopt_result result = nlopt_optimize(opt, x.data(), &minf);
-  nlopt_destroy(opt);
-  const ThetaParams p{x[0], x[1], x[2]};
+  OptimizerOptions options;
+  options.ftol_abs = 0;  // the SSE has the data's scale
+  options.max_evaluations = 1000;
+  const OptimizerResult r = Minimize(
+      [&](absl::Span<const double> x) {
+        return RunTheta(y, {x[0], x[1], x[2]}).sse;
+      },
+      {0.5, 2.0, y[0]}, {0.01, 1.0, lo - range}, {0.99, 10.0, hi + range},
+      options);
+  const ThetaParams p{r.x[0], r.x[1], r.x[2]};
   const ThetaRun run = RunTheta(y, p);
   FitSummary summary;
-  summary.iterations = pr.evaluations;
-  summary.converged = result > 0 && result != NLOPT_MAXEVAL_REACHED;
-  summary.message = absl::StrCat("nlopt result ", static_cast<int>(result));
+  summary.iterations = r.evaluations;
+  summary.converged = r.converged;
+  summary.message = r.message;
   summary.parameters = 3;
   summary.sigma2 = run.sse / std::max<double>(1, y.size() - 3);
   return std::make_unique<FittedDynamicTheta>(p, run, y.size(),

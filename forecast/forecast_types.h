@@ -31,8 +31,9 @@ struct Prediction {
   std::vector<PredictionInterval> intervals;  // in the order asked for
 };
 
-// How a fit ended and what it achieved. For models without a likelihood the
-// information criteria are NaN and `has_likelihood` is false.
+// How a fit ended and what it achieved. For models without a likelihood
+// `has_likelihood` is false and the information criteria are left at 0:
+// check `has_likelihood` before comparing them.
 struct FitSummary {
   bool converged = true;
   int iterations = 0;

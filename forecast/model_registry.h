@@ -1,7 +1,11 @@
-// The one list of model names the API, CLI, benchmarks and docs use.
+// The model table: the one list of model names, descriptions, typed options
+// and factories that the API, CLI, dashboard, benchmarks and docs use. A
+// model is added by adding its entry (model_table.cc); nothing else lists
+// models.
 #ifndef TSFORECAST_FORECAST_MODEL_REGISTRY_H_
 #define TSFORECAST_FORECAST_MODEL_REGISTRY_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -9,19 +13,20 @@
 
 #include "absl/status/statusor.h"
 #include "forecast/model.h"
+#include "forecast/model_options.h"
 
 namespace tsforecast::forecast {
 
-struct ModelOption {
-  std::string name;
-  std::string description;
-  std::string default_value;
-};
+// Builds a model from checked options. May still answer INVALID_ARGUMENT
+// for combinations of options that each pass alone.
+using ModelFactory =
+    std::function<absl::StatusOr<std::unique_ptr<Model>>(const ModelOptions&)>;
 
 struct ModelInfo {
   std::string name;
   std::string description;
   std::vector<ModelOption> options = {};
+  ModelFactory factory = nullptr;
 };
 
 // A model name and its options, as the API carries them.

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_format.h"
-#include "forecast/exponential_smoothing.h"
+#include "forecast/ets/ets_model.h"
 
 namespace tsforecast::forecast {
 namespace {
@@ -85,8 +85,12 @@ DoubleExponentialSmoothingModel::Fit(const SeriesView& series) const {
   // beta = sf * tf, started from s0 = y0, b0 = y1 - y0 at the second point.
   const auto& y = series.values;
   const std::vector<double> rest(y.begin() + 1, y.end());
-  ExponentialSmoothingModel holt(TrendKind::kAdditive,
-                                 {sf_, sf_ * tf_, 1, y[0], y[1] - y[0]});
+  EtsModel holt({EtsError::kAdditive, EtsTrend::kAdditive, EtsSeason::kNone},
+                "double_exponential_smoothing",
+                EtsParameters{.alpha = sf_,
+                              .beta = sf_ * tf_,
+                              .level0 = y[0],
+                              .trend0 = y[1] - y[0]});
   return holt.Fit({rest, {}});
 }
 

@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_format.h"
-#include "forecast/exponential_smoothing.h"
+#include "forecast/ets/ets_model.h"
 
 namespace tsforecast::forecast {
 namespace {
@@ -52,7 +52,8 @@ absl::StatusOr<std::unique_ptr<FittedModel>> ThetaModel::Fit(
   absl::Status s = CheckSeries(series, 3, Name());
   if (!s.ok()) return s;
   absl::StatusOr<std::unique_ptr<FittedModel>> ses =
-      ExponentialSmoothingModel(TrendKind::kNone).Fit({series.values, {}});
+      EtsModel({EtsError::kAdditive, EtsTrend::kNone, EtsSeason::kNone}, "ses")
+          .Fit({series.values, {}});
   if (!ses.ok()) return ses.status();
   double alpha = 0;
   for (const auto& [name, value] : (*ses)->Parameters()) {

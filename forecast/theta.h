@@ -3,8 +3,8 @@
 // smoothing with a drift of half the slope of a linear trend fitted to the
 // data. Mirrors R's thetaf(): forecast = SES forecast + b/2 (h - 1 + (1 -
 // (1 - alpha)^n) / alpha), intervals those of SES. Used on deseasonalised
-// data (see seasonal_adjustment.h). Optimised and dynamic Theta (Fiorucci
-// et al. 2016) are not here yet.
+// data (see seasonal_adjustment.h). Dynamic optimised Theta (Fiorucci et
+// al. 2016) is dynamic_theta.h.
 #ifndef TSFORECAST_FORECAST_THETA_H_
 #define TSFORECAST_FORECAST_THETA_H_
 

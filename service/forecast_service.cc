@@ -478,6 +478,9 @@ grpc::Status ForecastServiceImpl::ListModels(grpc::ServerContext*,
       opt->set_name(o.name);
       opt->set_description(o.description);
       opt->set_default_value(o.default_value);
+      for (const std::string& v : o.AllowedValues()) {
+        opt->add_allowed_values(v);
+      }
     }
   }
   return grpc::Status::OK;

@@ -12,16 +12,29 @@
 // analytic for the linear class (additive error, trend and season) and
 // simulated otherwise (seeded, deterministic).
 //
-// Where we differ from R: initial seasonal states come from the cycle
-// means of the first (up to three) seasons and are not optimised (R
-// optimises them for m <= 24; Nelder-Mead in that many dimensions did not
-// converge here); seasonal models need two full seasons of data and
-// m <= 168.
+// Initial states are estimated with the smoothing parameters, as R does:
+// level and trend always, and for m <= 24 the m - 1 free seasonal states
+// too (the last follows from the normalisation: additive states sum to 0,
+// multiplicative ones to m). The search starts from R's
+// usual small-alpha start and a second start with a large alpha, keeping
+// the better likelihood (Nelder-Mead, as R).
+//
+// `ses`, `holt` and `damped` are this model with the trend fixed (ANN,
+// AAN, AAdN), so they share its bounds and admissible region.
+//
+// Where we differ from R: starting states come from the cycle means of
+// the first (up to three) seasons, not from a classical decomposition; R
+// refuses m > 24, where we keep the seasonal states at their starts (up to
+// m = 168); seasonal models need two full seasons of data. R's Nelder-Mead
+// (optim's) and NLopt's stop at different points on flat likelihoods: on the
+// golden seasonal series ours ends at a higher likelihood than R's, with
+// forecasts a few percent apart.
 #ifndef TSFORECAST_FORECAST_ETS_ETS_MODEL_H_
 #define TSFORECAST_FORECAST_ETS_ETS_MODEL_H_
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "forecast/model.h"
 
@@ -47,20 +60,38 @@ struct EtsSpec {
 bool EtsAdmissible(const EtsSpec& spec, double alpha, double beta, double gamma,
                    double phi, int m);
 
+// Smoothing parameters (ETS error-correction form) and initial states.
+// beta, gamma and phi are unused where the spec has no such component (phi
+// is 1 for an undamped trend).
+struct EtsParameters {
+  double alpha = 0.3, beta = 0, gamma = 0, phi = 1;
+  double level0 = 0, trend0 = 0;
+  std::vector<double> season0 = {};  // indexed by t % m
+};
+
 // One ETS model; the season length is the first of the series' (rounded).
 class EtsModel final : public Model {
  public:
-  explicit EtsModel(EtsSpec spec) : spec_(spec) {}
-  std::string Name() const override { return "ets"; }
+  // `name` is what Name() reports ("ses" for the ANN spec the registry
+  // offers under that name).
+  explicit EtsModel(EtsSpec spec, std::string name = "ets")
+      : spec_(spec), name_(std::move(name)) {}
+  // Skips estimation and runs the recursions with these parameters (for
+  // published recursions, PromQL's fixed factors and users who fix them).
+  EtsModel(EtsSpec spec, std::string name, EtsParameters fixed)
+      : spec_(spec), name_(std::move(name)), fixed_(std::move(fixed)) {}
+  std::string Name() const override { return name_; }
   absl::StatusOr<std::unique_ptr<FittedModel>> Fit(
       const SeriesView& series) const override;
 
  private:
   EtsSpec spec_;
+  std::string name_;
+  std::optional<EtsParameters> fixed_;
 };
 
-// Fits every admissible member of the family and keeps the lowest AICc;
-// members whose optimiser did not converge are skipped when others did.
+// Fits every admissible member of the family and keeps the lowest AICc, as
+// R's ets does.
 class AutoEtsModel final : public Model {
  public:
   std::string Name() const override { return "ets"; }

@@ -52,10 +52,19 @@ emit("ets_aadn_wwwusage", WWWusage, forecast(f, h = 10))
 param("ets_aadn_wwwusage", "phi", f$par["phi"])
 emit("theta_usaccdeaths", USAccDeaths, thetaf(USAccDeaths, h = 24))
 emit("theta_nile", Nile, thetaf(Nile, h = 10))
+# Seasonal ETS: R's estimates and log-likelihood too, so the test can
+# evaluate our likelihood at R's parameters (init states in R's order:
+# l, b, s1 (latest) .. s_{m-1}).
+ets_par <- function(case, f) {
+  for (nm in names(f$par)) param(case, nm, f$par[[nm]])
+  param(case, "loglik", f$loglik)
+}
 f <- ets(USAccDeaths, model = "AAA", damped = FALSE)
 emit("ets_aaa_usaccdeaths", USAccDeaths, forecast(f, h = 24))
+ets_par("ets_aaa_usaccdeaths", f)
 f <- ets(AirPassengers, model = "MAM", damped = FALSE)
 emit("ets_mam_airpassengers", AirPassengers, forecast(f, h = 24))
+ets_par("ets_mam_airpassengers", f)
 f <- ets(UKgas)
 emit("ets_auto_ukgas", UKgas, forecast(f, h = 8))
 param("ets_auto_ukgas", "aicc", f$aicc)
@@ -71,6 +80,44 @@ lambda <- BoxCox.lambda(AirPassengers, method = "guerrero")
 write.csv(data.frame(value = as.numeric(AirPassengers)),
           file.path(out, "guerrero_airpassengers.input.csv"), row.names = FALSE)
 param("guerrero_airpassengers", "lambda", lambda)
+# auto.arima on R's classic series: the order picked, coefficients,
+# log-likelihood and forecasts with intervals.
+for (nm in c("USAccDeaths", "lynx", "WWWusage", "LakeHuron", "nottem",
+             "UKgas")) {
+  x <- get(nm)
+  f <- auto.arima(x)
+  case <- paste0("arima_", tolower(nm))
+  emit(case, x, forecast(f, h = 2 * max(frequency(x), 4)))
+  param(case, "frequency", frequency(x))
+  ord <- arimaorder(f)
+  for (i in seq_along(ord)) param(case, paste0("order_", names(ord)[i]), ord[[i]])
+  for (cn in names(coef(f))) param(case, paste0("coef_", cn), coef(f)[[cn]])
+  param(case, "loglik", f$loglik)
+  param(case, "sigma2", f$sigma2)
+}
+# Fixed orders through Arima(), including a drift and a seasonal MA.
+f <- Arima(AirPassengers, order = c(2, 1, 1), seasonal = c(0, 1, 1),
+           lambda = 0)
+emit("arima_211_011_log_airpassengers", log(AirPassengers),
+     forecast(Arima(log(AirPassengers), order = c(2, 1, 1),
+                    seasonal = c(0, 1, 1)), h = 24))
+f <- Arima(WWWusage, order = c(1, 1, 0), include.drift = TRUE)
+emit("arima_110_drift_wwwusage", WWWusage, forecast(f, h = 10))
+for (cn in names(coef(f))) param("arima_110_drift_wwwusage", paste0("coef_", cn), coef(f)[[cn]])
+param("arima_110_drift_wwwusage", "loglik", f$loglik)
+# The differencing tests auto.arima runs (inputs ship with R, so only the
+# statistics are stored).
+kpss_stat <- function(x) {
+  urca::ur.kpss(x, type = "mu", use.lag = trunc(3 * sqrt(length(x)) / 13))@teststat[1]
+}
+param("tests_wwwusage", "kpss", kpss_stat(WWWusage))
+param("tests_wwwusage", "kpss_diff", kpss_stat(diff(WWWusage)))
+param("tests_wwwusage", "ndiffs", ndiffs(WWWusage))
+param("tests_lakehuron", "kpss", kpss_stat(LakeHuron))
+param("tests_lakehuron", "ndiffs", ndiffs(LakeHuron))
+param("tests_usaccdeaths", "seasonal_strength", forecast:::seas.heuristic(USAccDeaths))
+param("tests_usaccdeaths", "nsdiffs", nsdiffs(USAccDeaths))
+param("tests_nottem", "seasonal_strength", forecast:::seas.heuristic(nottem))
 write.csv(params, file.path(out, "parameters.csv"), row.names = FALSE)
 cat("R", R.version$major, R.version$minor, "forecast",
     as.character(packageVersion("forecast")), "\n")

@@ -28,7 +28,7 @@ TEST(EtsSpecTest, ParsesAndPrintsRCodes) {
   }
   EXPECT_STATUS(MakeModel(ModelSpec{"ets", {{"model", "QQQ"}}}),
                 absl::StatusCode::kInvalidArgument,
-                "\"QQQ\" is not an ETS code");
+                "\"QQQ\" is not one of ANN, ANA");
 }
 
 TEST(EtsTest, AdmissibleRegionAgreesWithR) {
@@ -60,7 +60,8 @@ TEST(EtsTest, HoltWintersNamesMapToEtsMembers) {
   EXPECT_NE(f->Description().find("ets(AAA"), std::string::npos);
   EXPECT_STATUS(MakeModel(ModelSpec{"holt_winters", {{"seasonal", "both"}}}),
                 absl::StatusCode::kInvalidArgument,
-                "model.options[\"seasonal\"]: \"both\" is not accepted");
+                "model.options[\"seasonal\"]: \"both\" is not one of additive, "
+                "multiplicative");
 }
 
 TEST(EtsTest, SimulatedIntervalsAreDeterministicAndOrdered) {

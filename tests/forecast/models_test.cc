@@ -4,10 +4,11 @@
 #include <cmath>
 #include <random>
 
-#include "forecast/exponential_smoothing.h"
+#include "forecast/ets/ets_model.h"
 #include "forecast/model_registry.h"
 #include "forecast/naive.h"
 #include "gtest/gtest.h"
+#include "tests/testing/smoothing.h"
 #include "tests/testing/status_matchers.h"
 
 namespace tsforecast::forecast {
@@ -56,7 +57,7 @@ TEST(ExponentialSmoothingTest, FixedParameterRecursions) {
   const std::vector<double> y = {10, 12, 11, 13};
   // SES: l_t = l_{t-1} + 0.5 (y_t - l_{t-1}) from l0 = 10:
   // 10, 11, 11, 12 -> forecast 12.
-  ExponentialSmoothingModel ses(TrendKind::kNone, {0.5, 0, 1, 10, 0});
+  EtsModel ses = Smoothing(EtsTrend::kNone, {0.5, 0, 1, 10, 0});
   ASSERT_OK_AND_ASSIGN(auto f, ses.Fit({y, {}}));
   ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(2, {}));
   EXPECT_DOUBLE_EQ(p.mean[0], 12);
@@ -66,13 +67,13 @@ TEST(ExponentialSmoothingTest, FixedParameterRecursions) {
   // y=11: f=12.5625 e=-1.5625 l=11.78125 b=0.546875;
   // y=13: f=12.328125 e=0.671875 l=12.6640625 b=0.71484375
   // -> h1 = 13.37890625, h2 = 14.09375.
-  ExponentialSmoothingModel holt(TrendKind::kAdditive, {0.5, 0.25, 1, 10, 1});
+  EtsModel holt = Smoothing(EtsTrend::kAdditive, {0.5, 0.25, 1, 10, 1});
   ASSERT_OK_AND_ASSIGN(f, holt.Fit({y, {}}));
   ASSERT_OK_AND_ASSIGN(p, f->Predict(2, {}));
   EXPECT_DOUBLE_EQ(p.mean[0], 13.37890625);
   EXPECT_DOUBLE_EQ(p.mean[1], 14.09375);
   // Damped, phi 0.9: forecasts add phi + phi^2 ... of the final trend.
-  ExponentialSmoothingModel damped(TrendKind::kDamped, {0.5, 0.25, 0.9, 10, 1});
+  EtsModel damped = Smoothing(EtsTrend::kDamped, {0.5, 0.25, 0.9, 10, 1});
   ASSERT_OK_AND_ASSIGN(f, damped.Fit({y, {}}));
   ASSERT_OK_AND_ASSIGN(p, f->Predict(3, {}));
   const double step1 = p.mean[1] - p.mean[0];
@@ -83,8 +84,7 @@ TEST(ExponentialSmoothingTest, FixedParameterRecursions) {
 TEST(ExponentialSmoothingTest, FitRecoversALinearTrend) {
   std::vector<double> y;
   for (int t = 0; t < 60; ++t) y.push_back(50 + 2 * t);
-  ASSERT_OK_AND_ASSIGN(
-      auto f, ExponentialSmoothingModel(TrendKind::kAdditive).Fit({y, {}}));
+  ASSERT_OK_AND_ASSIGN(auto f, Smoothing(EtsTrend::kAdditive).Fit({y, {}}));
   ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(5, {}));
   for (int h = 0; h < 5; ++h) EXPECT_NEAR(p.mean[h], 50 + 2 * (60 + h), 0.05);
   EXPECT_TRUE(f->summary().has_likelihood);

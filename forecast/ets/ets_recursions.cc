@@ -1,0 +1,146 @@
+#include "forecast/ets/ets_recursions.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "forecast/ets/unit_roots.h"
+
+namespace tsforecast::forecast::ets_internal {
+
+// One step of R's etscalc. Returns the one-step forecast mu.
+double Step(const EtsSpec& spec, const EtsParameters& p, EtsState& st, size_t t,
+            double y) {
+  const size_t m = st.season.size();
+  const double phi = spec.trend == EtsTrend::kDamped ? p.phi : 1;
+  const double phib = HasTrend(spec) ? phi * st.trend : 0;
+  const double q = st.level + phib;
+  const double s = m ? st.season[t % m] : 0;
+  const double mu = spec.season == EtsSeason::kAdditive         ? q + s
+                    : spec.season == EtsSeason::kMultiplicative ? q * s
+                                                                : q;
+  const double pv = spec.season == EtsSeason::kAdditive         ? y - s
+                    : spec.season == EtsSeason::kMultiplicative ? y / s
+                                                                : y;
+  const double level = q + p.alpha * (pv - q);
+  if (HasTrend(spec)) {
+    st.trend = phib + (p.beta / p.alpha) * (level - st.level - phib);
+  }
+  if (spec.season == EtsSeason::kAdditive) {
+    st.season[t % m] = s + p.gamma * (y - q - s);
+  } else if (spec.season == EtsSeason::kMultiplicative) {
+    st.season[t % m] = s + p.gamma * (y / q - s);
+  }
+  st.level = level;
+  return mu;
+}
+
+EtsRun RunAll(const EtsSpec& spec, const EtsParameters& p,
+              absl::Span<const double> y) {
+  EtsRun r;
+  EtsState st{p.level0, p.trend0, p.season0};
+  const bool mult = spec.error == EtsError::kMultiplicative ||
+                    spec.season == EtsSeason::kMultiplicative;
+  for (size_t t = 0; t < y.size(); ++t) {
+    const double mu = Step(spec, p, st, t, y[t]);
+    if ((mult && !(mu > 0)) || !std::isfinite(mu)) {
+      r.valid = false;
+      return r;
+    }
+    const double e = y[t] - mu;
+    if (spec.error == EtsError::kMultiplicative) {
+      r.sse += (e / mu) * (e / mu);
+      r.log_mu += std::log(mu);
+    } else {
+      r.sse += e * e;
+    }
+  }
+  r.final = st;
+  return r;
+}
+
+double LogLikelihood(const EtsRun& r, size_t n) {
+  const double sse = std::max(r.sse, 1e-300);
+  return -0.5 * n * (std::log(2 * M_PI * sse / n) + 1) - r.log_mu;
+}
+
+// Initial states from the first seasons (or points): seasonal indices by
+// cycle means, then a line through the deseasonalised start.
+EtsParameters InitialStates(const EtsSpec& spec, absl::Span<const double> y,
+                            int m) {
+  EtsParameters p;
+  std::vector<double> adjusted(y.begin(), y.end());
+  if (HasSeason(spec)) {
+    const int cycles = std::min<int>(3, y.size() / m);
+    p.season0.assign(m, spec.season == EtsSeason::kAdditive ? 0 : 1);
+    std::vector<double> sum(m, 0);
+    for (int c = 0; c < cycles; ++c) {
+      double mean = 0;
+      for (int i = 0; i < m; ++i) mean += y[c * m + i];
+      mean /= m;
+      for (int i = 0; i < m; ++i) {
+        sum[i] += spec.season == EtsSeason::kAdditive ? y[c * m + i] - mean
+                                                      : y[c * m + i] / mean;
+      }
+    }
+    double total = 0;
+    for (int i = 0; i < m; ++i) {
+      p.season0[i] = sum[i] / cycles;
+      total += p.season0[i];
+    }
+    for (double& s : p.season0) {
+      s = spec.season == EtsSeason::kAdditive ? s - total / m : s * m / total;
+    }
+    for (size_t t = 0; t < adjusted.size(); ++t) {
+      adjusted[t] = spec.season == EtsSeason::kAdditive
+                        ? adjusted[t] - p.season0[t % m]
+                        : adjusted[t] / p.season0[t % m];
+    }
+  }
+  const size_t k =
+      std::min<size_t>(adjusted.size(), HasSeason(spec) ? 2 * m : 10);
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (size_t i = 0; i < k; ++i) {
+    sx += i;
+    sy += adjusted[i];
+    sxx += static_cast<double>(i) * i;
+    sxy += i * adjusted[i];
+  }
+  const double slope = (k * sxy - sx * sy) / (k * sxx - sx * sx);
+  p.trend0 = HasTrend(spec) ? slope : 0;
+  p.level0 = HasTrend(spec) ? (sy - slope * sx) / k : sy / k;
+  return p;
+}
+
+// The admissible region of Hyndman et al. (2008, ch. 10), as R's ets
+// checks it: simple bounds, then for seasonal models the roots of the
+// characteristic polynomial must lie inside the unit circle (Schur-Cohn:
+// O(m^2) per check, which the optimiser makes thousands of times).
+bool Admissible(const EtsSpec& spec, const EtsParameters& p, int m) {
+  const double phi = spec.trend == EtsTrend::kDamped ? p.phi : 1;
+  const double alpha = p.alpha;
+  const double beta = HasTrend(spec) ? p.beta : 0;
+  if (!HasSeason(spec) || m < 2) {
+    if (alpha < 1 - 1 / phi || alpha > 1 + 1 / phi) return false;
+    return !HasTrend(spec) ||
+           (beta >= alpha * (phi - 1) && beta <= (1 + phi) * (2 - alpha));
+  }
+  const double gamma = p.gamma;
+  if (gamma < std::max(1 - 1 / phi - alpha, 0.0) ||
+      gamma > 1 + 1 / phi - alpha) {
+    return false;
+  }
+  if (alpha < 1 - 1 / phi - gamma * (1 - m + phi + phi * m) / (2 * phi * m)) {
+    return false;
+  }
+  if (beta < -(1 - phi) * (gamma / m + alpha)) return false;
+  // P(z) = c_0 + c_1 z + ... + c_{m+1} z^{m+1}, c_{m+1} = 1.
+  std::vector<double> c;
+  c.push_back(phi * (1 - alpha - gamma));
+  c.push_back(alpha + beta - alpha * phi + gamma - 1);
+  for (int i = 0; i < m - 2; ++i) c.push_back(alpha + beta - alpha * phi);
+  c.push_back(alpha + beta - phi);
+  c.push_back(1);
+  return RootsInUnitDisk(c);
+}
+
+}  // namespace tsforecast::forecast::ets_internal

@@ -1,0 +1,55 @@
+// The ETS state recursions and the pieces of a fit built on them: R's
+// etscalc step, the likelihood, the admissible region and starting states.
+// Internal to forecast/ets/.
+#ifndef TSFORECAST_FORECAST_ETS_ETS_RECURSIONS_H_
+#define TSFORECAST_FORECAST_ETS_ETS_RECURSIONS_H_
+
+#include <cstddef>
+#include <vector>
+
+#include "absl/types/span.h"
+#include "forecast/ets/ets_model.h"
+
+namespace tsforecast::forecast::ets_internal {
+
+struct EtsState {
+  double level = 0, trend = 0;
+  std::vector<double> season;  // indexed by t % m
+};
+
+inline bool HasTrend(const EtsSpec& s) { return s.trend != EtsTrend::kNone; }
+inline bool HasSeason(const EtsSpec& s) { return s.season != EtsSeason::kNone; }
+inline bool NeedsPositive(const EtsSpec& s) {
+  return s.error == EtsError::kMultiplicative ||
+         s.season == EtsSeason::kMultiplicative;
+}
+
+// One step of R's etscalc at time t with observation y; updates `st` and
+// returns the one-step forecast mu (which does not depend on y).
+double Step(const EtsSpec& spec, const EtsParameters& p, EtsState& st, size_t t,
+            double y);
+
+struct EtsRun {
+  double sse = 0;     // of absolute (A) or relative (M) errors
+  double log_mu = 0;  // sum log |mu| (M errors)
+  bool valid = true;  // no non-positive forecast where M needs one
+  EtsState final;
+};
+
+EtsRun RunAll(const EtsSpec& spec, const EtsParameters& p,
+              absl::Span<const double> y);
+
+// The concentrated Gaussian log-likelihood of R's ets (up to R's constant).
+double LogLikelihood(const EtsRun& r, size_t n);
+
+// Hyndman et al. (2008, ch. 10), as R's ets checks it.
+bool Admissible(const EtsSpec& spec, const EtsParameters& p, int m);
+
+// Starting states: seasonal indices by cycle means of the first (up to
+// three) seasons, then a line through the first deseasonalised points.
+EtsParameters InitialStates(const EtsSpec& spec, absl::Span<const double> y,
+                            int m);
+
+}  // namespace tsforecast::forecast::ets_internal
+
+#endif  // TSFORECAST_FORECAST_ETS_ETS_RECURSIONS_H_

@@ -1,0 +1,291 @@
+// The entries of the model table (model_registry.h): each model's name,
+// description, options and factory, in the order ListModels returns them.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "forecast/arima/arima_model.h"
+#include "forecast/auto_select.h"
+#include "forecast/combination.h"
+#include "forecast/dynamic_theta.h"
+#include "forecast/ets/ets_model.h"
+#include "forecast/model_registry.h"
+#include "forecast/multi_seasonal.h"
+#include "forecast/naive.h"
+#include "forecast/promql.h"
+#include "forecast/seasonal_adjustment.h"
+#include "forecast/theta.h"
+
+namespace tsforecast::forecast {
+namespace {
+
+using Built = absl::StatusOr<std::unique_ptr<Model>>;
+
+std::unique_ptr<Model> Adjusted(const std::string& name,
+                                std::unique_ptr<Model> inner) {
+  return std::make_unique<SeasonallyAdjustedModel>(name, std::move(inner));
+}
+
+// ETS with a fixed non-seasonal form under one of the classic names.
+std::unique_ptr<Model> Smoothing(EtsTrend trend, const std::string& name) {
+  return std::make_unique<EtsModel>(
+      EtsSpec{EtsError::kAdditive, trend, EtsSeason::kNone}, name);
+}
+
+// A factory for a model without options.
+ModelFactory Plain(std::function<std::unique_ptr<Model>()> make) {
+  return
+      [make = std::move(make)](const ModelOptions&) -> Built { return make(); };
+}
+
+std::unique_ptr<Model> Combination(const std::string& name,
+                                   std::vector<const char*> members) {
+  std::vector<std::unique_ptr<Model>> models;
+  for (const char* m : members) models.push_back(*MakeModel(m));
+  return std::make_unique<CombinationModel>(name, std::move(models));
+}
+
+std::vector<std::string> EtsCodes() {
+  std::vector<std::string> codes;
+  for (const char* e : {"A", "M"}) {
+    for (const char* t : {"N", "A", "Ad"}) {
+      for (const char* s : {"N", "A", "M"})
+        codes.push_back(absl::StrCat(e, t, s));
+    }
+  }
+  codes.push_back("ZZZ");
+  return codes;
+}
+
+ModelOption Unit(std::string name, std::string description,
+                 std::string default_value) {
+  return {.name = std::move(name),
+          .description = std::move(description),
+          .default_value = std::move(default_value),
+          .type = OptionType::kNumber,
+          .min = 0,
+          .max = 1,
+          .open_range = true};
+}
+
+Built MakeArima(const ModelOptions& o) {
+  ArimaRequest r;
+  r.include_mean = o.Bool("mean");
+  if (o.IsSet("order")) {
+    const std::vector<int> v = o.Integers("order");
+    if (v[1] > 2) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("model.options[\"order\"]: d is ", v[1], "; at most 2"));
+    }
+    r.order = {v[0], v[1], v[2]};
+    r.include_drift = o.Has("drift") && o.Bool("drift");
+    for (const char* auto_only : {"stepwise", "approximation", "ic"}) {
+      if (o.IsSet(auto_only)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "model.options[\"", auto_only,
+            "\"]: only for automatic selection; drop it or drop order"));
+      }
+    }
+  } else {
+    r.search.allow_mean = o.Bool("mean");
+    r.search.allow_drift = !o.Has("drift") || o.Bool("drift");
+    r.search.stepwise = o.Bool("stepwise");
+    const std::string& a = o.Text("approximation");
+    r.search.approximation = a == "auto"   ? arima::Approximation::kAuto
+                             : a == "true" ? arima::Approximation::kOn
+                                           : arima::Approximation::kOff;
+    const std::string& ic = o.Text("ic");
+    r.search.ic = ic == "aic"   ? arima::InformationCriterion::kAic
+                  : ic == "bic" ? arima::InformationCriterion::kBic
+                                : arima::InformationCriterion::kAicc;
+  }
+  if (o.IsSet("seasonal_order")) {
+    if (!r.order) {
+      return absl::InvalidArgumentError(
+          "model.options[\"seasonal_order\"]: needs order as well (p,d,q)");
+    }
+    const std::vector<int> v = o.Integers("seasonal_order");
+    if (v[1] > 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "model.options[\"seasonal_order\"]: D is ", v[1], "; at most 1"));
+    }
+    r.seasonal_order = {v[0], v[1], v[2]};
+  }
+  return std::make_unique<ArimaModel>(std::move(r));
+}
+
+}  // namespace
+
+std::vector<ModelInfo> BuildModelTable() {
+  std::vector<ModelInfo> t;
+  t.push_back({"mean", "the historical mean", {}, Plain([] {
+                 return std::make_unique<NaiveModel>(NaiveKind::kMean);
+               })});
+  t.push_back({"naive", "the last value (random walk)", {}, Plain([] {
+                 return std::make_unique<NaiveModel>(NaiveKind::kNaive);
+               })});
+  t.push_back({"snaive", "the value one season earlier", {}, Plain([] {
+                 return std::make_unique<NaiveModel>(NaiveKind::kSeasonalNaive);
+               })});
+  t.push_back(
+      {"drift",
+       "the last value plus the average historical change",
+       {},
+       Plain([] { return std::make_unique<NaiveModel>(NaiveKind::kDrift); })});
+  t.push_back({"naive2",
+               "naive on seasonally adjusted data (M4 benchmark)",
+               {},
+               Plain([] {
+                 return Adjusted(
+                     "naive2", std::make_unique<NaiveModel>(NaiveKind::kNaive));
+               })});
+  t.push_back({"ses",
+               "simple exponential smoothing, ETS(A,N,N), deseasonalised",
+               {},
+               Plain([] {
+                 return Adjusted("ses", Smoothing(EtsTrend::kNone, "ses"));
+               })});
+  t.push_back(
+      {"holt", "Holt's linear trend, ETS(A,A,N), deseasonalised", {}, Plain([] {
+         return Adjusted("holt", Smoothing(EtsTrend::kAdditive, "holt"));
+       })});
+  t.push_back(
+      {"damped", "damped trend, ETS(A,Ad,N), deseasonalised", {}, Plain([] {
+         return Adjusted("damped", Smoothing(EtsTrend::kDamped, "damped"));
+       })});
+  t.push_back(
+      {"theta", "Theta method (SES with drift), deseasonalised", {}, Plain([] {
+         return Adjusted("theta", std::make_unique<ThetaModel>());
+       })});
+  t.push_back({"dynamic_theta",
+               "dynamic optimised Theta (Fiorucci et al. 2016), deseasonalised",
+               {},
+               Plain([] {
+                 return Adjusted("dynamic_theta",
+                                 std::make_unique<DynamicThetaModel>());
+               })});
+  t.push_back(
+      {"ets",
+       "ETS state-space family: given model, or chosen by AICc like R's ets",
+       {{.name = "model",
+         .description = "R's code (ANN, AAdN, MAM, ...) or ZZZ for automatic",
+         .default_value = "ZZZ",
+         .type = OptionType::kChoice,
+         .allowed_values = EtsCodes()}},
+       [](const ModelOptions& o) -> Built {
+         if (o.Text("model") == "ZZZ") return std::make_unique<AutoEtsModel>();
+         return std::make_unique<EtsModel>(*EtsSpec::Parse(o.Text("model")));
+       }});
+  t.push_back(
+      {"arima",
+       "seasonal ARIMA by exact likelihood; the order chosen as R's "
+       "auto.arima does unless given",
+       {{.name = "order",
+         .description = "p,d,q (d at most 2); unset: automatic selection",
+         .default_value = "",
+         .type = OptionType::kIntegerList,
+         .min = 0,
+         .max = 12,
+         .list_size = 3},
+        {.name = "seasonal_order",
+         .description = "P,D,Q on the series' season length (D at most 1); "
+                        "needs order",
+         .default_value = "",
+         .type = OptionType::kIntegerList,
+         .min = 0,
+         .max = 3,
+         .list_size = 3},
+        {.name = "mean",
+         .description = "include a mean when undifferenced (automatic: "
+                        "allowed to)",
+         .default_value = "true",
+         .type = OptionType::kBool},
+        {.name = "drift",
+         .description = "include a drift (d + D <= 1); default false with "
+                        "an order, allowed in automatic selection",
+         .default_value = "",
+         .type = OptionType::kBool},
+        {.name = "stepwise",
+         .description = "automatic selection: Hyndman-Khandakar stepwise "
+                        "search, or every model up to order 5",
+         .default_value = "true",
+         .type = OptionType::kBool},
+        {.name = "approximation",
+         .description = "automatic selection: search with CSS fits (auto: "
+                        "when n > 150 or m > 12)",
+         .default_value = "auto",
+         .type = OptionType::kChoice,
+         .allowed_values = {"auto", "true", "false"}},
+        {.name = "ic",
+         .description = "automatic selection: the information criterion",
+         .default_value = "aicc",
+         .type = OptionType::kChoice,
+         .allowed_values = {"aicc", "aic", "bic"}}},
+       MakeArima});
+  t.push_back(
+      {"comb", "mean of ses, holt and damped (M4 benchmark)", {}, Plain([] {
+         std::vector<std::unique_ptr<Model>> members;
+         members.push_back(Smoothing(EtsTrend::kNone, "ses"));
+         members.push_back(Smoothing(EtsTrend::kAdditive, "holt"));
+         members.push_back(Smoothing(EtsTrend::kDamped, "damped"));
+         return Adjusted("comb", std::make_unique<CombinationModel>(
+                                     "comb", std::move(members)));
+       })});
+  t.push_back({"mstl",
+               "SES on data without its seasonal components (all lengths)",
+               {},
+               Plain([] {
+                 return std::make_unique<MultiSeasonalModel>(
+                     "mstl", Smoothing(EtsTrend::kNone, "ses"));
+               })});
+  t.push_back({"holt_winters",
+               "Holt-Winters (ETS with additive trend and a season)",
+               {{.name = "seasonal",
+                 .description = "how the season combines with the level",
+                 .default_value = "additive",
+                 .type = OptionType::kChoice,
+                 .allowed_values = {"additive", "multiplicative"}},
+                {.name = "damped",
+                 .description = "damp the trend",
+                 .default_value = "false",
+                 .type = OptionType::kBool}},
+               [](const ModelOptions& o) -> Built {
+                 EtsSpec ets{
+                     EtsError::kAdditive,
+                     o.Bool("damped") ? EtsTrend::kDamped : EtsTrend::kAdditive,
+                     EtsSeason::kAdditive};
+                 if (o.Text("seasonal") == "multiplicative") {
+                   // Multiplicative seasons with multiplicative errors, as R's
+                   // hw() fits ETS(M,A,M) / ETS(M,Ad,M).
+                   ets.error = EtsError::kMultiplicative;
+                   ets.season = EtsSeason::kMultiplicative;
+                 }
+                 return std::make_unique<EtsModel>(ets, "holt_winters");
+               }});
+  t.push_back({"predict_linear",
+               "least-squares line extended (PromQL predict_linear)",
+               {},
+               Plain([] { return std::make_unique<PredictLinearModel>(); })});
+  t.push_back(
+      {"double_exponential_smoothing",
+       "PromQL double_exponential_smoothing with fixed factors, forecast",
+       {Unit("smoothing_factor", "level factor sf", "0.3"),
+        Unit("trend_factor", "trend factor tf", "0.1")},
+       [](const ModelOptions& o) -> Built {
+         return std::make_unique<DoubleExponentialSmoothingModel>(
+             o.Number("smoothing_factor"), o.Number("trend_factor"));
+       }});
+  t.push_back({"auto",
+               "multiple seasonality: mean of snaive and mstl; otherwise mean "
+               "of theta and damped (what wins on M4)",
+               {},
+               Plain([] {
+                 return std::make_unique<AutoModel>(
+                     Combination("snaive+mstl", {"snaive", "mstl"}),
+                     Combination("theta+damped", {"theta", "damped"}));
+               })});
+  return t;
+}
+
+}  // namespace tsforecast::forecast
