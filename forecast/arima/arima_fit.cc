@@ -78,40 +78,6 @@ void Expand(const ArimaOrder& o, absl::Span<const double> coef,
   }
 }
 
-// Conditional sum of squares (R's ARIMA_CSS): the mean square of the
-// one-step errors of the differenced series from observation `ncond` on.
-double CssMeanSquare(absl::Span<const double> w_in, const ArimaOrder& o,
-                     const std::vector<double>& phi,
-                     const std::vector<double>& theta, int ncond,
-                     std::vector<double>* residuals) {
-  const int n = static_cast<int>(w_in.size());
-  std::vector<double> w(w_in.begin(), w_in.end());
-  for (int i = 0; i < o.d; ++i) {
-    for (int l = n - 1; l > 0; --l) w[l] -= w[l - 1];
-  }
-  for (int i = 0; i < o.D; ++i) {
-    for (int l = n - 1; l >= o.m; --l) w[l] -= w[l - o.m];
-  }
-  std::vector<double> resid(n, 0.0);
-  const int p = static_cast<int>(phi.size());
-  const int q = static_cast<int>(theta.size());
-  double ssq = 0;
-  int used = 0;
-  for (int l = ncond; l < n; ++l) {
-    double tmp = w[l];
-    for (int j = 0; j < p; ++j) tmp -= phi[j] * w[l - j - 1];
-    const int jmax = std::min(l - ncond, q);
-    for (int j = 0; j < jmax; ++j) tmp -= theta[j] * resid[l - j - 1];
-    resid[l] = tmp;
-    if (!std::isnan(tmp)) {
-      ++used;
-      ssq += tmp * tmp;
-    }
-  }
-  if (residuals) *residuals = std::move(resid);
-  return used > 0 ? ssq / used : NAN;
-}
-
 // Least squares of y on the columns of x (n x k, k <= 2, column-major in
 // `cols`): coefficients and standard errors (R's lm(dx ~ dxreg - 1)).
 bool LeastSquares(absl::Span<const double> y,
@@ -185,7 +151,7 @@ OptimizerResult Bfgs(const std::function<double(absl::Span<const double>)>& f,
   OptimizerOptions options;
   options.algorithm = OptimizerAlgorithm::kLbfgs;
   options.xtol_rel = 1e-8;
-  options.ftol_rel = 1e-10;
+  options.ftol_rel = 1.5e-8;  // R's reltol
   options.ftol_abs = 1e-12;
   // R's BFGS stops after 100 iterations; a few evaluations per line search.
   options.max_evaluations = static_cast<int>(150 * (2 * start.size() + 1));
@@ -250,16 +216,10 @@ std::vector<double> TransformJacobian(const ArimaOrder& o,
   return jac;
 }
 
-std::vector<double> Steps(const std::vector<double>& scale) {
-  std::vector<double> h = scale;
-  for (double& v : h) v *= 1e-3;
-  return h;
-}
-
-// Final state, residuals, variance and likelihood at `coef` (untransformed).
-// `value` is the ML objective there (NaN: compute it from the filter).
+// Final state, residuals, variance and likelihood at `coef` (untransformed)
+// from R's full filter, differencing states included.
 absl::Status Finish(absl::Span<const double> y, std::vector<double> coef,
-                    double value, ArimaFit& fit) {
+                    ArimaFit& fit) {
   const ArimaOrder& o = fit.order;
   const int narma = o.arma();
   const int k = static_cast<int>(fit.regressors.size());
@@ -278,11 +238,10 @@ absl::Status Finish(absl::Span<const double> y, std::vector<double> coef,
   }
   fit.sigma2 = lik.ssq / n_used;
   fit.state = std::move(*ss);
-  if (std::isnan(value)) {
-    value = lik.ssq > 0
-                ? 0.5 * (std::log(lik.ssq / lik.used) + lik.sumlog / lik.used)
-                : -INFINITY;
-  }
+  const double value =
+      lik.ssq > 0
+          ? 0.5 * (std::log(lik.ssq / lik.used) + lik.sumlog / lik.used)
+          : -INFINITY;
   const double v2 = 2 * n_used * value + n_used + n_used * std::log(2 * M_PI);
   fit.log_likelihood = -0.5 * v2;
   fit.aic = v2 + 2 * (narma + k) + 2;
@@ -324,109 +283,255 @@ std::vector<double> DifferencingPolynomial(const ArimaOrder& o) {
   return delta;
 }
 
-absl::StatusOr<ArimaFit> FitArima(absl::Span<const double> y,
-                                  const ArimaOrder& order,
-                                  const std::vector<Regressor>& regressors,
-                                  FitMethod method) {
-  const ArimaOrder& o = order;
+namespace {
+
+// Reflects the MA and seasonal MA parts of coef (R's layout) to
+// invertibility (R's maInvert, applied before and after the ML search).
+void MakeInvertible(const ArimaOrder& o, std::vector<double>& coef) {
+  const auto invert = [&](size_t at, int len) {
+    if (len == 0) return;
+    const std::vector<double> ma =
+        MaInvert(absl::MakeConstSpan(coef).subspan(at, len));
+    std::copy(ma.begin(), ma.end(), coef.begin() + at);
+  };
+  invert(o.p, o.q);
+  invert(o.p + o.q + o.P, o.Q);
+}
+
+// One ARIMA estimation problem: the data differenced once, the scaling,
+// and the CSS and ML objectives over scaled parameters z = coef / scale
+// (R's parscale).
+class Problem {
+ public:
+  Problem(absl::Span<const double> y, const ArimaOrder& o,
+          const std::vector<Regressor>& regressors)
+      : o_(o), k_(static_cast<int>(regressors.size())) {
+    const int n = static_cast<int>(y.size());
+    dy_ = Difference(std::vector<double>(y.begin(), y.end()), o);
+    for (Regressor reg : regressors) {
+      std::vector<double> c(n);
+      for (int t = 0; t < n; ++t) c[t] = RegressorValue(reg, t);
+      dregs_.push_back(Difference(c, o));
+      regs_.push_back(std::move(c));
+    }
+    scale_.assign(o.arma() + k_, 1.0);
+  }
+
+  // Least squares of the differenced series on the differenced regressors
+  // (the undifferenced ones if that is degenerate) as R's start, with ten
+  // standard errors as the scale. False when both are degenerate.
+  bool RegressionStart(absl::Span<const double> y, std::vector<double>& init) {
+    if (k_ == 0) return true;
+    std::vector<double> beta, se;
+    if (!LeastSquares(dy_, dregs_, beta, se) &&
+        !LeastSquares(y, regs_, beta, se)) {
+      return false;
+    }
+    for (int i = 0; i < k_; ++i) {
+      init[o_.arma() + i] = beta[i];
+      scale_[o_.arma() + i] =
+          se[i] > 0 && std::isfinite(se[i]) ? 10 * se[i] : 1;
+    }
+    return true;
+  }
+
+  std::vector<double> Unscale(absl::Span<const double> z) const {
+    std::vector<double> c(z.begin(), z.end());
+    for (size_t i = 0; i < c.size(); ++i) c[i] *= scale_[i];
+    return c;
+  }
+  std::vector<double> Rescale(const std::vector<double>& c) const {
+    std::vector<double> z = c;
+    for (size_t i = 0; i < z.size(); ++i) z[i] /= scale_[i];
+    return z;
+  }
+  std::vector<double> Steps() const {
+    std::vector<double> h = scale_;
+    for (double& v : h) v *= 1e-3;
+    return h;
+  }
+
+  // 0.5 log of the conditional mean square (R's armaCSS).
+  double Css(absl::Span<const double> z) {
+    const std::vector<double> c = Unscale(z);
+    Adjust(c);
+    std::vector<double> phi, theta;
+    Expand(o_, c, phi, theta);
+    const double s2 = CssMeanSquare(w_, phi, theta, nullptr);
+    return s2 > 0 && std::isfinite(s2) ? 0.5 * std::log(s2) : kReject;
+  }
+
+  // The CSS mean square and residuals at coef.
+  double CssAt(const std::vector<double>& coef, std::vector<double>& phi,
+               std::vector<double>& theta, std::vector<double>* residuals) {
+    Adjust(coef);
+    Expand(o_, coef, phi, theta);
+    return CssMeanSquare(w_, phi, theta, residuals);
+  }
+
+  // R's armafn with transformed AR parts: 0.5 (log s2 + sum log gain / n).
+  // The diffuse prior on the differencing states makes the likelihood of y
+  // that of its differences (exactly so as kappa grows; to about 1e-6 at
+  // R's kappa), so only the ARMA states are filtered here.
+  double Ml(absl::Span<const double> z) {
+    std::vector<double> c = Unscale(z);
+    ForArBlocks(o_, c, PacfToAr);
+    std::vector<double> phi, theta;
+    Expand(o_, c, phi, theta);
+    Adjust(c);
+    const absl::StatusOr<StateSpace::Likelihood> found =
+        StationaryArmaLikelihood(phi, theta, w_);
+    if (!found.ok()) return kReject;
+    const StateSpace::Likelihood& lik = *found;
+    if (lik.used == 0 || !(lik.ssq > 0) || !std::isfinite(lik.ssq)) {
+      return kReject;
+    }
+    return 0.5 * (std::log(lik.ssq / lik.used) + lik.sumlog / lik.used);
+  }
+
+ private:
+  // w_ = differenced series less the differenced regression.
+  void Adjust(absl::Span<const double> c) {
+    w_ = dy_;
+    for (int i = 0; i < k_; ++i) {
+      const double beta = c[o_.arma() + i];
+      for (size_t t = 0; t < w_.size(); ++t) w_[t] -= beta * dregs_[i][t];
+    }
+  }
+
+  // R's ARIMA_CSS on the differenced series: errors from observation
+  // p + mP on, the MA recursion started at zero.
+  double CssMeanSquare(const std::vector<double>& w,
+                       const std::vector<double>& phi,
+                       const std::vector<double>& theta,
+                       std::vector<double>* residuals) const {
+    const int n = static_cast<int>(w.size());
+    const int ncond = o_.p + o_.m * o_.P;
+    // The expanded seasonal polynomials are mostly zeros.
+    std::vector<int> ar, ma;
+    for (size_t j = 0; j < phi.size(); ++j) {
+      if (phi[j] != 0) ar.push_back(static_cast<int>(j));
+    }
+    for (size_t j = 0; j < theta.size(); ++j) {
+      if (theta[j] != 0) ma.push_back(static_cast<int>(j));
+    }
+    std::vector<double> resid(n, 0.0);
+    double ssq = 0;
+    int used = 0;
+    for (int l = ncond; l < n; ++l) {
+      double tmp = w[l];
+      for (int j : ar) tmp -= phi[j] * w[l - j - 1];
+      const int jmax = l - ncond;
+      for (int j : ma) {
+        if (j >= jmax) break;
+        tmp -= theta[j] * resid[l - j - 1];
+      }
+      resid[l] = tmp;
+      if (!std::isnan(tmp)) {
+        ++used;
+        ssq += tmp * tmp;
+      }
+    }
+    if (residuals) {
+      // In R's layout: zeros for the differencing stretch too.
+      residuals->assign(o_.differences(), 0.0);
+      residuals->insert(residuals->end(), resid.begin(), resid.end());
+    }
+    return used > 0 ? ssq / used : NAN;
+  }
+
+  ArimaOrder o_;
+  int k_;
+  std::vector<double> dy_;
+  std::vector<std::vector<double>> regs_, dregs_;
+  std::vector<double> scale_;
+  std::vector<double> w_;
+};
+
+// Sets fit.standard_errors and fit.variance_ok from the Hessian of the
+// objective `method` minimised (at coef, untransformed).
+void ComputeVariances(Problem& problem, FitMethod method, ArimaFit& fit) {
+  const ArimaOrder& o = fit.order;
+  std::vector<double> at = fit.coef;
+  std::vector<double> jacobian;
+  std::function<double(absl::Span<const double>)> f;
+  if (method == FitMethod::kCss) {
+    f = [&](absl::Span<const double> c) {
+      return problem.Css(problem.Rescale({c.begin(), c.end()}));
+    };
+  } else {
+    ForArBlocks(o, at, ArToPacf);
+    jacobian = TransformJacobian(o, at);
+    f = [&](absl::Span<const double> c) {
+      return problem.Ml(problem.Rescale({c.begin(), c.end()}));
+    };
+  }
+  SetVariances(NumericalHessian(f, at, problem.Steps()), jacobian, fit.n_used,
+               fit);
+}
+
+absl::Status CheckFits(const ArimaOrder& o, int n, int k) {
   if ((o.P + o.D + o.Q > 0) && o.m < 2) {
     return absl::InvalidArgumentError(
         "arima: a seasonal order needs a season length of at least 2");
   }
-  const int n = static_cast<int>(y.size());
-  const int narma = o.arma();
-  const int k = static_cast<int>(regressors.size());
-  const std::vector<double> delta = DifferencingPolynomial(o);
-  const int n_used = n - static_cast<int>(delta.size());
-  const int ncond = o.differences() + o.p + o.m * o.P;
+  const int dlen = o.differences();
+  const int ncond = dlen + o.p + o.m * o.P;
   // Enough points to estimate every coefficient and the variance, and (for
   // CSS) at least one error after the conditioning stretch.
-  const int needed =
-      std::max(static_cast<int>(delta.size()) + narma + k + 2, ncond + 1);
+  const int needed = std::max(dlen + o.arma() + k + 2, ncond + 1);
   if (n < needed) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "arima: ", o.ToString(), " needs at least ", needed,
+        " points; series has ", n));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<ArimaFit> FitArima(absl::Span<const double> y,
+                                  const ArimaOrder& order,
+                                  const std::vector<Regressor>& regressors,
+                                  FitMethod method, bool variances) {
+  const ArimaOrder& o = order;
+  const int n = static_cast<int>(y.size());
+  const int k = static_cast<int>(regressors.size());
+  absl::Status s = CheckFits(o, n, k);
+  if (!s.ok()) return s;
+  Problem problem(y, o, regressors);
+  std::vector<double> init(o.arma() + k, 0.0);
+  if (!problem.RegressionStart(y, init)) {
     return absl::FailedPreconditionError(
-        absl::StrCat("arima: ", o.ToString(), " needs at least ", needed,
-                     " points; series has ", n));
+        "arima: the regression on the mean or drift is degenerate");
   }
-  // Initial values: zeros for the ARMA part, least squares on the
-  // differenced series for the regression.
-  std::vector<double> init(narma + k, 0.0);
-  std::vector<double> scale(narma + k, 1.0);
-  if (k > 0) {
-    std::vector<std::vector<double>> cols, dcols;
-    for (Regressor r : regressors) {
-      std::vector<double> c(n);
-      for (int t = 0; t < n; ++t) c[t] = RegressorValue(r, t);
-      dcols.push_back(Difference(c, o));
-      cols.push_back(std::move(c));
-    }
-    std::vector<double> dy =
-        Difference(std::vector<double>(y.begin(), y.end()), o);
-    std::vector<double> beta, se;
-    if (!LeastSquares(dy, dcols, beta, se) &&
-        !LeastSquares(y, cols, beta, se)) {
-      return absl::FailedPreconditionError(
-          "arima: the regression on the mean or drift is degenerate");
-    }
-    for (int i = 0; i < k; ++i) {
-      init[narma + i] = beta[i];
-      scale[narma + i] = se[i] > 0 && std::isfinite(se[i]) ? 10 * se[i] : 1;
-    }
-  }
-  // The optimisers work on coef / scale (R's parscale).
-  const auto unscale = [&](absl::Span<const double> z) {
-    std::vector<double> c(z.begin(), z.end());
-    for (size_t i = 0; i < c.size(); ++i) c[i] *= scale[i];
-    return c;
-  };
-  const auto rescale = [&](const std::vector<double>& c) {
-    std::vector<double> z = c;
-    for (size_t i = 0; i < z.size(); ++i) z[i] /= scale[i];
-    return z;
-  };
-  const auto css_objective = [&](absl::Span<const double> z) {
-    const std::vector<double> c = unscale(z);
-    std::vector<double> phi, theta;
-    Expand(o, c, phi, theta);
-    const std::vector<double> w =
-        Adjusted(y, regressors, absl::MakeConstSpan(c).subspan(narma));
-    const double s2 = CssMeanSquare(w, o, phi, theta, ncond, nullptr);
-    return s2 > 0 && std::isfinite(s2) ? 0.5 * std::log(s2) : kReject;
-  };
+  const auto css = [&](absl::Span<const double> z) { return problem.Css(z); };
   ArimaFit fit;
   fit.order = o;
   fit.regressors = regressors;
-  fit.n_used = n_used;
+  fit.n_used = n - o.differences();
   if (method == FitMethod::kCss) {
-    OptimizerResult r = Bfgs(css_objective, rescale(init));
-    fit.coef = unscale(r.x);
+    OptimizerResult r = Bfgs(css, problem.Rescale(init));
+    fit.coef = problem.Unscale(r.x);
     fit.evaluations = r.evaluations;
     fit.converged = r.converged;
     fit.message = r.message;
-    Expand(o, fit.coef, fit.phi, fit.theta);
-    const std::vector<double> w =
-        Adjusted(y, regressors, absl::MakeConstSpan(fit.coef).subspan(narma));
-    fit.sigma2 = CssMeanSquare(w, o, fit.phi, fit.theta, ncond, &fit.residuals);
+    fit.sigma2 = problem.CssAt(fit.coef, fit.phi, fit.theta, &fit.residuals);
     if (!(fit.sigma2 > 0) || !std::isfinite(r.value) || r.value >= kReject) {
       return absl::FailedPreconditionError(
           absl::StrCat("arima: ", o.ToString(), " CSS fit failed"));
     }
-    const double value =
-        2 * n_used * r.value + n_used + n_used * std::log(2 * M_PI);
+    const double value = 2 * fit.n_used * r.value + fit.n_used +
+                         fit.n_used * std::log(2 * M_PI);
     fit.log_likelihood = -0.5 * value;
     fit.aic = INFINITY;
-    SetVariances(NumericalHessian(
-                     [&](absl::Span<const double> c) {
-                       return css_objective(rescale({c.begin(), c.end()}));
-                     },
-                     fit.coef, Steps(scale)),
-                 {}, n_used, fit);
+    if (variances) ComputeVariances(problem, method, fit);
     return fit;
   }
   if (method == FitMethod::kCssMl) {
-    OptimizerResult r = Bfgs(css_objective, rescale(init));
+    OptimizerResult r = Bfgs(css, problem.Rescale(init));
     fit.evaluations += r.evaluations;
-    if (r.converged && r.value < kReject) init = unscale(r.x);
+    if (r.converged && r.value < kReject) init = problem.Unscale(r.x);
     if (o.p > 0 && !ArStationary(absl::MakeConstSpan(init).subspan(0, o.p))) {
       return absl::FailedPreconditionError(
           "arima: non-stationary AR part from CSS");
@@ -437,35 +542,12 @@ absl::StatusOr<ArimaFit> FitArima(absl::Span<const double> y,
           "arima: non-stationary seasonal AR part from CSS");
     }
   }
-  // Maximum likelihood over the transformed parameters.
+  // Maximum likelihood over the transformed parameters, from invertible MA
+  // parts.
   ForArBlocks(o, init, ArToPacf);
-  if (o.q > 0) {
-    const std::vector<double> ma =
-        MaInvert(absl::MakeConstSpan(init).subspan(o.p, o.q));
-    std::copy(ma.begin(), ma.end(), init.begin() + o.p);
-  }
-  if (o.Q > 0) {
-    const size_t at = o.p + o.q + o.P;
-    const std::vector<double> sma =
-        MaInvert(absl::MakeConstSpan(init).subspan(at, o.Q));
-    std::copy(sma.begin(), sma.end(), init.begin() + at);
-  }
-  const auto ml_objective = [&](absl::Span<const double> z) {
-    std::vector<double> c = unscale(z);
-    ForArBlocks(o, c, PacfToAr);
-    std::vector<double> phi, theta;
-    Expand(o, c, phi, theta);
-    absl::StatusOr<StateSpace> ss = StateSpace::Make(phi, theta, delta);
-    if (!ss.ok()) return kReject;
-    const std::vector<double> w =
-        Adjusted(y, regressors, absl::MakeConstSpan(c).subspan(narma));
-    const StateSpace::Likelihood lik = ss->Filter(w);
-    if (lik.used == 0 || !(lik.ssq > 0) || !std::isfinite(lik.ssq)) {
-      return kReject;
-    }
-    return 0.5 * (std::log(lik.ssq / lik.used) + lik.sumlog / lik.used);
-  };
-  OptimizerResult r = Bfgs(ml_objective, rescale(init));
+  MakeInvertible(o, init);
+  const auto ml = [&](absl::Span<const double> z) { return problem.Ml(z); };
+  OptimizerResult r = Bfgs(ml, problem.Rescale(init));
   fit.evaluations += r.evaluations;
   fit.converged = r.converged;
   fit.message = r.message;
@@ -473,32 +555,25 @@ absl::StatusOr<ArimaFit> FitArima(absl::Span<const double> y,
     return absl::FailedPreconditionError(absl::StrCat(
         "arima: ", o.ToString(), " found no stationary maximum likelihood"));
   }
-  std::vector<double> coef = unscale(r.x);
-  double value = r.value;
-  // Make the MA parts invertible; re-evaluate if that moved them.
-  bool moved = false;
-  const auto invert = [&](size_t at, int len) {
-    if (len == 0) return;
-    const std::vector<double> ma =
-        MaInvert(absl::MakeConstSpan(coef).subspan(at, len));
-    for (int i = 0; i < len; ++i) {
-      moved |= ma[i] != coef[at + i];
-      coef[at + i] = ma[i];
-    }
-  };
-  invert(o.p, o.q);
-  invert(o.p + o.q + o.P, o.Q);
-  if (moved) value = ml_objective(rescale(coef));
-  SetVariances(NumericalHessian(
-                   [&](absl::Span<const double> c) {
-                     return ml_objective(rescale({c.begin(), c.end()}));
-                   },
-                   coef, Steps(scale)),
-               TransformJacobian(o, coef), n_used, fit);
+  std::vector<double> coef = problem.Unscale(r.x);
+  MakeInvertible(o, coef);
   ForArBlocks(o, coef, PacfToAr);
-  absl::Status s = Finish(y, std::move(coef), value, fit);
+  s = Finish(y, std::move(coef), fit);
   if (!s.ok()) return s;
+  if (variances) ComputeVariances(problem, method, fit);
   return fit;
+}
+
+absl::Status AddVariances(absl::Span<const double> y, FitMethod method,
+                          ArimaFit& fit) {
+  Problem problem(y, fit.order, fit.regressors);
+  std::vector<double> unused(fit.coef.size(), 0.0);
+  if (!problem.RegressionStart(y, unused)) {
+    return absl::FailedPreconditionError(
+        "arima: the regression on the mean or drift is degenerate");
+  }
+  ComputeVariances(problem, method, fit);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<ArimaFit> FixedArima(absl::Span<const double> y,
@@ -515,7 +590,7 @@ absl::StatusOr<ArimaFit> FixedArima(absl::Span<const double> y,
     return absl::FailedPreconditionError(absl::StrCat(
         "arima: ", order.ToString(), " needs more than ", y.size(), " points"));
   }
-  absl::Status s = Finish(y, std::move(coef), NAN, fit);
+  absl::Status s = Finish(y, std::move(coef), fit);
   if (!s.ok()) return s;
   return fit;
 }

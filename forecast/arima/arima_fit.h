@@ -9,8 +9,10 @@
 // regression for its coefficients).
 //
 // Where we differ from R: NLopt's limited-memory BFGS stands in for
-// optim's BFGS; its stopping rule is tighter (relative change 1e-10 rather
-// than 1.5e-8), so fits end at the same optimum or marginally closer to it.
+// optim's BFGS (same relative tolerance, 1.5e-8); the likelihood searched
+// is that of the differenced series with the ARMA states alone (the limit
+// of R's diffuse prior; R's kappa = 1e6 moves it by about 1e-6), and R's
+// full filter gives the final likelihood, residuals and forecasting state.
 #ifndef TSFORECAST_FORECAST_ARIMA_ARIMA_FIT_H_
 #define TSFORECAST_FORECAST_ARIMA_ARIMA_FIT_H_
 
@@ -70,10 +72,17 @@ struct ArimaFit {
 // INVALID_ARGUMENT for orders that do not fit together; FAILED_PRECONDITION
 // (with the length needed) for a series too short, or when the CSS start
 // is non-stationary (R's "non-stationary AR part from CSS").
+// `variances`: also compute standard_errors and variance_ok (a numerical
+// Hessian: about 4 k^2 more likelihood evaluations for k coefficients).
 absl::StatusOr<ArimaFit> FitArima(absl::Span<const double> y,
                                   const ArimaOrder& order,
                                   const std::vector<Regressor>& regressors,
-                                  FitMethod method);
+                                  FitMethod method, bool variances = true);
+
+// Computes standard_errors and variance_ok of a fit made with `method`
+// and variances = false (auto.arima needs them only for contenders).
+absl::Status AddVariances(absl::Span<const double> y, FitMethod method,
+                          ArimaFit& fit);
 
 // Runs the filter with given coefficients (R's layout) and no estimation:
 // for deterministic series, where every difference is the same.

@@ -82,14 +82,15 @@ absl::StatusOr<AutoArimaResult> Deterministic(absl::Span<const double> y, int d,
 
 Candidate FitCandidate(absl::Span<const double> y, const ArimaOrder& order,
                        bool constant, InformationCriterion ic,
-                       bool approximation, double offset) {
+                       bool approximation, double offset, double to_beat) {
   Candidate c;
   const int diffs = order.d + order.D;
   std::vector<Regressor> regs;
   if (constant && diffs == 1) regs = {Regressor::kDrift};
   if (constant && diffs == 0) regs = {Regressor::kIntercept};
-  absl::StatusOr<ArimaFit> fit = FitArima(
-      y, order, regs, approximation ? FitMethod::kCss : FitMethod::kCssMl);
+  const FitMethod method =
+      approximation ? FitMethod::kCss : FitMethod::kCssMl;
+  absl::StatusOr<ArimaFit> fit = FitArima(y, order, regs, method, false);
   if (!fit.ok()) return c;
   const double nstar = static_cast<double>(y.size()) - order.differences();
   const double npar = order.arma() + static_cast<double>(regs.size()) + 1;
@@ -116,7 +117,13 @@ Candidate FitCandidate(absl::Span<const double> y, const ArimaOrder& order,
   if (order.q + order.Q > 0 && c.ic < INFINITY) {
     min_root = std::min(min_root, MinRoot(fit->theta, false));
   }
-  if (min_root < kMinRootModulus || !fit->variance_ok) c.ic = INFINITY;
+  if (min_root < kMinRootModulus) c.ic = INFINITY;
+  // R's checkarima (every coefficient variance usable) needs a Hessian;
+  // it can only matter to a fit that would win.
+  if (c.ic < to_beat &&
+      (!AddVariances(y, method, *fit).ok() || !fit->variance_ok)) {
+    c.ic = INFINITY;
+  }
   c.fit = std::move(*fit);
   return c;
 }
@@ -193,7 +200,8 @@ absl::StatusOr<AutoArimaResult> AutoArima(absl::Span<const double> y, int m,
   const auto fit = [&](int p, int q, int P, int Q, bool with_constant) {
     const ArimaOrder ord = order_of(p, q, P, Q);
     Candidate c =
-        FitCandidate(y, ord, with_constant, ic, approximation, offset);
+        FitCandidate(y, ord, with_constant, ic, approximation, offset,
+                     best.ic);
     tried.push_back({ord, with_constant, c.ic});
     return c;
   };
@@ -326,7 +334,8 @@ absl::StatusOr<AutoArimaResult> AutoArima(absl::Span<const double> y, int m,
     for (size_t i : order) {
       if (!std::isfinite(tried[i].ic)) break;
       Candidate c =
-          FitCandidate(y, tried[i].order, tried[i].constant, ic, false, 0);
+          FitCandidate(y, tried[i].order, tried[i].constant, ic, false, 0,
+                       INFINITY);
       if (c.ic < INFINITY) {
         best = std::move(c);
         break;

@@ -54,6 +54,8 @@ absl::StatusOr<AutoArimaResult> AutoArima(absl::Span<const double> y, int m,
 // Fits one candidate as auto.arima's myarima: regression on a drift when
 // d + D = 1 and on the mean when d + D = 0 (if `constant`), the criterion
 // (+infinity for rejected or failed fits) and the rescaled variance.
+// The variance check (R's checkarima) runs only when the criterion is
+// below `to_beat`: a fit that cannot win needs no Hessian.
 struct Candidate {
   ArimaFit fit;
   double ic = INFINITY;
@@ -61,7 +63,7 @@ struct Candidate {
 };
 Candidate FitCandidate(absl::Span<const double> y, const ArimaOrder& order,
                        bool constant, InformationCriterion ic,
-                       bool approximation, double offset);
+                       bool approximation, double offset, double to_beat);
 
 }  // namespace tsforecast::forecast::arima
 

@@ -3,71 +3,172 @@
 #include <algorithm>
 #include <cmath>
 
+#include "Eigen/Dense"
+
 namespace tsforecast::forecast::arima {
 namespace {
 
-// c = a * b for n x n row-major matrices.
-void MatMul(const std::vector<double>& a, const std::vector<double>& b, int n,
-            std::vector<double>& c) {
-  c.assign(static_cast<size_t>(n) * n, 0.0);
-  for (int i = 0; i < n; ++i) {
-    for (int k = 0; k < n; ++k) {
-      const double aik = a[i * n + k];
-      if (aik == 0) continue;
-      const double* brow = &b[k * n];
-      double* crow = &c[i * n];
-      for (int j = 0; j < n; ++j) crow[j] += aik * brow[j];
-    }
+// Up to this many states the Lyapunov equation is solved directly.
+constexpr int kDirectSolveStates = 4;
+
+// Q = sum_j g_j g_j' with g_j = T^j R, the state's MA(infinity) weights,
+// until the weights vanish (below 1e-9 of the largest standard deviation):
+// O(r^2) a term, exact in r terms for pure MA models. Empty when they do
+// not vanish within `max_terms` (near a unit root: doubling does better).
+std::vector<double> SumOfWeights(absl::Span<const double> phi,
+                                 absl::Span<const double> theta, int r,
+                                 int max_terms, bool first_column_only) {
+  const int p = static_cast<int>(phi.size());
+  std::vector<double> g(r, 0.0), next(r);
+  g[0] = 1;
+  for (int i = 1; i < r && i - 1 < static_cast<int>(theta.size()); ++i) {
+    g[i] = theta[i - 1];
   }
+  if (first_column_only) {
+    // Column 0 of sum_j g_j g_j', and the largest variance seen so far as
+    // the scale of the stopping rule.
+    std::vector<double> col(r, 0.0), diag(r, 0.0);
+    for (int term = 0; term < max_terms; ++term) {
+      double largest = 0, variance = 0;
+      for (int i = 0; i < r; ++i) {
+        col[i] += g[i] * g[0];
+        diag[i] += g[i] * g[i];
+        largest = std::max(largest, std::fabs(g[i]));
+        variance = std::max(variance, diag[i]);
+      }
+      if (!std::isfinite(variance) || variance > 1e12) return {};
+      if (largest <= 1e-9 * std::sqrt(variance)) return col;
+      for (int i = 0; i < r; ++i) {
+        next[i] = (i < p ? phi[i] * g[0] : 0) + (i + 1 < r ? g[i + 1] : 0);
+      }
+      g.swap(next);
+    }
+    return {};
+  }
+  std::vector<double> q(static_cast<size_t>(r) * r, 0.0);
+  for (int term = 0; term < max_terms; ++term) {
+    double largest = 0;
+    for (int i = 0; i < r; ++i) {
+      const double gi = g[i];
+      largest = std::max(largest, std::fabs(gi));
+      if (gi == 0) continue;
+      for (int j = i; j < r; ++j) q[i * r + j] += gi * g[j];
+    }
+    double variance = 0;
+    for (int i = 0; i < r; ++i) variance = std::max(variance, q[i * r + i]);
+    if (!std::isfinite(variance) || variance > 1e12) return {};
+    if (largest <= 1e-9 * std::sqrt(variance)) {
+      for (int i = 0; i < r; ++i) {
+        for (int j = 0; j < i; ++j) q[i * r + j] = q[j * r + i];
+      }
+      return q;
+    }
+    for (int i = 0; i < r; ++i) {
+      next[i] = (i < p ? phi[i] * g[0] : 0) + (i + 1 < r ? g[i + 1] : 0);
+    }
+    g.swap(next);
+  }
+  return {};
 }
 
-void Transpose(const std::vector<double>& a, int n, std::vector<double>& t) {
-  t.resize(a.size());
-  for (int i = 0; i < n; ++i) {
-    for (int j = 0; j < n; ++j) t[j * n + i] = a[i * n + j];
+// (I - T (x) T) vec(P) = vec(R R'), solved directly: constant time for a
+// few states, however close the AR part is to a unit root.
+absl::StatusOr<std::vector<double>> SolveLyapunov(
+    absl::Span<const double> phi, absl::Span<const double> theta, int r) {
+  Eigen::MatrixXd t = Eigen::MatrixXd::Zero(r, r);
+  for (int i = 0; i < r; ++i) {
+    if (i < static_cast<int>(phi.size())) t(i, 0) = phi[i];
+    if (i + 1 < r) t(i, i + 1) = 1;
   }
+  Eigen::VectorXd rv = Eigen::VectorXd::Zero(r);
+  rv(0) = 1;
+  for (int i = 1; i < r && i - 1 < static_cast<int>(theta.size()); ++i) {
+    rv(i) = theta[i - 1];
+  }
+  const int n = r * r;
+  Eigen::MatrixXd a = Eigen::MatrixXd::Identity(n, n);
+  Eigen::VectorXd v(n);
+  for (int i = 0; i < r; ++i) {
+    for (int j = 0; j < r; ++j) {
+      v(i * r + j) = rv(i) * rv(j);
+      for (int k = 0; k < r; ++k) {
+        for (int l = 0; l < r; ++l) a(i * r + j, k * r + l) -= t(i, k) * t(j, l);
+      }
+    }
+  }
+  Eigen::PartialPivLU<Eigen::MatrixXd> lu(a);
+  const Eigen::VectorXd x = lu.solve(v);
+  std::vector<double> out(x.data(), x.data() + n);
+  for (int i = 0; i < r; ++i) {
+    // A stationary covariance has a non-negative, bounded diagonal; a
+    // non-stationary AR part gives neither.
+    const double var = out[i * r + i];
+    if (!(var >= -1e-12) || !std::isfinite(var) || var > 1e12) {
+      return absl::FailedPreconditionError(
+          "arima: the AR part is not stationary");
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
+absl::StatusOr<std::vector<double>> StationaryCovarianceColumn(
+    absl::Span<const double> phi, absl::Span<const double> theta, int r) {
+  if (r <= kDirectSolveStates) {
+    absl::StatusOr<std::vector<double>> full =
+        StationaryCovariance(phi, theta, r);
+    if (!full.ok()) return full.status();
+    std::vector<double> col(r);
+    for (int i = 0; i < r; ++i) col[i] = (*full)[i * r];
+    return col;
+  }
+  std::vector<double> quick = SumOfWeights(phi, theta, r, 1000, true);
+  if (!quick.empty()) return quick;
+  absl::StatusOr<std::vector<double>> full =
+      StationaryCovariance(phi, theta, r);
+  if (!full.ok()) return full.status();
+  std::vector<double> col(r);
+  for (int i = 0; i < r; ++i) col[i] = (*full)[i * r];
+  return col;
+}
+
 absl::StatusOr<std::vector<double>> StationaryCovariance(
     absl::Span<const double> phi, absl::Span<const double> theta, int r) {
-  const size_t nn = static_cast<size_t>(r) * r;
+  if (r <= kDirectSolveStates) return SolveLyapunov(phi, theta, r);
+  std::vector<double> quick = SumOfWeights(phi, theta, r, 1000, false);
+  if (!quick.empty()) return quick;
   // T: phi down the first column, ones on the superdiagonal.
-  std::vector<double> a(nn, 0.0);
+  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(r, r);
   for (int i = 0; i < r; ++i) {
-    if (i < static_cast<int>(phi.size())) a[i * r] = phi[i];
-    if (i + 1 < r) a[i * r + i + 1] = 1;
+    if (i < static_cast<int>(phi.size())) a(i, 0) = phi[i];
+    if (i + 1 < r) a(i, i + 1) = 1;
   }
-  std::vector<double> rv(r, 0.0);
-  rv[0] = 1;
+  Eigen::VectorXd rv = Eigen::VectorXd::Zero(r);
+  rv(0) = 1;
   for (int i = 1; i < r && i - 1 < static_cast<int>(theta.size()); ++i) {
-    rv[i] = theta[i - 1];
+    rv(i) = theta[i - 1];
   }
-  std::vector<double> q(nn);
-  for (int i = 0; i < r; ++i) {
-    for (int j = 0; j < r; ++j) q[i * r + j] = rv[i] * rv[j];
-  }
+  Eigen::MatrixXd q = rv * rv.transpose();
   // Doubling: Q_{k+1} = Q_k + A_k Q_k A_k', A_{k+1} = A_k^2 sums the series
   // sum_j T^j V T'^j in 2^k terms.
-  std::vector<double> aq, at, aqat, a2;
+  Eigen::MatrixXd term(r, r);
   for (int iter = 0; iter < 64; ++iter) {
-    MatMul(a, q, r, aq);
-    Transpose(a, r, at);
-    MatMul(aq, at, r, aqat);
-    double change = 0, size = 0;
-    for (size_t i = 0; i < nn; ++i) {
-      q[i] += aqat[i];
-      change = std::max(change, std::fabs(aqat[i]));
-      size = std::max(size, std::fabs(q[i]));
-    }
+    term.noalias() = a * q * a.transpose();
+    q += term;
+    const double size = q.cwiseAbs().maxCoeff();
     if (!std::isfinite(size) || size > 1e12) {
       return absl::FailedPreconditionError(
           "arima: the AR part is not stationary");
     }
-    if (change <= 1e-13 * size) return q;
-    MatMul(a, a, r, a2);
-    a.swap(a2);
+    if (term.cwiseAbs().maxCoeff() <= 1e-13 * size) {
+      std::vector<double> out(static_cast<size_t>(r) * r);
+      for (int i = 0; i < r; ++i) {
+        for (int j = 0; j < r; ++j) out[i * r + j] = q(i, j);
+      }
+      return out;
+    }
+    a = (a * a).eval();
   }
   return absl::FailedPreconditionError(
       "arima: the AR part is too close to a unit root");
@@ -106,51 +207,84 @@ absl::StatusOr<StateSpace> StateSpace::Make(std::vector<double> phi,
   }
   for (int i = r; i < rd; ++i) ss.pn_[i * rd + i] = kDiffusePrior;
   ss.p_ = ss.pn_;
+  ss.rows_.resize(rd);
+  for (int i = 0; i < r; ++i) {
+    if (i < p && ss.phi_[i] != 0) ss.rows_[i].push_back({0, ss.phi_[i]});
+    if (i + 1 < r) ss.rows_[i].push_back({i + 1, 1.0});
+  }
+  if (d > 0) {
+    ss.rows_[r].push_back({0, 1.0});
+    for (int k = 0; k < d; ++k) {
+      if (ss.delta_[k] != 0) ss.rows_[r].push_back({r + k, ss.delta_[k]});
+    }
+    for (int i = 1; i < d; ++i) ss.rows_[r + i].push_back({r + i - 1, 1.0});
+  }
   return ss;
 }
 
-void StateSpace::ApplyT(const std::vector<double>& x,
-                        std::vector<double>& out) const {
-  const int rd = rd_, r = r_, p = static_cast<int>(phi_.size());
-  const int d = static_cast<int>(delta_.size());
-  out.assign(x.size(), 0.0);
-  for (int i = 0; i < r; ++i) {
-    double* o = &out[i * rd];
-    if (i < p && phi_[i] != 0) {
-      const double f = phi_[i];
-      const double* x0 = &x[0];
-      for (int j = 0; j < rd; ++j) o[j] += f * x0[j];
-    }
-    if (i + 1 < r) {
-      const double* xn = &x[(i + 1) * rd];
-      for (int j = 0; j < rd; ++j) o[j] += xn[j];
-    }
-  }
-  if (d > 0) {
-    double* o = &out[r * rd];
-    for (int j = 0; j < rd; ++j) o[j] = x[j];
-    for (int k = 0; k < d; ++k) {
-      if (delta_[k] == 0) continue;
-      const double* xk = &x[(r + k) * rd];
-      for (int j = 0; j < rd; ++j) o[j] += delta_[k] * xk[j];
-    }
-    for (int i = 1; i < d; ++i) {
-      std::copy_n(&x[(r + i - 1) * rd], rd, &out[(r + i) * rd]);
-    }
+void StateSpace::StepMean(const std::vector<double>& a,
+                          std::vector<double>& anew) const {
+  for (int i = 0; i < rd_; ++i) {
+    double v = 0;
+    for (const Term& t : rows_[i]) v += t.coefficient * a[t.column];
+    anew[i] = v;
   }
 }
 
-void StateSpace::Predict(std::vector<double>& p,
-                         std::vector<double>& scratch) const {
+void StateSpace::Predict(const std::vector<double>& p, std::vector<double>& tp,
+                         std::vector<double>& out) const {
   const int rd = rd_;
-  ApplyT(p, scratch);  // T P
-  // (T P)' = P T' since P is symmetric; T (P T') = T P T'.
+  out.resize(p.size());
+  if (delta_.empty()) {
+    // Pure ARMA (R's d == 0 branch): T P T' + V in one pass, R's closed
+    // form, the upper triangle mirrored.
+    const int r = r_, np = static_cast<int>(phi_.size());
+    const int q = static_cast<int>(theta_.size());
+    const double p00 = p[0];
+    for (int i = 0; i < r; ++i) {
+      const double phi_i = i < np ? phi_[i] : 0;
+      const double vi = i == 0 ? 1 : theta_[i - 1];
+      const double* prow = i + 1 < r ? &p[(i + 1) * r] : nullptr;
+      for (int j = i; j < r; ++j) {
+        const double phi_j = j < np ? phi_[j] : 0;
+        double v = (j == 0 ? 1 : (j - 1 < q ? theta_[j - 1] : 0)) * vi;
+        v += phi_i * phi_j * p00;
+        if (prow && j + 1 < r) v += prow[j + 1];
+        if (j + 1 < r) v += phi_i * p[j + 1];
+        if (prow) v += phi_j * prow[0];
+        out[i * r + j] = out[j * r + i] = v;
+      }
+    }
+    return;
+  }
+  tp.resize(p.size());
+  // tp = T p, row by row.
   for (int i = 0; i < rd; ++i) {
-    for (int j = i + 1; j < rd; ++j) {
-      std::swap(scratch[i * rd + j], scratch[j * rd + i]);
+    double* o = &tp[i * rd];
+    const std::vector<Term>& row = rows_[i];
+    if (row.empty()) {
+      std::fill_n(o, rd, 0.0);
+      continue;
+    }
+    const double* first = &p[row[0].column * rd];
+    const double c0 = row[0].coefficient;
+    for (int j = 0; j < rd; ++j) o[j] = c0 * first[j];
+    for (size_t k = 1; k < row.size(); ++k) {
+      const double* x = &p[row[k].column * rd];
+      const double c = row[k].coefficient;
+      for (int j = 0; j < rd; ++j) o[j] += c * x[j];
     }
   }
-  ApplyT(scratch, p);
+  // out = tp T' (symmetric: the upper triangle, mirrored).
+  for (int j = 0; j < rd; ++j) {
+    const std::vector<Term>& row = rows_[j];
+    for (int i = 0; i <= j; ++i) {
+      const double* x = &tp[i * rd];
+      double v = 0;
+      for (const Term& t : row) v += t.coefficient * x[t.column];
+      out[i * rd + j] = out[j * rd + i] = v;
+    }
+  }
   // + V = (1, theta)(1, theta)' on the ARMA block.
   const int q = static_cast<int>(theta_.size());
   for (int i = 0; i <= q; ++i) {
@@ -158,7 +292,7 @@ void StateSpace::Predict(std::vector<double>& p,
     if (vi == 0) continue;
     for (int j = 0; j <= q; ++j) {
       const double vj = j == 0 ? 1 : theta_[j - 1];
-      p[i * rd + j] += vi * vj;
+      out[i * rd + j] += vi * vj;
     }
   }
 }
@@ -167,41 +301,40 @@ StateSpace::Likelihood StateSpace::Filter(absl::Span<const double> y,
                                           std::vector<double>* residuals) {
   Likelihood out;
   const int rd = rd_, r = r_, d = static_cast<int>(delta_.size());
-  std::vector<double> anew(rd), m(rd), scratch;
-  std::vector<double> pnew = pn_;
+  std::vector<double> anew(rd), m(rd), tp, pnew = pn_, prev;
   a_.assign(rd, 0.0);
   if (residuals) residuals->assign(y.size(), 0.0);
+  bool steady = false;
+  double gain = 0;
   for (size_t t = 0; t < y.size(); ++t) {
-    // anew = T a
-    for (int i = 0; i < r; ++i) {
-      double v = i + 1 < r ? a_[i + 1] : 0;
-      if (i < static_cast<int>(phi_.size())) v += phi_[i] * a_[0];
-      anew[i] = v;
-    }
-    if (d > 0) {
-      double v = a_[0];
-      for (int k = 0; k < d; ++k) v += delta_[k] * a_[r + k];
-      for (int i = rd - 1; i > r; --i) anew[i] = a_[i - 1];
-      anew[r] = v;
-    }
-    if (t > 0) {
-      pnew = p_;
-      Predict(pnew, scratch);
+    StepMean(a_, anew);
+    if (t > 0 && !steady) {
+      prev.swap(pnew);
+      Predict(p_, tp, pnew);
+      double change = 0, size = 0;
+      for (size_t i = 0; i < pnew.size(); ++i) {
+        change = std::max(change, std::fabs(pnew[i] - prev[i]));
+        size = std::max(size, std::fabs(pnew[i]));
+      }
+      steady = change <= 1e-11 * size;
     }
     // Z = e_0 + sum_k delta_k e_{r+k}; M = Pnew Z; gain = Z' M.
     double resid = y[t] - anew[0];
     for (int k = 0; k < d; ++k) resid -= delta_[k] * anew[r + k];
-    for (int i = 0; i < rd; ++i) {
-      double v = pnew[i * rd];
-      for (int k = 0; k < d; ++k) v += delta_[k] * pnew[i * rd + r + k];
-      m[i] = v;
-    }
-    double gain = m[0];
-    for (int k = 0; k < d; ++k) gain += delta_[k] * m[r + k];
-    if (!(gain > 0) || !std::isfinite(gain)) {
-      out.used = 0;
-      out.ssq = NAN;
-      return out;
+    if (!steady || gain == 0) {
+      for (int i = 0; i < rd; ++i) {
+        const double* row = &pnew[i * rd];
+        double v = row[0];
+        for (int k = 0; k < d; ++k) v += delta_[k] * row[r + k];
+        m[i] = v;
+      }
+      gain = m[0];
+      for (int k = 0; k < d; ++k) gain += delta_[k] * m[r + k];
+      if (!(gain > 0) || !std::isfinite(gain)) {
+        out.used = 0;
+        out.ssq = NAN;
+        return out;
+      }
     }
     if (gain < 1e4) {
       ++out.used;
@@ -210,10 +343,12 @@ StateSpace::Likelihood StateSpace::Filter(absl::Span<const double> y,
     }
     if (residuals) (*residuals)[t] = resid / std::sqrt(gain);
     for (int i = 0; i < rd; ++i) a_[i] = anew[i] + m[i] * resid / gain;
-    for (int i = 0; i < rd; ++i) {
-      const double mi = m[i] / gain;
-      for (int j = 0; j < rd; ++j) {
-        p_[i * rd + j] = pnew[i * rd + j] - mi * m[j];
+    if (!steady) {
+      for (int i = 0; i < rd; ++i) {
+        const double mi = m[i] / gain;
+        for (int j = i; j < rd; ++j) {
+          p_[i * rd + j] = p_[j * rd + i] = pnew[i * rd + j] - mi * m[j];
+        }
       }
     }
   }
@@ -223,23 +358,14 @@ StateSpace::Likelihood StateSpace::Filter(absl::Span<const double> y,
 void StateSpace::Forecast(int horizon, std::vector<double>& mean,
                           std::vector<double>& variance) const {
   const int rd = rd_, r = r_, d = static_cast<int>(delta_.size());
-  std::vector<double> a = a_, anew(rd), p = p_, scratch;
+  std::vector<double> a = a_, anew(rd), p = p_, tp, pnext;
   mean.clear();
   variance.clear();
   for (int h = 0; h < horizon; ++h) {
-    for (int i = 0; i < r; ++i) {
-      double v = i + 1 < r ? a[i + 1] : 0;
-      if (i < static_cast<int>(phi_.size())) v += phi_[i] * a[0];
-      anew[i] = v;
-    }
-    if (d > 0) {
-      double v = a[0];
-      for (int k = 0; k < d; ++k) v += delta_[k] * a[r + k];
-      for (int i = rd - 1; i > r; --i) anew[i] = a[i - 1];
-      anew[r] = v;
-    }
-    a = anew;
-    Predict(p, scratch);
+    StepMean(a, anew);
+    a.swap(anew);
+    Predict(p, tp, pnext);
+    p.swap(pnext);
     double fc = a[0];
     for (int k = 0; k < d; ++k) fc += delta_[k] * a[r + k];
     // Z' P Z
@@ -253,6 +379,60 @@ void StateSpace::Forecast(int horizon, std::vector<double>& mean,
     mean.push_back(fc);
     variance.push_back(var);
   }
+}
+
+absl::StatusOr<StateSpace::Likelihood> StationaryArmaLikelihood(
+    absl::Span<const double> phi, absl::Span<const double> theta,
+    absl::Span<const double> y) {
+  // Predicted-state form: a_{t+1} = T a_t + K_t v_t, K_t = G_t / F_t with
+  // G_t = T P_t Z', F_t = Z P_t Z' (Z = e_0). From the stationary start
+  // P_1 = Q0, P_{t+1} - P_t = W_t M_t W_t' has rank one, and
+  //   F_{t+1} = F_t + M_t s^2,          s = Z W_t = W_t[0]
+  //   G_{t+1} = G_t + M_t s T W_t
+  //   W_{t+1} = T W_t - K_{t+1} s
+  //   M_{t+1} = M_t + M_t^2 s^2 / F_t
+  // with W_1 = G_1 = T Q0 Z', M_1 = -1 / F_1 (Morf, Sidhu and Kailath,
+  // IEEE TAC 19(4), 1974): O(r) a step, and only Q0's first column.
+  StateSpace::Likelihood out;
+  const int p = static_cast<int>(phi.size());
+  const int r = std::max(p, static_cast<int>(theta.size()) + 1);
+  absl::StatusOr<std::vector<double>> q0col =
+      StationaryCovarianceColumn(phi, theta, r);
+  if (!q0col.ok()) return q0col.status();
+  // T x: phi_i x_0 + x_{i+1}.
+  const auto apply_t = [&](const std::vector<double>& x,
+                           std::vector<double>& o) {
+    for (int i = 0; i < r; ++i) {
+      o[i] = (i < p ? phi[i] * x[0] : 0) + (i + 1 < r ? x[i + 1] : 0);
+    }
+  };
+  std::vector<double> a(r, 0.0), anew(r), g(r), w(r), tw(r);
+  apply_t(*q0col, g);
+  double f = (*q0col)[0];
+  w = g;
+  double m = -1 / f;
+  for (size_t t = 0; t < y.size(); ++t) {
+    if (!(f > 0) || !std::isfinite(f)) {
+      return absl::FailedPreconditionError(
+          "arima: the prediction variance vanished");
+    }
+    const double v = y[t] - a[0];
+    if (f < 1e4) {
+      ++out.used;
+      out.ssq += v * v / f;
+      out.sumlog += std::log(f);
+    }
+    apply_t(a, anew);
+    for (int i = 0; i < r; ++i) a[i] = anew[i] + g[i] / f * v;
+    const double s = w[0];
+    apply_t(w, tw);
+    const double f_next = f + m * s * s;
+    for (int i = 0; i < r; ++i) g[i] += m * s * tw[i];
+    for (int i = 0; i < r; ++i) w[i] = tw[i] - g[i] / f_next * s;
+    m += m * m * s * s / f;
+    f = f_next;
+  }
+  return out;
 }
 
 }  // namespace tsforecast::forecast::arima

@@ -160,6 +160,71 @@ TEST(ArimaStateSpaceTest,
                    .ok());
 }
 
+// Every way of finding the stationary covariance (direct solve for a few
+// states, MA(infinity) weights, doubling near a unit root) must satisfy
+// P = T P T' + R R'.
+TEST(ArimaStateSpaceTest, StationaryCovarianceSolvesTheLyapunovEquation) {
+  struct Case {
+    std::vector<double> phi, theta;
+  };
+  std::vector<Case> cases = {
+      {{0.5, -0.2}, {0.3}},                  // 3 states: direct
+      {{0.6, 0, 0, 0.3, -0.18}, {0.4, 0.1}},  // 5 states: weights
+      {{0.9995}, {0.2, 0.1, 0.3, 0.1, 0.2}},  // near a unit root: doubling
+  };
+  for (const Case& c : cases) {
+    const int r = std::max<int>(c.phi.size(), c.theta.size() + 1);
+    ASSERT_OK_AND_ASSIGN(std::vector<double> p,
+                         arima::StationaryCovariance(c.phi, c.theta, r));
+    std::vector<double> rv(r, 0.0);
+    rv[0] = 1;
+    for (size_t i = 0; i < c.theta.size(); ++i) rv[i + 1] = c.theta[i];
+    const auto t = [&](int i, int k) {
+      return (k == 0 && i < static_cast<int>(c.phi.size()) ? c.phi[i] : 0) +
+             (k == i + 1 ? 1 : 0);
+    };
+    double worst = 0, scale = 0;
+    for (int i = 0; i < r; ++i) {
+      for (int j = 0; j < r; ++j) {
+        double tpt = 0;
+        for (int k = 0; k < r; ++k) {
+          for (int l = 0; l < r; ++l) tpt += t(i, k) * p[k * r + l] * t(j, l);
+        }
+        worst = std::max(worst, std::fabs(tpt + rv[i] * rv[j] - p[i * r + j]));
+        scale = std::max(scale, std::fabs(p[i * r + j]));
+      }
+    }
+    EXPECT_LT(worst, 1e-9 * scale) << "phi[0] = " << c.phi[0];
+    ASSERT_OK_AND_ASSIGN(std::vector<double> col,
+                         arima::StationaryCovarianceColumn(c.phi, c.theta, r));
+    for (int i = 0; i < r; ++i) EXPECT_NEAR(col[i], p[i * r], 1e-9 * scale);
+  }
+}
+
+// The Chandrasekhar recursions the searches use must give the Riccati
+// filter's likelihood.
+TEST(ArimaStateSpaceTest, ChandrasekharLikelihoodEqualsTheKalmanFilters) {
+  const std::vector<double> phi = {0.5, -0.3, 0, 0.4, -0.2, 0.12};
+  const std::vector<double> theta = {0.3, 0, 0, -0.5, -0.15};
+  std::vector<double> y;
+  uint64_t state = 7;
+  for (int t = 0; t < 200; ++t) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    y.push_back(static_cast<double>(state >> 11) / (1ULL << 53) - 0.5);
+  }
+  ASSERT_OK_AND_ASSIGN(arima::StateSpace ss,
+                       arima::StateSpace::Make(phi, theta, {}));
+  std::vector<double> residuals;
+  const arima::StateSpace::Likelihood riccati = ss.Filter(y, &residuals);
+  ASSERT_OK_AND_ASSIGN(arima::StateSpace::Likelihood fast,
+                       arima::StationaryArmaLikelihood(phi, theta, y));
+  EXPECT_EQ(fast.used, riccati.used);
+  // The Riccati filter holds its covariance once it changes by under 1e-11
+  // a step; over 200 steps that leaves a few 1e-9 in the sums.
+  EXPECT_NEAR(fast.ssq, riccati.ssq, 1e-7 * riccati.ssq);
+  EXPECT_NEAR(fast.sumlog, riccati.sumlog, 1e-7);
+}
+
 TEST(ArimaOptionsTest, BadOptionsAreClearErrors) {
   EXPECT_STATUS(MakeModel(ModelSpec{"arima", {{"order", "1,1"}}}),
                 absl::StatusCode::kInvalidArgument,
