@@ -239,9 +239,8 @@ absl::Status Finish(absl::Span<const double> y, std::vector<double> coef,
   fit.sigma2 = lik.ssq / n_used;
   fit.state = std::move(*ss);
   const double value =
-      lik.ssq > 0
-          ? 0.5 * (std::log(lik.ssq / lik.used) + lik.sumlog / lik.used)
-          : -INFINITY;
+      lik.ssq > 0 ? 0.5 * (std::log(lik.ssq / lik.used) + lik.sumlog / lik.used)
+                  : -INFINITY;
   const double v2 = 2 * n_used * value + n_used + n_used * std::log(2 * M_PI);
   fit.log_likelihood = -0.5 * v2;
   fit.aic = v2 + 2 * (narma + k) + 2;
@@ -481,9 +480,9 @@ absl::Status CheckFits(const ArimaOrder& o, int n, int k) {
   // CSS) at least one error after the conditioning stretch.
   const int needed = std::max(dlen + o.arma() + k + 2, ncond + 1);
   if (n < needed) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "arima: ", o.ToString(), " needs at least ", needed,
-        " points; series has ", n));
+    return absl::FailedPreconditionError(
+        absl::StrCat("arima: ", o.ToString(), " needs at least ", needed,
+                     " points; series has ", n));
   }
   return absl::OkStatus();
 }
@@ -521,8 +520,8 @@ absl::StatusOr<ArimaFit> FitArima(absl::Span<const double> y,
       return absl::FailedPreconditionError(
           absl::StrCat("arima: ", o.ToString(), " CSS fit failed"));
     }
-    const double value = 2 * fit.n_used * r.value + fit.n_used +
-                         fit.n_used * std::log(2 * M_PI);
+    const double value =
+        2 * fit.n_used * r.value + fit.n_used + fit.n_used * std::log(2 * M_PI);
     fit.log_likelihood = -0.5 * value;
     fit.aic = INFINITY;
     if (variances) ComputeVariances(problem, method, fit);

@@ -88,8 +88,7 @@ Candidate FitCandidate(absl::Span<const double> y, const ArimaOrder& order,
   std::vector<Regressor> regs;
   if (constant && diffs == 1) regs = {Regressor::kDrift};
   if (constant && diffs == 0) regs = {Regressor::kIntercept};
-  const FitMethod method =
-      approximation ? FitMethod::kCss : FitMethod::kCssMl;
+  const FitMethod method = approximation ? FitMethod::kCss : FitMethod::kCssMl;
   absl::StatusOr<ArimaFit> fit = FitArima(y, order, regs, method, false);
   if (!fit.ok()) return c;
   const double nstar = static_cast<double>(y.size()) - order.differences();
@@ -200,8 +199,7 @@ absl::StatusOr<AutoArimaResult> AutoArima(absl::Span<const double> y, int m,
   const auto fit = [&](int p, int q, int P, int Q, bool with_constant) {
     const ArimaOrder ord = order_of(p, q, P, Q);
     Candidate c =
-        FitCandidate(y, ord, with_constant, ic, approximation, offset,
-                     best.ic);
+        FitCandidate(y, ord, with_constant, ic, approximation, offset, best.ic);
     tried.push_back({ord, with_constant, c.ic});
     return c;
   };
@@ -333,9 +331,8 @@ absl::StatusOr<AutoArimaResult> AutoArima(absl::Span<const double> y, int m,
     best = Candidate{};
     for (size_t i : order) {
       if (!std::isfinite(tried[i].ic)) break;
-      Candidate c =
-          FitCandidate(y, tried[i].order, tried[i].constant, ic, false, 0,
-                       INFINITY);
+      Candidate c = FitCandidate(y, tried[i].order, tried[i].constant, ic,
+                                 false, 0, INFINITY);
       if (c.ic < INFINITY) {
         best = std::move(c);
         break;

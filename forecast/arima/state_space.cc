@@ -92,7 +92,8 @@ absl::StatusOr<std::vector<double>> SolveLyapunov(
     for (int j = 0; j < r; ++j) {
       v(i * r + j) = rv(i) * rv(j);
       for (int k = 0; k < r; ++k) {
-        for (int l = 0; l < r; ++l) a(i * r + j, k * r + l) -= t(i, k) * t(j, l);
+        for (int l = 0; l < r; ++l)
+          a(i * r + j, k * r + l) -= t(i, k) * t(j, l);
       }
     }
   }

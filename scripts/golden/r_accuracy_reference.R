@@ -28,7 +28,12 @@ sets <- list(
   list(name = "Tourism-Yearly", dir = "tourism", file = "Tourism-Yearly", freq = 1, h = 4, stride = 1),
   list(name = "NN5-Daily", dir = "nn5", file = "NN5-Daily", freq = 7, h = 56, stride = 3),
   list(name = "FREDMD-Monthly", dir = "fred-md", file = "FREDMD-Monthly", freq = 12, h = 18, stride = 3))
-if (length(args) > 2) sets <- Filter(function(s) s$name %in% args[-(1:2)], sets)
+# The sets named on the command line, in that order (cheap ones first lets
+# a long run finish them before it reaches hourly data).
+if (length(args) > 2) {
+  by_name <- setNames(sets, sapply(sets, function(s) s$name))
+  sets <- by_name[args[-(1:2)]]
+}
 
 # Values as the C++ runner reads them: leading and trailing NAs dropped,
 # inner NAs linearly interpolated.
@@ -52,10 +57,16 @@ for (s in sets) {
   train <- read.csv(file.path(data_dir, s$dir, paste0(s$file, "-train.csv")),
                     colClasses = "character")
   rows <- seq(1, nrow(train), by = s$stride)
-  lines <- c(paste(c("id", "method", paste0("h", 1:s$h)), collapse = ","))
-  times <- c("id,method,seconds,stride")
+  # Written as it goes (a series at a time), so a long run can be watched
+  # and a cut-off one still leaves its finished series.
+  fc_file <- file.path(out, paste0(s$name, ".r.csv"))
+  times_file <- file.path(out, paste0(s$name, ".r_times.csv"))
+  writeLines(paste(c("id", "method", paste0("h", 1:s$h)), collapse = ","), fc_file)
+  writeLines("id,method,seconds,stride", times_file)
   fmt <- function(id, method, x) paste(c(id, method, format(as.numeric(x), digits = 10)), collapse = ",")
   for (i in rows) {
+    lines <- character(0)
+    times <- character(0)
     id <- train[i, 1]
     y <- ts(values(train[i, ]), frequency = s$freq)
     got <- list()
@@ -83,8 +94,8 @@ for (s in sets) {
                  fmt(id, "R_eat:lo95", avg(function(p) p$lower[, 2])),
                  fmt(id, "R_eat:hi95", avg(function(p) p$upper[, 2])))
     }
+    cat(lines, file = fc_file, sep = "\n", append = TRUE)
+    cat(times, file = times_file, sep = "\n", append = TRUE)
   }
-  writeLines(lines, file.path(out, paste0(s$name, ".r.csv")))
-  writeLines(times, file.path(out, paste0(s$name, ".r_times.csv")))
   message(s$name, ": ", length(rows), " series")
 }

@@ -168,7 +168,7 @@ TEST(ArimaStateSpaceTest, StationaryCovarianceSolvesTheLyapunovEquation) {
     std::vector<double> phi, theta;
   };
   std::vector<Case> cases = {
-      {{0.5, -0.2}, {0.3}},                  // 3 states: direct
+      {{0.5, -0.2}, {0.3}},                   // 3 states: direct
       {{0.6, 0, 0, 0.3, -0.18}, {0.4, 0.1}},  // 5 states: weights
       {{0.9995}, {0.2, 0.1, 0.3, 0.1, 0.2}},  // near a unit root: doubling
   };
