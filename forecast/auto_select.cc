@@ -23,6 +23,9 @@ class FittedAuto final : public FittedModel {
   std::vector<std::pair<std::string, double>> Parameters() const override {
     return used_->Parameters();
   }
+  std::vector<std::string> Warnings() const override {
+    return used_->Warnings();
+  }
 
  private:
   std::unique_ptr<FittedModel> used_;

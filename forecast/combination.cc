@@ -62,6 +62,15 @@ class FittedCombination final : public FittedModel {
  private:
   std::string name_;
   std::vector<std::unique_ptr<FittedModel>> members_;
+
+ public:
+  std::vector<std::string> Warnings() const override {
+    std::vector<std::string> out;
+    for (const auto& m : members_) {
+      for (std::string& w : m->Warnings()) out.push_back(std::move(w));
+    }
+    return out;
+  }
   std::vector<std::string> failed_;
   FitSummary summary_;
 };

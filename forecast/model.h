@@ -34,6 +34,9 @@ class FittedModel {
   virtual std::vector<std::pair<std::string, double>> Parameters() const {
     return {};
   }
+  // What a client should know about this fit, e.g. how approximate
+  // intervals were made; empty when nothing.
+  virtual std::vector<std::string> Warnings() const { return {}; }
 };
 
 class Model {

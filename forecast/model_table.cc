@@ -2,6 +2,7 @@
 // description, options and factory, in the order ListModels returns them.
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -10,6 +11,7 @@
 #include "forecast/combination.h"
 #include "forecast/dynamic_theta.h"
 #include "forecast/ets/ets_model.h"
+#include "forecast/intermittent.h"
 #include "forecast/model_registry.h"
 #include "forecast/multi_seasonal.h"
 #include "forecast/naive.h"
@@ -275,6 +277,52 @@ std::vector<ModelInfo> BuildModelTable() {
        [](const ModelOptions& o) -> Built {
          return std::make_unique<DoubleExponentialSmoothingModel>(
              o.Number("smoothing_factor"), o.Number("trend_factor"));
+       }});
+  for (const auto& [name, method, description] :
+       std::vector<std::tuple<const char*, IntermittentMethod, const char*>>{
+           {"croston", IntermittentMethod::kCroston,
+            "Croston's method for intermittent demand (R's croston)"},
+           {"sba", IntermittentMethod::kSba,
+            "Syntetos-Boylan approximation: Croston without its bias"}}) {
+    t.push_back({name,
+                 description,
+                 {Unit("alpha", "smoothing of sizes and intervals", "0.1")},
+                 [method](const ModelOptions& o) -> Built {
+                   return std::make_unique<IntermittentModel>(
+                       method, o.Number("alpha"), 0);
+                 }});
+  }
+  t.push_back({"tsb",
+               "Teunter-Syntetos-Babai: demand probability times size, "
+               "decaying while no demand comes",
+               {Unit("alpha", "smoothing of the demand size", "0.1"),
+                Unit("beta", "smoothing of the demand probability", "0.1")},
+               [](const ModelOptions& o) -> Built {
+                 return std::make_unique<IntermittentModel>(
+                     IntermittentMethod::kTsb, o.Number("alpha"),
+                     o.Number("beta"));
+               }});
+  t.push_back(
+      {"adida",
+       "ADIDA: forecast totals over buckets of periods, spread them back",
+       {{.name = "aggregation",
+         .description = "periods per bucket; 0: the mean interval between "
+                        "demands",
+         .default_value = "0",
+         .type = OptionType::kInteger,
+         .min = 0,
+         .max = 366},
+        {.name = "base",
+         .description = "the model for the bucket totals",
+         .default_value = "ses",
+         .type = OptionType::kChoice,
+         .allowed_values = {"ses", "naive", "croston", "sba", "tsb"}}},
+       [](const ModelOptions& o) -> Built {
+         absl::StatusOr<std::unique_ptr<Model>> base =
+             MakeModel(o.Text("base"));
+         if (!base.ok()) return base.status();
+         return std::make_unique<AdidaModel>(std::move(*base),
+                                             o.Integer("aggregation"));
        }});
   t.push_back({"auto",
                "multiple seasonality: mean of snaive and mstl; otherwise mean "

@@ -38,6 +38,9 @@ class FittedAdjusted final : public FittedModel {
   std::vector<std::pair<std::string, double>> Parameters() const override {
     return inner_->Parameters();
   }
+  std::vector<std::string> Warnings() const override {
+    return inner_->Warnings();
+  }
 
  private:
   std::unique_ptr<FittedModel> inner_;

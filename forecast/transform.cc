@@ -33,6 +33,9 @@ class FittedTransformed final : public FittedModel {
     out.push_back({"lambda", lambda_});
     return out;
   }
+  std::vector<std::string> Warnings() const override {
+    return inner_->Warnings();
+  }
 
  private:
   std::unique_ptr<FittedModel> inner_;

@@ -149,6 +149,9 @@ absl::StatusOr<ForecastOutcome> RunForecast(storage::SeriesStore& store,
   out.summary = (*fitted)->summary();
   out.training_points = static_cast<int>(data.grid.values.size());
   out.warnings = data.grid.warnings;
+  for (std::string& w : (*fitted)->Warnings()) {
+    out.warnings.push_back(std::move(w));
+  }
   if (!out.summary.converged) {
     out.warnings.push_back(
         absl::StrCat("the optimiser did not converge: ", out.summary.message));

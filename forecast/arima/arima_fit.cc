@@ -352,11 +352,11 @@ class Problem {
 
   // 0.5 log of the conditional mean square (R's armaCSS).
   double Css(absl::Span<const double> z) {
-    const std::vector<double> c = Unscale(z);
-    Adjust(c);
-    std::vector<double> phi, theta;
-    Expand(o_, c, phi, theta);
-    const double s2 = CssMeanSquare(w_, phi, theta, nullptr);
+    c_.assign(z.begin(), z.end());
+    for (size_t i = 0; i < c_.size(); ++i) c_[i] *= scale_[i];
+    Adjust(c_);
+    Expand(o_, c_, phi_, theta_);
+    const double s2 = CssMeanSquare(w_, phi_, theta_, nullptr);
     return s2 > 0 && std::isfinite(s2) ? 0.5 * std::log(s2) : kReject;
   }
 
@@ -403,18 +403,22 @@ class Problem {
   double CssMeanSquare(const std::vector<double>& w,
                        const std::vector<double>& phi,
                        const std::vector<double>& theta,
-                       std::vector<double>* residuals) const {
+                       std::vector<double>* residuals) {
     const int n = static_cast<int>(w.size());
     const int ncond = o_.p + o_.m * o_.P;
     // The expanded seasonal polynomials are mostly zeros.
-    std::vector<int> ar, ma;
+    std::vector<int>& ar = ar_index_;
+    std::vector<int>& ma = ma_index_;
+    ar.clear();
+    ma.clear();
     for (size_t j = 0; j < phi.size(); ++j) {
       if (phi[j] != 0) ar.push_back(static_cast<int>(j));
     }
     for (size_t j = 0; j < theta.size(); ++j) {
       if (theta[j] != 0) ma.push_back(static_cast<int>(j));
     }
-    std::vector<double> resid(n, 0.0);
+    std::vector<double>& resid = resid_;
+    resid.assign(n, 0.0);
     double ssq = 0;
     int used = 0;
     for (int l = ncond; l < n; ++l) {
@@ -444,7 +448,10 @@ class Problem {
   std::vector<double> dy_;
   std::vector<std::vector<double>> regs_, dregs_;
   std::vector<double> scale_;
-  std::vector<double> w_;
+  // Scratch reused across evaluations (the optimisers call these thousands
+  // of times).
+  std::vector<double> w_, c_, phi_, theta_, resid_;
+  std::vector<int> ar_index_, ma_index_;
 };
 
 // Sets fit.standard_errors and fit.variance_ok from the Hessian of the

@@ -105,6 +105,13 @@ f <- Arima(WWWusage, order = c(1, 1, 0), include.drift = TRUE)
 emit("arima_110_drift_wwwusage", WWWusage, forecast(f, h = 10))
 for (cn in names(coef(f))) param("arima_110_drift_wwwusage", paste0("coef_", cn), coef(f)[[cn]])
 param("arima_110_drift_wwwusage", "loglik", f$loglik)
+# Croston's method (forecast::croston, alpha 0.1) on a short series and on
+# a seeded intermittent one.
+param("croston_short", "mean", croston(c(0, 3, 0, 0, 5, 0, 4), alpha = 0.1)$mean[1])
+set.seed(3)
+x <- rpois(60, 0.4) * round(runif(60, 5, 20))
+emit("croston_intermittent", x, list(mean = croston(x, h = 6, alpha = 0.1)$mean))
+
 # The differencing tests auto.arima runs (inputs ship with R, so only the
 # statistics are stored).
 kpss_stat <- function(x) {
