@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.cc' '*.h' '*.proto' 2>/dev/null || true)
 if [ "${#files[@]}" -eq 0 ]; then
-  mapfile -t files < <(find common storage service tools tests bench proto \
+  mapfile -t files < <(find common storage forecast service tools tests bench proto \
     -name '*.cc' -o -name '*.h' -o -name '*.proto' 2>/dev/null)
 fi
 if [ "${1:-}" = "--fix" ]; then

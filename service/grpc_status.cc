@@ -41,9 +41,11 @@ grpc::StatusCode ToGrpcCode(absl::StatusCode code) {
       return grpc::StatusCode::DATA_LOSS;
     case absl::StatusCode::kUnauthenticated:
       return grpc::StatusCode::UNAUTHENTICATED;
-    default:
+    case absl::StatusCode::
+        kDoNotUseReservedForFutureExpansionUseDefaultInSwitchInstead_:
       return grpc::StatusCode::UNKNOWN;
   }
+  return grpc::StatusCode::UNKNOWN;  // a value outside the enumeration
 }
 
 }  // namespace

@@ -153,7 +153,7 @@ void Server::AddGauges() {
       });
   metrics_->AddGauge(
       {"tsf_build_info", "Build of this server.", "gauge", {"version"}, [] {
-         return std::vector<GaugeSample>{{{"0.4.0"}, 1}};
+         return std::vector<GaugeSample>{{{TSF_VERSION}, 1}};
        }});
 }
 
