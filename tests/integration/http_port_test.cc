@@ -179,6 +179,13 @@ TEST_F(HttpPortTest, PrometheusApiSubsetForGrafana) {
                        "\"136\"]"))
       << r->body.substr(0, 400);
   EXPECT_TRUE(Contains(r->body, "\"band\":\"upper_95\""));
+  // Every model of the table is reachable from PromQL's forecast().
+  r =
+      Get("/api/v1/query_range?query=forecast(exports_cn%2C%22arima%22)&start="
+          "2024-01-01T00:00:00Z&end=2024-03-01T00:00:00Z&step=1d");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(Contains(r->body, "\"band\":\"mean\"")) << r->body;
   r = Get("/api/v1/series?match[]=%7Bkind%3D%22export%22%7D");
   ASSERT_TRUE(r);
   EXPECT_TRUE(Contains(r->body, "\"data\":[{\"__name__\":\"exports_cn\""));

@@ -193,6 +193,46 @@ TEST_F(ForecastServiceTest, BadRequestsHaveTheirCodes) {
               "series \"nope\" not found");
 }
 
+TEST_F(ForecastServiceTest, ArimaAndIntermittentModelsThroughTheApi) {
+  v1::ForecastRequest req;
+  req.set_series("exports");
+  req.set_horizon(6);
+  req.mutable_model()->set_name("arima");
+  v1::ForecastResponse resp;
+  ASSERT_TRUE(Forecast(req, &resp).ok());
+  EXPECT_EQ(resp.model().name(), "arima");
+  EXPECT_NE(resp.model().description().find("ARIMA("), std::string::npos)
+      << resp.model().description();
+  // How the order was chosen: this series is a sine plus a line, so one
+  // difference and one seasonal difference leave a constant.
+  EXPECT_NE(resp.model().description().find("deterministic after differencing"),
+            std::string::npos)
+      << resp.model().description();
+  (*req.mutable_model()->mutable_options())["order"] = "0,1,1";
+  (*req.mutable_model()->mutable_options())["seasonal_order"] = "0,1,1";
+  ASSERT_TRUE(Forecast(req, &resp).ok());
+  EXPECT_EQ(resp.model().description().rfind("ARIMA(0,1,1)(0,1,1)[12]", 0), 0u)
+      << resp.model().description();
+  // Bad options name the option and what it accepts.
+  (*req.mutable_model()->mutable_options())["order"] = "0,1";
+  EXPECT_GRPC(Forecast(req, &resp), StatusCode::INVALID_ARGUMENT,
+              "model.options[\"order\"]: \"0,1\" is not 3 comma-separated "
+              "integers");
+  req.mutable_model()->mutable_options()->clear();
+  (*req.mutable_model()->mutable_options())["seasonal_order"] = "0,1,1";
+  EXPECT_GRPC(Forecast(req, &resp), StatusCode::INVALID_ARGUMENT,
+              "needs order as well");
+  // Intermittent models say how their intervals were made.
+  req.mutable_model()->mutable_options()->clear();
+  req.mutable_model()->set_name("croston");
+  ASSERT_TRUE(Forecast(req, &resp).ok());
+  bool approximate = false;
+  for (const std::string& w : resp.warnings()) {
+    approximate |= w.find("intervals are approximate") != std::string::npos;
+  }
+  EXPECT_TRUE(approximate);
+}
+
 TEST_F(ForecastServiceTest, ForecastManyStreamsEverySeries) {
   ASSERT_TRUE(
       Create("exports_vn", v1::STEP_UNIT_MONTH, {{"kind", "export"}}).ok());
@@ -270,12 +310,18 @@ TEST_F(ForecastServiceTest, BacktestAndListModels) {
       forecast_->ListModels(Ctx().get(), v1::ListModelsRequest(), &models)
           .ok());
   bool found_ets_option = false;
+  std::vector<std::string> ic_values;
   for (const auto& m : models.models()) {
     for (const auto& o : m.options()) {
       found_ets_option |= m.name() == "ets" && o.name() == "model";
+      if (m.name() == "arima" && o.name() == "ic") {
+        ic_values.assign(o.allowed_values().begin(), o.allowed_values().end());
+      }
     }
   }
   EXPECT_TRUE(found_ets_option);
+  // Choices come with their allowed values, from the model table.
+  EXPECT_EQ(ic_values, (std::vector<std::string>{"aicc", "aic", "bic"}));
 }
 
 }  // namespace

@@ -675,7 +675,11 @@ void Models(const Client& c) {
   for (const v1::ModelInfo& m : resp.models()) {
     std::vector<std::string> opts;
     for (const v1::ModelOption& o : m.options()) {
-      opts.push_back(absl::StrCat(o.name(), "=", o.default_value()));
+      std::string opt = absl::StrCat(o.name(), "=", o.default_value());
+      if (o.allowed_values_size() > 0) {
+        absl::StrAppend(&opt, "{", absl::StrJoin(o.allowed_values(), "|"), "}");
+      }
+      opts.push_back(std::move(opt));
     }
     rows.push_back({m.name(), absl::StrJoin(opts, " "), m.description()});
   }
