@@ -17,33 +17,12 @@ constexpr int kDirectSolveStates = 4;
 // not vanish within `max_terms` (near a unit root: doubling does better).
 std::vector<double> SumOfWeights(absl::Span<const double> phi,
                                  absl::Span<const double> theta, int r,
-                                 int max_terms, bool first_column_only) {
+                                 int max_terms) {
   const int p = static_cast<int>(phi.size());
   std::vector<double> g(r, 0.0), next(r);
   g[0] = 1;
   for (int i = 1; i < r && i - 1 < static_cast<int>(theta.size()); ++i) {
     g[i] = theta[i - 1];
-  }
-  if (first_column_only) {
-    // Column 0 of sum_j g_j g_j', and the largest variance seen so far as
-    // the scale of the stopping rule.
-    std::vector<double> col(r, 0.0), diag(r, 0.0);
-    for (int term = 0; term < max_terms; ++term) {
-      double largest = 0, variance = 0;
-      for (int i = 0; i < r; ++i) {
-        col[i] += g[i] * g[0];
-        diag[i] += g[i] * g[i];
-        largest = std::max(largest, std::fabs(g[i]));
-        variance = std::max(variance, diag[i]);
-      }
-      if (!std::isfinite(variance) || variance > 1e12) return {};
-      if (largest <= 1e-9 * std::sqrt(variance)) return col;
-      for (int i = 0; i < r; ++i) {
-        next[i] = (i < p ? phi[i] * g[0] : 0) + (i + 1 < r ? g[i + 1] : 0);
-      }
-      g.swap(next);
-    }
-    return {};
   }
   std::vector<double> q(static_cast<size_t>(r) * r, 0.0);
   for (int term = 0; term < max_terms; ++term) {
@@ -116,28 +95,65 @@ absl::StatusOr<std::vector<double>> SolveLyapunov(
 
 absl::StatusOr<std::vector<double>> StationaryCovarianceColumn(
     absl::Span<const double> phi, absl::Span<const double> theta, int r) {
-  if (r <= kDirectSolveStates) {
-    absl::StatusOr<std::vector<double>> full =
-        StationaryCovariance(phi, theta, r);
-    if (!full.ok()) return full.status();
-    std::vector<double> col(r);
-    for (int i = 0; i < r; ++i) col[i] = (*full)[i * r];
-    return col;
+  // Column 0 is Cov(a_t, y_t). With a_t[i] = sum_{j=i}^{r-1} (phi_{j+1}
+  // y_{t-1-(j-i)} + theta_j e_{t-(j-i)}) (theta_0 = 1), it is
+  //   sum_{j=i}^{r-1} phi_{j+1} gamma(1 + j - i) + theta_j psi_{j-i},
+  // from the ARMA autocovariances gamma (unit innovation variance) and the
+  // MA(infinity) weights psi: exact, O(p^3) for the (p + 1) equations that
+  // give gamma(0..p), however close to a unit root.
+  const int p = static_cast<int>(phi.size());
+  const int q = static_cast<int>(theta.size());
+  const auto th = [&](int j) { return j == 0 ? 1.0 : (j <= q ? theta[j - 1] : 0); };
+  const auto ph = [&](int j) { return j >= 1 && j <= p ? phi[j - 1] : 0.0; };
+  std::vector<double> psi(std::max(q, r) + 1, 0.0);
+  for (size_t k = 0; k < psi.size(); ++k) {
+    double v = th(static_cast<int>(k));
+    for (int j = 1; j <= std::min<int>(k, p); ++j) v += ph(j) * psi[k - j];
+    psi[k] = v;
   }
-  std::vector<double> quick = SumOfWeights(phi, theta, r, 1000, true);
-  if (!quick.empty()) return quick;
-  absl::StatusOr<std::vector<double>> full =
-      StationaryCovariance(phi, theta, r);
-  if (!full.ok()) return full.status();
-  std::vector<double> col(r);
-  for (int i = 0; i < r; ++i) col[i] = (*full)[i * r];
+  // gamma(k) - sum_j phi_j gamma(|k - j|) = sum_{j=k}^{q} theta_j psi_{j-k}.
+  const auto rhs = [&](int k) {
+    double v = 0;
+    for (int j = k; j <= q; ++j) v += th(j) * psi[j - k];
+    return v;
+  };
+  std::vector<double> gamma(r + 1, 0.0);
+  if (p == 0) {
+    for (int k = 0; k <= r; ++k) gamma[k] = rhs(k);
+  } else {
+    Eigen::MatrixXd a = Eigen::MatrixXd::Identity(p + 1, p + 1);
+    Eigen::VectorXd b(p + 1);
+    for (int k = 0; k <= p; ++k) {
+      for (int j = 1; j <= p; ++j) a(k, std::abs(k - j)) -= ph(j);
+      b(k) = rhs(k);
+    }
+    Eigen::PartialPivLU<Eigen::MatrixXd> lu(a);
+    const Eigen::VectorXd g = lu.solve(b);
+    if (!g.allFinite() || !(g(0) > 0) || g(0) > 1e12 ||
+        !((a * g - b).cwiseAbs().maxCoeff() <= 1e-8 * (1 + g.cwiseAbs().maxCoeff()))) {
+      return absl::FailedPreconditionError(
+          "arima: the AR part is not stationary");
+    }
+    for (int k = 0; k <= std::min(p, r); ++k) gamma[k] = g(k);
+    for (int k = p + 1; k <= r; ++k) {
+      double v = rhs(k);
+      for (int j = 1; j <= p; ++j) v += ph(j) * gamma[k - j];
+      gamma[k] = v;
+    }
+  }
+  std::vector<double> col(r, 0.0);
+  for (int i = 0; i < r; ++i) {
+    double v = 0;
+    for (int j = i; j < r; ++j) v += ph(j + 1) * gamma[1 + j - i] + th(j) * psi[j - i];
+    col[i] = v;
+  }
   return col;
 }
 
 absl::StatusOr<std::vector<double>> StationaryCovariance(
     absl::Span<const double> phi, absl::Span<const double> theta, int r) {
   if (r <= kDirectSolveStates) return SolveLyapunov(phi, theta, r);
-  std::vector<double> quick = SumOfWeights(phi, theta, r, 1000, false);
+  std::vector<double> quick = SumOfWeights(phi, theta, r, 1000);
   if (!quick.empty()) return quick;
   // T: phi down the first column, ones on the superdiagonal.
   Eigen::MatrixXd a = Eigen::MatrixXd::Zero(r, r);

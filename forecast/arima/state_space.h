@@ -82,8 +82,8 @@ class StateSpace {
 absl::StatusOr<std::vector<double>> StationaryCovariance(
     absl::Span<const double> phi, absl::Span<const double> theta, int r);
 
-// Column 0 of StationaryCovariance, at O(r) a term where the weights
-// vanish quickly.
+// Column 0 of StationaryCovariance (all the Chandrasekhar recursions need),
+// exactly from the ARMA autocovariances.
 absl::StatusOr<std::vector<double>> StationaryCovarianceColumn(
     absl::Span<const double> phi, absl::Span<const double> theta, int r);
 
