@@ -41,8 +41,8 @@ EtsRun RunAll(const EtsSpec& spec, const EtsParameters& p,
     // ses, holt and damped: Step's recursion without its branches, the
     // hot loop of the M4 benchmarks and of `auto`.
     const double phi = spec.trend == EtsTrend::kDamped ? p.phi
-                       : HasTrend(spec)                 ? 1
-                                                        : 0;
+                       : HasTrend(spec)                ? 1
+                                                       : 0;
     double level = p.level0, trend = HasTrend(spec) ? p.trend0 : 0;
     for (double v : y) {
       const double mu = level + phi * trend;

@@ -95,6 +95,14 @@ for (nm in c("USAccDeaths", "lynx", "WWWusage", "LakeHuron", "nottem",
   param(case, "loglik", f$loglik)
   param(case, "sigma2", f$sigma2)
 }
+# The non-stepwise search (every model up to order 5, no approximation).
+for (nm in c("WWWusage", "lynx", "USAccDeaths")) {
+  f <- auto.arima(get(nm), stepwise = FALSE, approximation = FALSE)
+  case <- paste0("arima_full_", tolower(nm))
+  ord <- arimaorder(f)
+  for (i in seq_along(ord)) param(case, paste0("order_", names(ord)[i]), ord[[i]])
+  param(case, "loglik", f$loglik)
+}
 # Fixed orders through Arima(), including a drift and a seasonal MA.
 f <- Arima(AirPassengers, order = c(2, 1, 1), seasonal = c(0, 1, 1),
            lambda = 0)

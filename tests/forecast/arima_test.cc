@@ -78,6 +78,32 @@ TEST(ArimaGoldenTest, AutoArimaPicksRsOrderAndMatchesItsFit) {
   }
 }
 
+TEST(ArimaGoldenTest, NonStepwiseSearchPicksRsOrder) {
+  const std::map<std::string, double> r = RParameters();
+  for (const char* series : {"wwwusage", "lynx", "usaccdeaths"}) {
+    const std::string c = std::string("arima_full_") + series;
+    SCOPED_TRACE(c);
+    const std::vector<double> y = Input(std::string("arima_") + series);
+    const double m = r.at(std::string("arima_") + series + ".frequency");
+    ASSERT_OK_AND_ASSIGN(
+        auto model,
+        MakeModel(ModelSpec{
+            "arima", {{"stepwise", "false"}, {"approximation", "false"}}}));
+    ASSERT_OK_AND_ASSIGN(auto f,
+                         model->Fit({y, m > 1 ? std::vector<double>{m}
+                                              : std::vector<double>{}}));
+    const std::string expected =
+        "ARIMA(" + std::to_string(int(r.at(c + ".order_p"))) + "," +
+        std::to_string(int(r.at(c + ".order_d"))) + "," +
+        std::to_string(int(r.at(c + ".order_q"))) + ")";
+    EXPECT_EQ(f->Description().substr(0, expected.size()), expected)
+        << f->Description();
+    EXPECT_NE(f->Description().find("search of all"), std::string::npos);
+    EXPECT_NEAR(f->summary().log_likelihood, r.at(c + ".loglik"),
+                1e-3 * std::fabs(r.at(c + ".loglik")));
+  }
+}
+
 TEST(ArimaGoldenTest, GivenOrdersMatchRsArima) {
   const std::map<std::string, double> r = RParameters();
   {
