@@ -44,6 +44,10 @@ ABSL_FLAG(std::string, models, "",
 ABSL_FLAG(std::string, sets, "", "comma-separated sets (default: all)");
 ABSL_FLAG(int, threads, 1, "fitting threads (times are per series)");
 ABSL_FLAG(int, max_series, 0, "use only the first N series of a set (0: all)");
+ABSL_FLAG(std::string, seasons, "step",
+          "season lengths the models get: step (the calendar step's "
+          "defaults, as a client's series), or set (the set's own period, "
+          "as R's references were run: M4 Weekly then has none)");
 ABSL_FLAG(std::string, r_reference, "",
           "committed CSV of R's scores to print beside ours");
 ABSL_FLAG(std::string, r_forecasts_dir, "",
@@ -147,6 +151,11 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (absl::GetFlag(FLAGS_seasons) != "step" &&
+      absl::GetFlag(FLAGS_seasons) != "set") {
+    std::fprintf(stderr, "--seasons: step or set\n");
+    return 2;
+  }
   std::vector<const tb::DataSet*> sets;
   if (absl::GetFlag(FLAGS_sets).empty()) {
     for (const tb::DataSet& s : tb::AllDataSets()) sets.push_back(&s);
@@ -176,9 +185,12 @@ int main(int argc, char** argv) {
         tb::LoadSeries(absl::GetFlag(FLAGS_data_dir), *set);
     const int max = absl::GetFlag(FLAGS_max_series);
     if (max > 0 && static_cast<size_t>(max) < data.size()) data.resize(max);
-    const std::vector<double> seasons =
-        set->step ? fc::DefaultSeasonLengths(*set->step)
-                  : std::vector<double>{};
+    std::vector<double> seasons;
+    if (absl::GetFlag(FLAGS_seasons) == "set") {
+      if (set->mase_period > 1) seasons = {double(set->mase_period)};
+    } else if (set->step) {
+      seasons = fc::DefaultSeasonLengths(*set->step);
+    }
     std::vector<double> scales(data.size());
     for (size_t i = 0; i < data.size(); ++i) {
       auto s = fc::MaseScale(data[i].train, set->mase_period);
