@@ -13,6 +13,12 @@ const std::vector<ModelInfo>& ListModels() {
   return *models;
 }
 
+std::vector<std::string> ModelNames() {
+  std::vector<std::string> names;
+  for (const ModelInfo& m : ListModels()) names.push_back(m.name);
+  return names;
+}
+
 std::string ModelSpec::Canonical() const {
   if (options.empty()) return name;
   std::vector<std::string> parts;
@@ -28,11 +34,9 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
     if (!options.ok()) return options.status();
     return m.factory(*options);
   }
-  std::vector<std::string> names;
-  for (const ModelInfo& m : ListModels()) names.push_back(m.name);
   return absl::InvalidArgumentError(
       absl::StrCat("model: unknown model \"", spec.name,
-                   "\"; known: ", absl::StrJoin(names, ", ")));
+                   "\"; known: ", absl::StrJoin(ModelNames(), ", ")));
 }
 
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name) {

@@ -39,6 +39,8 @@ struct ModelSpec {
 
 // Every model, in a stable order.
 const std::vector<ModelInfo>& ListModels();
+// Their names, in the same order.
+std::vector<std::string> ModelNames();
 
 // INVALID_ARGUMENT naming the known models for an unknown name, or the
 // option and what it accepts for a bad option.

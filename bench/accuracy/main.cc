@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   std::vector<std::string> models;
   if (absl::GetFlag(FLAGS_models).empty()) {
-    for (const auto& m : fc::ListModels()) models.push_back(m.name);
+    models = fc::ModelNames();
   } else {
     models = absl::StrSplit(absl::GetFlag(FLAGS_models), ',');
   }

@@ -8,6 +8,26 @@
 namespace tsforecast::forecast::arima {
 namespace {
 
+// T: phi down the first column, ones on the superdiagonal (r x r).
+Eigen::MatrixXd Transition(absl::Span<const double> phi, int r) {
+  Eigen::MatrixXd t = Eigen::MatrixXd::Zero(r, r);
+  for (int i = 0; i < r; ++i) {
+    if (i < static_cast<int>(phi.size())) t(i, 0) = phi[i];
+    if (i + 1 < r) t(i, i + 1) = 1;
+  }
+  return t;
+}
+
+// R = (1, theta_1, ..., theta_{r-1}), the innovation's loading.
+Eigen::VectorXd Loading(absl::Span<const double> theta, int r) {
+  Eigen::VectorXd rv = Eigen::VectorXd::Zero(r);
+  rv(0) = 1;
+  for (int i = 1; i < r && i - 1 < static_cast<int>(theta.size()); ++i) {
+    rv(i) = theta[i - 1];
+  }
+  return rv;
+}
+
 // Up to this many states the Lyapunov equation is solved directly.
 constexpr int kDirectSolveStates = 4;
 
@@ -54,16 +74,8 @@ std::vector<double> SumOfWeights(absl::Span<const double> phi,
 // few states, however close the AR part is to a unit root.
 absl::StatusOr<std::vector<double>> SolveLyapunov(
     absl::Span<const double> phi, absl::Span<const double> theta, int r) {
-  Eigen::MatrixXd t = Eigen::MatrixXd::Zero(r, r);
-  for (int i = 0; i < r; ++i) {
-    if (i < static_cast<int>(phi.size())) t(i, 0) = phi[i];
-    if (i + 1 < r) t(i, i + 1) = 1;
-  }
-  Eigen::VectorXd rv = Eigen::VectorXd::Zero(r);
-  rv(0) = 1;
-  for (int i = 1; i < r && i - 1 < static_cast<int>(theta.size()); ++i) {
-    rv(i) = theta[i - 1];
-  }
+  const Eigen::MatrixXd t = Transition(phi, r);
+  const Eigen::VectorXd rv = Loading(theta, r);
   const int n = r * r;
   Eigen::MatrixXd a = Eigen::MatrixXd::Identity(n, n);
   Eigen::VectorXd v(n);
@@ -103,7 +115,9 @@ absl::StatusOr<std::vector<double>> StationaryCovarianceColumn(
   // give gamma(0..p), however close to a unit root.
   const int p = static_cast<int>(phi.size());
   const int q = static_cast<int>(theta.size());
-  const auto th = [&](int j) { return j == 0 ? 1.0 : (j <= q ? theta[j - 1] : 0); };
+  const auto th = [&](int j) {
+    return j == 0 ? 1.0 : (j <= q ? theta[j - 1] : 0);
+  };
   const auto ph = [&](int j) { return j >= 1 && j <= p ? phi[j - 1] : 0.0; };
   std::vector<double> psi(std::max(q, r) + 1, 0.0);
   for (size_t k = 0; k < psi.size(); ++k) {
@@ -130,7 +144,8 @@ absl::StatusOr<std::vector<double>> StationaryCovarianceColumn(
     Eigen::PartialPivLU<Eigen::MatrixXd> lu(a);
     const Eigen::VectorXd g = lu.solve(b);
     if (!g.allFinite() || !(g(0) > 0) || g(0) > 1e12 ||
-        !((a * g - b).cwiseAbs().maxCoeff() <= 1e-8 * (1 + g.cwiseAbs().maxCoeff()))) {
+        !((a * g - b).cwiseAbs().maxCoeff() <=
+          1e-8 * (1 + g.cwiseAbs().maxCoeff()))) {
       return absl::FailedPreconditionError(
           "arima: the AR part is not stationary");
     }
@@ -144,7 +159,8 @@ absl::StatusOr<std::vector<double>> StationaryCovarianceColumn(
   std::vector<double> col(r, 0.0);
   for (int i = 0; i < r; ++i) {
     double v = 0;
-    for (int j = i; j < r; ++j) v += ph(j + 1) * gamma[1 + j - i] + th(j) * psi[j - i];
+    for (int j = i; j < r; ++j)
+      v += ph(j + 1) * gamma[1 + j - i] + th(j) * psi[j - i];
     col[i] = v;
   }
   return col;
@@ -155,17 +171,8 @@ absl::StatusOr<std::vector<double>> StationaryCovariance(
   if (r <= kDirectSolveStates) return SolveLyapunov(phi, theta, r);
   std::vector<double> quick = SumOfWeights(phi, theta, r, 1000);
   if (!quick.empty()) return quick;
-  // T: phi down the first column, ones on the superdiagonal.
-  Eigen::MatrixXd a = Eigen::MatrixXd::Zero(r, r);
-  for (int i = 0; i < r; ++i) {
-    if (i < static_cast<int>(phi.size())) a(i, 0) = phi[i];
-    if (i + 1 < r) a(i, i + 1) = 1;
-  }
-  Eigen::VectorXd rv = Eigen::VectorXd::Zero(r);
-  rv(0) = 1;
-  for (int i = 1; i < r && i - 1 < static_cast<int>(theta.size()); ++i) {
-    rv(i) = theta[i - 1];
-  }
+  Eigen::MatrixXd a = Transition(phi, r);
+  const Eigen::VectorXd rv = Loading(theta, r);
   Eigen::MatrixXd q = rv * rv.transpose();
   // Doubling: Q_{k+1} = Q_k + A_k Q_k A_k', A_{k+1} = A_k^2 sums the series
   // sum_j T^j V T'^j in 2^k terms.

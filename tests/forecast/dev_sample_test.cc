@@ -85,14 +85,8 @@ TEST_P(DevSampleTest, FiniteForecastsOrAStatedFailure) {
   }
 }
 
-std::vector<std::string> RegisteredModels() {
-  std::vector<std::string> names;
-  for (const ModelInfo& m : ListModels()) names.push_back(m.name);
-  return names;
-}
-
 INSTANTIATE_TEST_SUITE_P(Registry, DevSampleTest,
-                         ::testing::ValuesIn(RegisteredModels()));
+                         ::testing::ValuesIn(ModelNames()));
 
 }  // namespace
 }  // namespace tsforecast::forecast

@@ -161,14 +161,8 @@ TEST_P(EveryModelTest, BadArgumentsAreErrors) {
 }
 
 // Every registered model, so a new one cannot skip these properties.
-std::vector<std::string> RegisteredModels() {
-  std::vector<std::string> names;
-  for (const ModelInfo& m : ListModels()) names.push_back(m.name);
-  return names;
-}
-
 INSTANTIATE_TEST_SUITE_P(Registry, EveryModelTest,
-                         ::testing::ValuesIn(RegisteredModels()));
+                         ::testing::ValuesIn(ModelNames()));
 
 TEST(PromqlTest, DoubleExponentialSmoothingMatchesPromql) {
   // PromQL's double_exponential_smoothing([100, 200, 300, 200, 300, 400],
