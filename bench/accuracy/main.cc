@@ -44,6 +44,8 @@ ABSL_FLAG(std::string, models, "",
 ABSL_FLAG(std::string, sets, "", "comma-separated sets (default: all)");
 ABSL_FLAG(int, threads, 1, "fitting threads (times are per series)");
 ABSL_FLAG(int, max_series, 0, "use only the first N series of a set (0: all)");
+ABSL_FLAG(int, stride, 1,
+          "use every N-th series from the first (as R's subsampled runs)");
 ABSL_FLAG(std::string, seasons, "step",
           "season lengths the models get: step (the calendar step's "
           "defaults, as a client's series), or set (the set's own period, "
@@ -183,6 +185,11 @@ int main(int argc, char** argv) {
   for (const tb::DataSet* set : sets) {
     std::vector<tb::Series> data =
         tb::LoadSeries(absl::GetFlag(FLAGS_data_dir), *set);
+    if (const int k = absl::GetFlag(FLAGS_stride); k > 1) {
+      std::vector<tb::Series> kept;
+      for (size_t i = 0; i < data.size(); i += k) kept.push_back(data[i]);
+      data = std::move(kept);
+    }
     const int max = absl::GetFlag(FLAGS_max_series);
     if (max > 0 && static_cast<size_t>(max) < data.size()) data.resize(max);
     std::vector<double> seasons;

@@ -46,14 +46,21 @@ values <- function(row) {
   v
 }
 
+# TSF_R_METHODS (comma-separated, e.g. auto.arima) and TSF_R_STRIDE (every
+# k-th series in every set) narrow a run, e.g. to time auto.arima alone on a
+# quiet machine.
+only <- Sys.getenv("TSF_R_METHODS")
+stride_override <- as.integer(Sys.getenv("TSF_R_STRIDE", "0"))
 methods <- list(
   auto.arima = function(y, h) forecast(auto.arima(y), h = h, level = c(80, 95)),
   ets = function(y, h) forecast(ets(y), h = h, level = c(80, 95)),
   thetaf = function(y, h) thetaf(y, h = h, level = c(80, 95)),
   stlf = function(y, h) stlf(y, h = h, level = c(80, 95)),
   snaive = function(y, h) snaive(y, h = h, level = c(80, 95)))
+if (nzchar(only)) methods <- methods[strsplit(only, ",")[[1]]]
 
 for (s in sets) {
+  if (stride_override > 0) s$stride <- stride_override
   train <- read.csv(file.path(data_dir, s$dir, paste0(s$file, "-train.csv")),
                     colClasses = "character")
   rows <- seq(1, nrow(train), by = s$stride)
