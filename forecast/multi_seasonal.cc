@@ -60,7 +60,7 @@ class FittedMultiSeasonal final : public FittedModel {
 
 absl::StatusOr<std::unique_ptr<FittedModel>> MultiSeasonalModel::Fit(
     const SeriesView& series) const {
-  absl::Status s = CheckSeries(series, 3, name_);
+  absl::Status s = CheckSeries(series, 4, name_);  // SES on the rest
   if (!s.ok()) return s;
   const std::vector<double> y(series.values.begin(), series.values.end());
   const size_t n = y.size();

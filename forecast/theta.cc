@@ -49,7 +49,7 @@ class FittedTheta final : public FittedModel {
 
 absl::StatusOr<std::unique_ptr<FittedModel>> ThetaModel::Fit(
     const SeriesView& series) const {
-  absl::Status s = CheckSeries(series, 3, Name());
+  absl::Status s = CheckSeries(series, 4, Name());  // its SES is ETS(A,N,N)
   if (!s.ok()) return s;
   absl::StatusOr<std::unique_ptr<FittedModel>> ses =
       EtsModel({EtsError::kAdditive, EtsTrend::kNone, EtsSeason::kNone}, "ses")
