@@ -260,7 +260,7 @@ int main(int argc, char** argv) {
     for (const tb::RReferenceRow& r : rs) {
       if (r.set != set->name) continue;
       std::string note =
-          r.stride > 1 ? absl::StrCat("every ", r.stride, "th series") : "";
+          r.stride > 1 ? absl::StrCat("1 in ", r.stride, " series") : "";
       if (r.method == "R_auto.arima" && our_median_ms.contains("arima") &&
           our_median_ms["arima"] > 0) {
         const double ratio = r.scores.ms_median / our_median_ms["arima"];

@@ -423,17 +423,18 @@ absl::StatusOr<StateSpace::Likelihood> StationaryArmaLikelihood(
   absl::StatusOr<std::vector<double>> q0col =
       StationaryCovarianceColumn(phi, theta, r);
   if (!q0col.ok()) return q0col.status();
-  // T x: phi_i x_0 + x_{i+1}.
-  const auto apply_t = [&](const std::vector<double>& x,
-                           std::vector<double>& o) {
-    for (int i = 0; i < r; ++i) {
-      o[i] = (i < p ? phi[i] * x[0] : 0) + (i + 1 < r ? x[i + 1] : 0);
-    }
+  // T x = (x_1 + phi_0 x_0, x_2 + phi_1 x_0, ..., phi_{r-1} x_0): a shift
+  // and an axpy, done in place.
+  const auto apply_t = [&](std::vector<double>& x) {
+    const double x0 = x[0];
+    for (int i = 0; i + 1 < r; ++i) x[i] = x[i + 1];
+    x[r - 1] = 0;
+    for (int i = 0; i < p; ++i) x[i] += phi[i] * x0;
   };
-  std::vector<double> a(r, 0.0), anew(r), g(r), w(r), tw(r);
-  apply_t(*q0col, g);
+  std::vector<double> a(r, 0.0), g = *q0col;
+  apply_t(g);
+  std::vector<double> w = g;
   double f = (*q0col)[0];
-  w = g;
   double m = -1 / f;
   for (size_t t = 0; t < y.size(); ++t) {
     if (!(f > 0) || !std::isfinite(f)) {
@@ -446,13 +447,19 @@ absl::StatusOr<StateSpace::Likelihood> StationaryArmaLikelihood(
       out.ssq += v * v / f;
       out.sumlog += std::log(f);
     }
-    apply_t(a, anew);
-    for (int i = 0; i < r; ++i) a[i] = anew[i] + g[i] / f * v;
+    // a <- T a + g v / f
+    apply_t(a);
+    const double kv = v / f;
+    for (int i = 0; i < r; ++i) a[i] += g[i] * kv;
+    // w <- T w; then the rank-one update of F, G, W and M.
     const double s = w[0];
-    apply_t(w, tw);
+    apply_t(w);
     const double f_next = f + m * s * s;
-    for (int i = 0; i < r; ++i) g[i] += m * s * tw[i];
-    for (int i = 0; i < r; ++i) w[i] = tw[i] - g[i] / f_next * s;
+    const double ms = m * s, s_f = s / f_next;
+    for (int i = 0; i < r; ++i) {
+      g[i] += ms * w[i];
+      w[i] -= g[i] * s_f;
+    }
     m += m * m * s * s / f;
     f = f_next;
   }
