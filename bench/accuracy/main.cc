@@ -236,7 +236,7 @@ int main(int argc, char** argv) {
       const tb::Scores s = tb::Score(data, f, naive2, scales);
       std::string note;
       if (s.nonfinite > 0) note = absl::StrCat(s.nonfinite, " non-finite");
-      if (r_stride > 1) {
+      if (r_stride > 1 && absl::GetFlag(FLAGS_stride) == 1) {
         const tb::Scores sub = tb::Score(data, f, naive2, scales, subsample);
         absl::StrAppend(&note, note.empty() ? "" : "; ", "OWA ",
                         absl::StrFormat("%.3f", sub.owa), " on R's 1/",

@@ -250,18 +250,18 @@ class Problem {
   double Css(absl::Span<const double> z) {
     c_.assign(z.begin(), z.end());
     for (size_t i = 0; i < c_.size(); ++i) c_[i] *= scale_[i];
-    Adjust(c_);
+    const std::vector<double>& w = Adjust(c_);
     Expand(o_, c_, phi_, theta_);
-    const double s2 = CssMeanSquare(w_, phi_, theta_, nullptr);
+    const double s2 = CssMeanSquare(w, phi_, theta_, nullptr);
     return s2 > 0 && std::isfinite(s2) ? 0.5 * std::log(s2) : kReject;
   }
 
   // The CSS mean square and residuals at coef.
   double CssAt(const std::vector<double>& coef, std::vector<double>& phi,
                std::vector<double>& theta, std::vector<double>* residuals) {
-    Adjust(coef);
+    const std::vector<double>& w = Adjust(coef);
     Expand(o_, coef, phi, theta);
-    return CssMeanSquare(w_, phi, theta, residuals);
+    return CssMeanSquare(w, phi, theta, residuals);
   }
 
   // R's armafn with transformed AR parts: 0.5 (log s2 + sum log gain / n).
@@ -273,9 +273,8 @@ class Problem {
     ForArBlocks(o_, c, PacfToAr);
     std::vector<double> phi, theta;
     Expand(o_, c, phi, theta);
-    Adjust(c);
     const absl::StatusOr<StateSpace::Likelihood> found =
-        StationaryArmaLikelihood(phi, theta, w_);
+        StationaryArmaLikelihood(phi, theta, Adjust(c));
     if (!found.ok()) return kReject;
     const StateSpace::Likelihood& lik = *found;
     if (lik.used == 0 || !(lik.ssq > 0) || !std::isfinite(lik.ssq)) {
@@ -285,13 +284,16 @@ class Problem {
   }
 
  private:
-  // w_ = differenced series less the differenced regression.
-  void Adjust(absl::Span<const double> c) {
+  // The differenced series less the differenced regression (no copy
+  // without a regression).
+  const std::vector<double>& Adjust(absl::Span<const double> c) {
+    if (k_ == 0) return dy_;
     w_ = dy_;
     for (int i = 0; i < k_; ++i) {
       const double beta = c[o_.arma() + i];
       for (size_t t = 0; t < w_.size(); ++t) w_[t] -= beta * dregs_[i][t];
     }
+    return w_;
   }
 
   // R's ARIMA_CSS on the differenced series: errors from observation

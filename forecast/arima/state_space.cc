@@ -436,6 +436,8 @@ absl::StatusOr<StateSpace::Likelihood> StationaryArmaLikelihood(
   std::vector<double> w = g;
   double f = (*q0col)[0];
   double m = -1 / f;
+  double product = 1;
+  int in_product = 0;
   for (size_t t = 0; t < y.size(); ++t) {
     if (!(f > 0) || !std::isfinite(f)) {
       return absl::FailedPreconditionError(
@@ -445,7 +447,14 @@ absl::StatusOr<StateSpace::Likelihood> StationaryArmaLikelihood(
     if (f < 1e4) {
       ++out.used;
       out.ssq += v * v / f;
-      out.sumlog += std::log(f);
+      // sum log f as the log of products of 16 (f is in [1, 1e12] here):
+      // one log call in 16, the hot spot otherwise.
+      product *= f;
+      if (++in_product == 16) {
+        out.sumlog += std::log(product);
+        product = 1;
+        in_product = 0;
+      }
     }
     // a <- T a + g v / f
     apply_t(a);
@@ -463,6 +472,7 @@ absl::StatusOr<StateSpace::Likelihood> StationaryArmaLikelihood(
     m += m * m * s * s / f;
     f = f_next;
   }
+  out.sumlog += std::log(product);
   return out;
 }
 
