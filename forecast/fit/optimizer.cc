@@ -19,6 +19,8 @@ using OptHandle = std::unique_ptr<std::remove_pointer_t<nlopt_opt>, OptDeleter>;
 struct Callback {
   const std::function<double(absl::Span<const double>)>* f;
   const std::vector<double>* gradient_step;
+  // Set when the objective gives its own gradient.
+  const ObjectiveWithGradient* fg = nullptr;
   int evaluations = 0;
 
   double Value(absl::Span<const double> x) {
@@ -31,6 +33,15 @@ struct Callback {
 
 double Trampoline(unsigned n, const double* x, double* grad, void* data) {
   auto* cb = static_cast<Callback*>(data);
+  if (cb->fg != nullptr) {
+    ++cb->evaluations;
+    const double v = (*cb->fg)(absl::MakeConstSpan(x, n), grad);
+    if (std::isnan(v)) {
+      if (grad != nullptr) std::fill(grad, grad + n, 0.0);
+      return 1e100;
+    }
+    return v;
+  }
   const double v = cb->Value(absl::MakeConstSpan(x, n));
   if (grad != nullptr) {
     std::vector<double> probe(x, x + n);
@@ -89,14 +100,16 @@ const char* Describe(nlopt_result r) {
 
 }  // namespace
 
-OptimizerResult Minimize(
-    const std::function<double(absl::Span<const double>)>& f,
-    std::vector<double> start, const std::vector<double>& lower,
-    const std::vector<double>& upper, const OptimizerOptions& options) {
+namespace {
+
+OptimizerResult Run(Callback& cb, std::vector<double> start,
+                    const std::vector<double>& lower,
+                    const std::vector<double>& upper,
+                    const OptimizerOptions& options) {
   OptimizerResult out;
   const unsigned n = static_cast<unsigned>(start.size());
   if (n == 0) {
-    out.value = f({});
+    out.value = cb.fg ? (*cb.fg)({}, nullptr) : (*cb.f)({});
     out.x = std::move(start);
     out.evaluations = 1;
     out.converged = true;
@@ -111,7 +124,6 @@ OptimizerResult Minimize(
       start[i] = std::clamp(start[i], lower[i], upper[i]);
     }
   }
-  Callback cb{&f, &options.gradient_step};
   nlopt_set_min_objective(opt.get(), Trampoline, &cb);
   nlopt_set_xtol_rel(opt.get(), options.xtol_rel);
   if (options.ftol_abs > 0) nlopt_set_ftol_abs(opt.get(), options.ftol_abs);
@@ -137,6 +149,23 @@ OptimizerResult Minimize(
   out.message = absl::StrCat("nlopt: ", Describe(r), " after ", cb.evaluations,
                              " evaluations");
   return out;
+}
+
+}  // namespace
+
+OptimizerResult Minimize(
+    const std::function<double(absl::Span<const double>)>& f,
+    std::vector<double> start, const std::vector<double>& lower,
+    const std::vector<double>& upper, const OptimizerOptions& options) {
+  Callback cb{&f, &options.gradient_step};
+  return Run(cb, std::move(start), lower, upper, options);
+}
+
+OptimizerResult MinimizeWithGradient(const ObjectiveWithGradient& f,
+                                     std::vector<double> start,
+                                     const OptimizerOptions& options) {
+  Callback cb{nullptr, &options.gradient_step, &f};
+  return Run(cb, std::move(start), {}, {}, options);
 }
 
 std::vector<double> NumericalHessian(

@@ -50,6 +50,16 @@ OptimizerResult Minimize(
     std::vector<double> start, const std::vector<double>& lower,
     const std::vector<double>& upper, const OptimizerOptions& options = {});
 
+// An objective that also gives its gradient, when `gradient` is not null.
+using ObjectiveWithGradient =
+    std::function<double(absl::Span<const double> x, double* gradient)>;
+
+// As Minimize (unbounded) for a gradient-based algorithm (kLbfgs), with the
+// objective's own gradient instead of differences.
+OptimizerResult MinimizeWithGradient(const ObjectiveWithGradient& f,
+                                     std::vector<double> start,
+                                     const OptimizerOptions& options);
+
 // The Hessian of f at x by central differences of central-difference
 // gradients with steps h (R's optimhess), symmetrised; n x n, row-major.
 std::vector<double> NumericalHessian(
