@@ -293,14 +293,14 @@ class Problem {
     for (int s = 0; s < o_.P; ++s) {
       const int a = o_.p + o_.q + s;
       dphi[a].push_back({(s + 1) * m - 1, 1.0});
-      for (int i = 0; i < o_.p; ++i) dphi[a].push_back({(s + 1) * m + i, -c_[i]});
+      for (int i = 0; i < o_.p; ++i)
+        dphi[a].push_back({(s + 1) * m + i, -c_[i]});
     }
     for (int i = 0; i < o_.q; ++i) {
       const int a = o_.p + i;
       dtheta[a].push_back({i, 1.0});
       for (int s = 0; s < o_.Q; ++s) {
-        dtheta[a].push_back(
-            {(s + 1) * m + i, c_[o_.p + o_.q + o_.P + s]});
+        dtheta[a].push_back({(s + 1) * m + i, c_[o_.p + o_.q + o_.P + s]});
       }
     }
     for (int s = 0; s < o_.Q; ++s) {
@@ -498,7 +498,7 @@ absl::StatusOr<ArimaFit> FitArima(absl::Span<const double> y,
         "arima: the regression on the mean or drift is degenerate");
   }
   const ObjectiveWithGradient css = [&](absl::Span<const double> z,
-                                       double* grad) {
+                                        double* grad) {
     return problem.CssWithGradient(z, grad);
   };
   ArimaFit fit;

@@ -4,12 +4,13 @@
 // exact maximum likelihood through the Kalman filter (state_space.h), with
 // the AR parts kept stationary by Jones' (1980) PACF reparametrisation and
 // the MA parts made invertible by reflecting roots (R's transform.pars and
-// maInvert). Both stages minimise with BFGS on central-difference
-// gradients over R's parameter scaling (10 standard errors of the initial
-// regression for its coefficients).
+// maInvert). Both stages minimise with BFGS over R's parameter scaling (10
+// standard errors of the initial regression for its coefficients).
 //
 // Where we differ from R: NLopt's limited-memory BFGS stands in for
-// optim's BFGS (same relative tolerance, 1.5e-8); the likelihood searched
+// optim's BFGS (same relative tolerance, 1.5e-8); the CSS stage uses the
+// exact gradient of the sum of squares (R: central differences; the ML
+// stage here uses them too, with R's step 1e-3); the likelihood searched
 // is that of the differenced series with the ARMA states alone (the limit
 // of R's diffuse prior; R's kappa = 1e6 moves it by about 1e-6), and R's
 // full filter gives the final likelihood, residuals and forecasting state.
