@@ -12,10 +12,13 @@
 // difference in the likelihood being below 1e-9.
 //
 // Where we differ from R: the stationary covariance of the ARMA states
-// (R's getQ0, Gardner et al.'s algorithm AS 154) is the sum of the outer
-// products of the state's MA(infinity) weights, or near a unit root the
-// solution of the Lyapunov equation P = T P T' + R R' by doubling; all
-// three are exact up to rounding.
+// (R's getQ0, Gardner et al.'s algorithm AS 154) is solved directly for up
+// to four states, else summed from the outer products of the state's
+// MA(infinity) weights, or near a unit root found by doubling on the
+// Lyapunov equation P = T P T' + R R'; all are exact up to rounding. The
+// likelihood searches use StationaryArmaLikelihood (Chandrasekhar
+// recursions), which needs only the covariance's first column, from the
+// ARMA autocovariances.
 #ifndef TSFORECAST_FORECAST_ARIMA_STATE_SPACE_H_
 #define TSFORECAST_FORECAST_ARIMA_STATE_SPACE_H_
 
