@@ -357,12 +357,13 @@ class Problem {
   // that of its differences (exactly so as kappa grows; to about 1e-6 at
   // R's kappa), so only the ARMA states are filtered here.
   double Ml(absl::Span<const double> z) {
-    std::vector<double> c = Unscale(z);
+    std::vector<double>& c = ml_c_;
+    c.assign(z.begin(), z.end());
+    for (size_t i = 0; i < c.size(); ++i) c[i] *= scale_[i];
     ForArBlocks(o_, c, PacfToAr);
-    std::vector<double> phi, theta;
-    Expand(o_, c, phi, theta);
+    Expand(o_, c, ml_phi_, ml_theta_);
     const absl::StatusOr<StateSpace::Likelihood> found =
-        StationaryArmaLikelihood(phi, theta, Adjust(c));
+        StationaryArmaLikelihood(ml_phi_, ml_theta_, Adjust(c));
     if (!found.ok()) return kReject;
     const StateSpace::Likelihood& lik = *found;
     if (lik.used == 0 || !(lik.ssq > 0) || !std::isfinite(lik.ssq)) {
@@ -437,6 +438,7 @@ class Problem {
   // Scratch reused across evaluations (the optimisers call these thousands
   // of times).
   std::vector<double> w_, c_, phi_, theta_, resid_;
+  std::vector<double> ml_c_, ml_phi_, ml_theta_;
   std::vector<int> ar_index_, ma_index_;
 };
 

@@ -119,7 +119,12 @@ absl::StatusOr<std::vector<double>> StationaryCovarianceColumn(
     return j == 0 ? 1.0 : (j <= q ? theta[j - 1] : 0);
   };
   const auto ph = [&](int j) { return j >= 1 && j <= p ? phi[j - 1] : 0.0; };
-  std::vector<double> psi(std::max(q, r) + 1, 0.0);
+  // Scratch kept per thread: the searches call this thousands of times.
+  thread_local std::vector<double> psi, gamma;
+  thread_local Eigen::MatrixXd a;
+  thread_local Eigen::VectorXd b;
+  thread_local Eigen::PartialPivLU<Eigen::MatrixXd> lu;
+  psi.assign(std::max(q, r) + 1, 0.0);
   for (size_t k = 0; k < psi.size(); ++k) {
     double v = th(static_cast<int>(k));
     for (int j = 1; j <= std::min<int>(k, p); ++j) v += ph(j) * psi[k - j];
@@ -131,17 +136,17 @@ absl::StatusOr<std::vector<double>> StationaryCovarianceColumn(
     for (int j = k; j <= q; ++j) v += th(j) * psi[j - k];
     return v;
   };
-  std::vector<double> gamma(r + 1, 0.0);
+  gamma.assign(r + 1, 0.0);
   if (p == 0) {
     for (int k = 0; k <= r; ++k) gamma[k] = rhs(k);
   } else {
-    Eigen::MatrixXd a = Eigen::MatrixXd::Identity(p + 1, p + 1);
-    Eigen::VectorXd b(p + 1);
+    a.setIdentity(p + 1, p + 1);
+    b.resize(p + 1);
     for (int k = 0; k <= p; ++k) {
       for (int j = 1; j <= p; ++j) a(k, std::abs(k - j)) -= ph(j);
       b(k) = rhs(k);
     }
-    Eigen::PartialPivLU<Eigen::MatrixXd> lu(a);
+    lu.compute(a);
     const Eigen::VectorXd g = lu.solve(b);
     if (!g.allFinite() || !(g(0) > 0) || g(0) > 1e12 ||
         !((a * g - b).cwiseAbs().maxCoeff() <=
@@ -431,9 +436,11 @@ absl::StatusOr<StateSpace::Likelihood> StationaryArmaLikelihood(
     x[r - 1] = 0;
     for (int i = 0; i < p; ++i) x[i] += phi[i] * x0;
   };
-  std::vector<double> a(r, 0.0), g = *q0col;
+  thread_local std::vector<double> a, g, w;
+  a.assign(r, 0.0);
+  g = *q0col;
   apply_t(g);
-  std::vector<double> w = g;
+  w = g;
   double f = (*q0col)[0];
   double m = -1 / f;
   double product = 1;
