@@ -314,33 +314,40 @@ class Problem {
     std::vector<int>& ma = ma_index_;
     double ssq = 0;
     for (int l = ncond; l < n; ++l) ssq += e[l] * e[l];
-    std::vector<double> d(n);
-    for (int a = 0; a < np + k_; ++a) {
-      std::fill(d.begin(), d.end(), 0.0);
-      const bool regression = a >= np;
-      const std::vector<double>* dreg = regression ? &dregs_[a - np] : nullptr;
-      double dot = 0;
-      for (int l = ncond; l < n; ++l) {
+    // All derivative series at once, [l][a] contiguous: they share the MA
+    // recursion D_l -= theta_j D_{l-j-1}, which then runs across the
+    // coefficients in one vectorisable loop.
+    const int kk = np + k_;
+    std::vector<double>& d = gradient_scratch_;
+    d.assign(static_cast<size_t>(n) * kk, 0.0);
+    std::vector<double> dot(kk, 0.0);
+    for (int l = ncond; l < n; ++l) {
+      double* dl = &d[static_cast<size_t>(l) * kk];
+      const int jmax = l - ncond;
+      for (int a = 0; a < kk; ++a) {
         double v = 0;
-        if (regression) {
-          // w depends on the coefficient: d w_l = -dreg_l, through phi too.
-          v -= (*dreg)[l];
-          for (int j : ar_index_) v += phi_[j] * (*dreg)[l - j - 1];
+        if (a >= np) {
+          // w depends on a regression coefficient: d w_l = -dreg_l, and
+          // through phi.
+          const std::vector<double>& dreg = dregs_[a - np];
+          v -= dreg[l];
+          for (int j : ar_index_) v += phi_[j] * dreg[l - j - 1];
         }
         for (const auto& [j, dv] : dphi[a]) v -= dv * w[l - j - 1];
-        const int jmax = l - ncond;
         for (const auto& [j, dv] : dtheta[a]) {
           if (j < jmax) v -= dv * e[l - j - 1];
         }
-        for (int j : ma) {
-          if (j >= jmax) break;
-          v -= theta_[j] * d[l - j - 1];
-        }
-        d[l] = v;
-        dot += e[l] * v;
+        dl[a] = v;
       }
-      grad[a] = dot / ssq * scale_[a];
+      for (int j : ma) {
+        if (j >= jmax) break;
+        const double th = theta_[j];
+        const double* dp = &d[static_cast<size_t>(l - j - 1) * kk];
+        for (int a = 0; a < kk; ++a) dl[a] -= th * dp[a];
+      }
+      for (int a = 0; a < kk; ++a) dot[a] += e[l] * dl[a];
     }
+    for (int a = 0; a < kk; ++a) grad[a] = dot[a] / ssq * scale_[a];
     return value;
   }
 
@@ -438,7 +445,7 @@ class Problem {
   // Scratch reused across evaluations (the optimisers call these thousands
   // of times).
   std::vector<double> w_, c_, phi_, theta_, resid_;
-  std::vector<double> ml_c_, ml_phi_, ml_theta_;
+  std::vector<double> ml_c_, ml_phi_, ml_theta_, gradient_scratch_;
   std::vector<int> ar_index_, ma_index_;
 };
 
