@@ -5,6 +5,7 @@
 
 #include "Eigen/Dense"
 #include "absl/strings/str_cat.h"
+#include "forecast/arima/differencing_tests.h"
 #include "forecast/arima/parameters.h"
 #include "forecast/arima/polynomial.h"
 #include "forecast/fit/optimizer.h"
@@ -55,17 +56,10 @@ bool LeastSquares(absl::Span<const double> y,
   return true;
 }
 
-std::vector<double> Difference(std::vector<double> x, const ArimaOrder& o) {
-  for (int i = 0; i < o.d; ++i) {
-    for (size_t t = x.size(); t-- > 1;) x[t] -= x[t - 1];
-    x.erase(x.begin());
-  }
-  for (int i = 0; i < o.D && x.size() > static_cast<size_t>(o.m); ++i) {
-    for (size_t t = x.size(); t-- > static_cast<size_t>(o.m);) {
-      x[t] -= x[t - o.m];
-    }
-    x.erase(x.begin(), x.begin() + o.m);
-  }
+// The d ordinary and D seasonal differences of the order.
+std::vector<double> Differenced(std::vector<double> x, const ArimaOrder& o) {
+  for (int i = 0; i < o.d; ++i) x = Difference(x, 1);
+  for (int i = 0; i < o.D; ++i) x = Difference(x, o.m);
   return x;
 }
 
@@ -213,11 +207,11 @@ class Problem {
           const std::vector<Regressor>& regressors)
       : o_(o), k_(static_cast<int>(regressors.size())) {
     const int n = static_cast<int>(y.size());
-    dy_ = Difference(std::vector<double>(y.begin(), y.end()), o);
+    dy_ = Differenced(std::vector<double>(y.begin(), y.end()), o);
     for (Regressor reg : regressors) {
       std::vector<double> c(n);
       for (int t = 0; t < n; ++t) c[t] = RegressorValue(reg, t);
-      dregs_.push_back(Difference(c, o));
+      dregs_.push_back(Differenced(c, o));
       regs_.push_back(std::move(c));
     }
     scale_.assign(o.arma() + k_, 1.0);

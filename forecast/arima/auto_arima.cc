@@ -44,12 +44,6 @@ struct Tried {
   double ic;
 };
 
-std::vector<double> SeasonalDiff(absl::Span<const double> x, int lag) {
-  std::vector<double> out;
-  for (size_t t = lag; t < x.size(); ++t) out.push_back(x[t] - x[t - lag]);
-  return out;
-}
-
 double Mean(const std::vector<double>& x) {
   return x.empty() ? 0 : std::accumulate(x.begin(), x.end(), 0.0) / x.size();
 }
@@ -160,9 +154,9 @@ absl::StatusOr<AutoArimaResult> AutoArima(absl::Span<const double> y, int m,
     D = NumberOfSeasonalDifferences(y, m, o.max_D);
   }
   std::vector<double> dx(y.begin(), y.end());
-  for (int i = 0; i < D; ++i) dx = SeasonalDiff(dx, m);
+  for (int i = 0; i < D; ++i) dx = Difference(dx, m);
   const int d = NumberOfDifferences(dx, o.max_d);
-  for (int i = 0; i < d; ++i) dx = SeasonalDiff(dx, 1);
+  for (int i = 0; i < d; ++i) dx = Difference(dx, 1);
   if (dx.empty()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "arima: ", n, " points are not enough after differencing (d=", d,

@@ -22,13 +22,13 @@ double Variance(const std::vector<double>& x) {
   return ss / (x.size() - 1);
 }
 
-std::vector<double> Diff(absl::Span<const double> x, int lag) {
+}  // namespace
+
+std::vector<double> Difference(absl::Span<const double> x, int lag) {
   std::vector<double> out;
   for (size_t t = lag; t < x.size(); ++t) out.push_back(x[t] - x[t - lag]);
   return out;
 }
-
-}  // namespace
 
 bool IsConstant(absl::Span<const double> x) {
   if (x.empty()) return true;
@@ -73,7 +73,7 @@ int NumberOfDifferences(absl::Span<const double> x_in, int max_d) {
   bool differ = KpssStatistic(x) > kKpssCritical5;
   while (differ && d < max_d) {
     ++d;
-    x = Diff(x, 1);
+    x = Difference(x, 1);
     if (x.size() < 2 || IsConstant(x)) return d;
     differ = KpssStatistic(x) > kKpssCritical5;
   }
@@ -102,7 +102,7 @@ int NumberOfSeasonalDifferences(absl::Span<const double> x_in, int m,
   bool differ = SeasonalStrength(x, m) > kSeasonalStrengthThreshold;
   while (differ && D < max_D) {
     ++D;
-    x = Diff(x, m);
+    x = Difference(x, m);
     if (IsConstant(x)) return D;
     differ = x.size() >= 2 * static_cast<size_t>(m) + 1 && D < max_D &&
              SeasonalStrength(x, m) > kSeasonalStrengthThreshold;

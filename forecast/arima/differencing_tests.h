@@ -3,6 +3,8 @@
 #ifndef TSFORECAST_FORECAST_ARIMA_DIFFERENCING_TESTS_H_
 #define TSFORECAST_FORECAST_ARIMA_DIFFERENCING_TESTS_H_
 
+#include <vector>
+
 #include "absl/types/span.h"
 
 namespace tsforecast::forecast::arima {
@@ -25,6 +27,10 @@ double SeasonalStrength(absl::Span<const double> x, int m);
 // strength exceeds 0.64, up to max_D times.
 int NumberOfSeasonalDifferences(absl::Span<const double> x, int m,
                                 int max_D = 1);
+
+// x_t - x_{t-lag} for t >= lag (R's diff(x, lag)); empty when x has no
+// more than `lag` values.
+std::vector<double> Difference(absl::Span<const double> x, int lag);
 
 // R's is.constant: every value equal to the first (to 1.5e-8 relative).
 bool IsConstant(absl::Span<const double> x);
