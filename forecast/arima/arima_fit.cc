@@ -136,7 +136,6 @@ absl::Status Finish(absl::Span<const double> y, std::vector<double> coef,
                     ArimaFit& fit) {
   const ArimaOrder& o = fit.order;
   const int narma = o.arma();
-  const int k = static_cast<int>(fit.regressors.size());
   const int n_used = fit.n_used;
   fit.coef = std::move(coef);
   Expand(o, fit.coef, fit.phi, fit.theta);
@@ -157,7 +156,6 @@ absl::Status Finish(absl::Span<const double> y, std::vector<double> coef,
                   : -INFINITY;
   const double v2 = 2 * n_used * value + n_used + n_used * std::log(2 * M_PI);
   fit.log_likelihood = -0.5 * v2;
-  fit.aic = v2 + 2 * (narma + k) + 2;
   return absl::OkStatus();
 }
 
@@ -522,7 +520,6 @@ absl::StatusOr<ArimaFit> FitArima(absl::Span<const double> y,
     const double value =
         2 * fit.n_used * r.value + fit.n_used + fit.n_used * std::log(2 * M_PI);
     fit.log_likelihood = -0.5 * value;
-    fit.aic = INFINITY;
     if (variances) ComputeVariances(problem, method, fit);
     return fit;
   }

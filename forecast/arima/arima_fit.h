@@ -53,7 +53,6 @@ struct ArimaFit {
   std::vector<double> coef;
   double sigma2 = 0;  // R's arima: ML ssq / n_used, or the CSS mean square
   double log_likelihood = 0;
-  double aic = 0;  // +infinity for CSS fits (R's NA)
   int n_used = 0;  // observations less the differencing length
   std::vector<double> residuals;
   bool converged = true;

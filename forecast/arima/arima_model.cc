@@ -6,6 +6,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "forecast/arima/differencing_tests.h"
+#include "forecast/fit/information_criteria.h"
 
 namespace tsforecast::forecast {
 namespace {
@@ -21,15 +22,11 @@ class FittedArima final : public FittedModel {
     summary_.converged = fit_.converged;
     summary_.iterations = fit_.evaluations;
     summary_.message = fit_.message;
+    // R's criteria: the coefficients and the variance on the n_used
+    // observations left after differencing.
     const int k = static_cast<int>(fit_.coef.size()) + 1;
+    SetInformationCriteria(fit_.log_likelihood, k, fit_.n_used, summary_);
     summary_.has_likelihood = std::isfinite(fit_.log_likelihood);
-    summary_.log_likelihood = fit_.log_likelihood;
-    summary_.aic = fit_.aic;
-    const double nstar = static_cast<double>(fit_.n_used);
-    summary_.aicc = nstar - k - 1 > 0
-                        ? fit_.aic + 2.0 * k * (k + 1) / (nstar - k - 1)
-                        : INFINITY;
-    summary_.bic = fit_.aic + k * (std::log(nstar) - 2);
     summary_.sigma2 = sigma2_;
     summary_.parameters = k - 1;
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "forecast/arima/differencing_tests.h"
 #include "forecast/arima/polynomial.h"
+#include "forecast/fit/information_criteria.h"
 
 namespace tsforecast::forecast::arima {
 namespace {
@@ -85,21 +86,26 @@ Candidate FitCandidate(absl::Span<const double> y, const ArimaOrder& order,
   const FitMethod method = approximation ? FitMethod::kCss : FitMethod::kCssMl;
   absl::StatusOr<ArimaFit> fit = FitArima(y, order, regs, method, false);
   if (!fit.ok()) return c;
-  const double nstar = static_cast<double>(y.size()) - order.differences();
-  const double npar = order.arma() + static_cast<double>(regs.size()) + 1;
-  const double aic = approximation
-                         ? offset + nstar * std::log(fit->sigma2) + 2 * npar
-                         : fit->aic;
-  if (std::isfinite(aic) && nstar - npar - 1 > 0) {
+  // R's myarima: AIC from the likelihood, or for a CSS fit from the offset
+  // and the CSS variance; AICc and BIC from the AIC on the n* observations
+  // left after differencing, counting the variance as a parameter.
+  const size_t nstar = y.size() - order.differences();
+  const int npar = order.arma() + static_cast<int>(regs.size()) + 1;
+  const double log_likelihood =
+      approximation ? -0.5 * (offset + nstar * std::log(fit->sigma2))
+                    : fit->log_likelihood;
+  FitSummary criteria;
+  SetInformationCriteria(log_likelihood, npar, nstar, criteria);
+  if (std::isfinite(criteria.aic) && nstar > static_cast<size_t>(npar) + 1) {
     switch (ic) {
       case InformationCriterion::kAic:
-        c.ic = aic;
+        c.ic = criteria.aic;
         break;
       case InformationCriterion::kBic:
-        c.ic = aic + npar * (std::log(nstar) - 2);
+        c.ic = criteria.bic;
         break;
       case InformationCriterion::kAicc:
-        c.ic = aic + 2 * npar * (npar + 1) / (nstar - npar - 1);
+        c.ic = criteria.aicc;
         break;
     }
   }
