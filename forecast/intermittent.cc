@@ -91,8 +91,8 @@ double Rms(const std::vector<double>& e) {
 // Spreads a forecast of bucket totals over the periods of each bucket.
 class FittedAdida final : public FittedModel {
  public:
-  FittedAdida(std::unique_ptr<FittedModel> inner, int k, size_t n)
-      : inner_(std::move(inner)), k_(k), n_(n) {}
+  FittedAdida(std::unique_ptr<FittedModel> inner, int k)
+      : inner_(std::move(inner)), k_(k) {}
 
   absl::StatusOr<Prediction> Predict(
       int horizon, absl::Span<const double> levels) const override {
@@ -139,7 +139,6 @@ class FittedAdida final : public FittedModel {
  private:
   std::unique_ptr<FittedModel> inner_;
   int k_;
-  size_t n_;
 };
 
 // The mean number of periods between demands (the first counted from the
@@ -261,7 +260,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AdidaModel::Fit(
                                      "): ", inner.status().message()));
   }
   return std::unique_ptr<FittedModel>(
-      std::make_unique<FittedAdida>(std::move(*inner), k, y.size()));
+      std::make_unique<FittedAdida>(std::move(*inner), k));
 }
 
 }  // namespace tsforecast::forecast
