@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "forecast/accuracy.h"
+#include "forecast/rolling_origin.h"
 
 namespace tsforecast::forecast {
 namespace {
@@ -42,16 +43,17 @@ absl::StatusOr<BacktestResult> Backtest(const Model& model,
     return absl::InvalidArgumentError(absl::StrCat("step: ", step, " < 1"));
   }
   const int64_t n = static_cast<int64_t>(series.values.size());
-  const int64_t first_origin =
-      n - options.horizon - static_cast<int64_t>(options.windows - 1) * step;
   const int64_t min_train = std::max<int64_t>(options.mase_period + 2, 4);
-  if (first_origin < min_train) {
+  const std::vector<int64_t> origins =
+      RollingOrigins(n, options.horizon, options.windows, step, min_train);
+  if (origins.size() < static_cast<size_t>(options.windows)) {
     return absl::FailedPreconditionError(absl::StrCat(
         options.windows, " origins ", step, " steps apart with horizon ",
         options.horizon, " need at least ",
         min_train + options.horizon + (options.windows - 1) * step,
         " points; series has ", n));
   }
+  const int64_t first_origin = origins.front();
   absl::StatusOr<double> scale =
       MaseScale(series.values.subspan(0, first_origin), options.mase_period);
   if (!scale.ok()) return scale.status();
@@ -59,10 +61,10 @@ absl::StatusOr<BacktestResult> Backtest(const Model& model,
   std::vector<Accumulator> by_h(options.horizon);
   const double levels[] = {options.level};
   BacktestResult result;
-  for (int w = 0; w < options.windows; ++w) {
-    const int64_t origin = first_origin + static_cast<int64_t>(w) * step;
+  for (int64_t origin : origins) {
     absl::StatusOr<std::unique_ptr<FittedModel>> fitted =
-        model.Fit({series.values.subspan(0, origin), series.season_lengths});
+        model.Fit({series.values.subspan(0, origin), series.season_lengths,
+                   options.horizon});
     if (!fitted.ok()) {
       return Annotate(fitted.status(), absl::StrCat("origin ", origin));
     }

@@ -17,6 +17,9 @@ namespace tsforecast::forecast {
 struct SeriesView {
   absl::Span<const double> values;
   std::vector<double> season_lengths;
+  // The horizon the caller will predict, for models that validate out of
+  // sample (auto, conformal intervals); 0: not known, they pick their own.
+  int horizon = 0;
 };
 
 // Prediction interval at one level (percent, in (0, 100)).

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 
 namespace tsforecast::forecast {
 
@@ -26,6 +27,54 @@ std::string ModelSpec::Canonical() const {
   return absl::StrCat(name, "(", absl::StrJoin(parts, ","), ")");
 }
 
+absl::StatusOr<ModelSpec> ParseModelSpec(absl::string_view text) {
+  ModelSpec spec;
+  const size_t open = text.find('(');
+  if (open == absl::string_view::npos) {
+    spec.name = std::string(text);
+    return spec;
+  }
+  if (text.back() != ')') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "model \"", text, "\": options go in parentheses, e.g. auto(top=1)"));
+  }
+  spec.name = std::string(text.substr(0, open));
+  std::string* last = nullptr;
+  for (absl::string_view part :
+       absl::StrSplit(text.substr(open + 1, text.size() - open - 2), ',')) {
+    const size_t eq = part.find('=');
+    if (eq == absl::string_view::npos) {
+      if (last == nullptr) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "model \"", text, "\": expected key=value, got \"", part, "\""));
+      }
+      absl::StrAppend(last, ",", part);
+      continue;
+    }
+    last = &spec.options[std::string(part.substr(0, eq))];
+    *last = std::string(part.substr(eq + 1));
+  }
+  return spec;
+}
+
+std::vector<std::string> SplitModelList(absl::string_view text) {
+  std::vector<std::string> out;
+  int depth = 0;
+  std::string current;
+  for (char c : text) {
+    depth += c == '(';
+    depth -= c == ')';
+    if (c == ',' && depth == 0) {
+      out.push_back(std::move(current));
+      current.clear();
+    } else {
+      current.push_back(c);
+    }
+  }
+  if (!current.empty()) out.push_back(std::move(current));
+  return out;
+}
+
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
   for (const ModelInfo& m : ListModels()) {
     if (m.name != spec.name) continue;
@@ -39,8 +88,10 @@ absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec) {
                    "\"; known: ", absl::StrJoin(ModelNames(), ", ")));
 }
 
-absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name) {
-  return MakeModel(ModelSpec{std::string(name), {}});
+absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view text) {
+  absl::StatusOr<ModelSpec> spec = ParseModelSpec(text);
+  if (!spec.ok()) return spec.status();
+  return MakeModel(*spec);
 }
 
 }  // namespace tsforecast::forecast

@@ -37,6 +37,14 @@ struct ModelSpec {
   std::string Canonical() const;
 };
 
+// Parses "name" or "name(key=value,key=value)", the form Canonical()
+// writes (a value may hold commas: "arima(order=1,1,1)"). INVALID_ARGUMENT
+// for a malformed text; the name and options are checked by MakeModel.
+absl::StatusOr<ModelSpec> ParseModelSpec(absl::string_view text);
+// Splits a comma-separated list of such texts (commas inside parentheses
+// belong to the options).
+std::vector<std::string> SplitModelList(absl::string_view text);
+
 // Every model, in a stable order.
 const std::vector<ModelInfo>& ListModels();
 // Their names, in the same order.
@@ -45,7 +53,8 @@ std::vector<std::string> ModelNames();
 // INVALID_ARGUMENT naming the known models for an unknown name, or the
 // option and what it accepts for a bad option.
 absl::StatusOr<std::unique_ptr<Model>> MakeModel(const ModelSpec& spec);
-absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view name);
+// The text form: "ets" or "auto(top=1,intervals=model)".
+absl::StatusOr<std::unique_ptr<Model>> MakeModel(absl::string_view text);
 
 }  // namespace tsforecast::forecast
 

@@ -7,8 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "forecast/arima/arima_model.h"
-#include "forecast/auto_select.h"
+#include "forecast/auto/auto_model.h"
 #include "forecast/combination.h"
+#include "forecast/conformal.h"
 #include "forecast/dynamic_theta.h"
 #include "forecast/ets/ets_model.h"
 #include "forecast/intermittent.h"
@@ -41,13 +42,6 @@ ModelFactory Plain(std::function<std::unique_ptr<Model>()> make) {
       [make = std::move(make)](const ModelOptions&) -> Built { return make(); };
 }
 
-std::unique_ptr<Model> Combination(const std::string& name,
-                                   std::vector<const char*> members) {
-  std::vector<std::unique_ptr<Model>> models;
-  for (const char* m : members) models.push_back(*MakeModel(m));
-  return std::make_unique<CombinationModel>(name, std::move(models));
-}
-
 std::vector<std::string> EtsCodes() {
   std::vector<std::string> codes;
   for (const char* e : {"A", "M"}) {
@@ -69,6 +63,16 @@ ModelOption Unit(std::string name, std::string description,
           .min = 0,
           .max = 1,
           .open_range = true};
+}
+
+ModelOption IntervalsOption(std::string default_value) {
+  return {.name = "intervals",
+          .description =
+              "model: the model's own; conformal: sized by its "
+              "errors at rolling origins (docs/models.md)",
+          .default_value = std::move(default_value),
+          .type = OptionType::kChoice,
+          .allowed_values = {"model", "conformal"}};
 }
 
 Built MakeArima(const ModelOptions& o) {
@@ -324,15 +328,43 @@ std::vector<ModelInfo> BuildModelTable() {
          return std::make_unique<AdidaModel>(std::move(*base),
                                              o.Integer("aggregation"));
        }});
-  t.push_back({"auto",
-               "multiple seasonality: mean of snaive and mstl; otherwise mean "
-               "of theta and damped (what wins on M4)",
-               {},
-               Plain([] {
-                 return std::make_unique<AutoModel>(
-                     Combination("snaive+mstl", {"snaive", "mstl"}),
-                     Combination("theta+damped", {"theta", "damped"}));
-               })});
+  t.push_back(
+      {"auto",
+       "chosen per series: the best few of naive, theta, damped, ETS, ARIMA "
+       "(and intermittent models) by rolling-origin validation, combined",
+       {{.name = "windows",
+         .description = "rolling origins for validation",
+         .default_value = "3",
+         .type = OptionType::kInteger,
+         .min = 1,
+         .max = 20},
+        {.name = "top",
+         .description = "the best candidates combined (1: the best alone)",
+         .default_value = "3",
+         .type = OptionType::kInteger,
+         .min = 1,
+         .max = 10},
+        IntervalsOption("conformal")},
+       [](const ModelOptions& o) -> Built {
+         AutoOptions a;
+         a.windows = o.Integer("windows");
+         a.top = o.Integer("top");
+         a.intervals = o.Text("intervals") == "model"
+                           ? IntervalMethod::kModel
+                           : IntervalMethod::kConformal;
+         return std::make_unique<AutoModel>(a);
+       }});
+  // Every other model takes `intervals` too: its own, or conformal ones
+  // around it.
+  for (ModelInfo& m : t) {
+    if (m.name == "auto") continue;
+    m.options.push_back(IntervalsOption("model"));
+    m.factory = [make = std::move(m.factory)](const ModelOptions& o) -> Built {
+      Built model = make(o);
+      if (!model.ok() || o.Text("intervals") == "model") return model;
+      return std::make_unique<ConformalModel>(std::move(*model));
+    };
+  }
   return t;
 }
 

@@ -95,7 +95,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> MultiSeasonalModel::Fit(
       c.profile[t % c.period] = c.values[t];
   }
   absl::StatusOr<std::unique_ptr<FittedModel>> inner =
-      inner_->Fit({deseasonalised, {}});
+      inner_->Fit({deseasonalised, {}, series.horizon});
   if (!inner.ok()) return inner.status();
   return std::make_unique<FittedMultiSeasonal>(std::move(*inner),
                                                std::move(components), n);

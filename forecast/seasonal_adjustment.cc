@@ -58,7 +58,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> SeasonallyAdjustedModel::Fit(
   std::vector<double> adjusted(series.values.begin(), series.values.end());
   if (!series.season_lengths.empty()) {
     const int m = static_cast<int>(std::lround(series.season_lengths[0]));
-    if (m >= 2 && IsSeasonal(series.values, m)) {
+    if (m >= 2 && (!test_seasonality_ || IsSeasonal(series.values, m))) {
       absl::StatusOr<std::vector<double>> idx =
           MultiplicativeSeasonalIndices(series.values, m);
       // Non-positive data or too short: model it as it is.
@@ -70,7 +70,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> SeasonallyAdjustedModel::Fit(
       }
     }
   }
-  SeriesView inner_view{adjusted, {}};
+  SeriesView inner_view{adjusted, {}, series.horizon};
   absl::StatusOr<std::unique_ptr<FittedModel>> fitted = inner_->Fit(inner_view);
   if (!fitted.ok()) return fitted.status();
   return std::make_unique<FittedAdjusted>(

@@ -118,7 +118,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> TransformedModel::Fit(
   y.reserve(series.values.size());
   for (double v : series.values) y.push_back(BoxCox(v, lambda));
   absl::StatusOr<std::unique_ptr<FittedModel>> inner =
-      inner_->Fit({y, series.season_lengths});
+      inner_->Fit({y, series.season_lengths, series.horizon});
   if (!inner.ok()) return inner.status();
   return std::make_unique<FittedTransformed>(std::move(*inner), lambda);
 }

@@ -125,7 +125,7 @@ absl::StatusOr<ForecastOutcome> RunForecast(storage::SeriesStore& store,
   TSF_ASSIGN_OR_RETURN(std::unique_ptr<forecast::Model> model, BuildModel(job));
   TSF_ASSIGN_OR_RETURN(TrainingData data, LoadTrainingData(store, job));
   absl::StatusOr<std::unique_ptr<forecast::FittedModel>> fitted =
-      model->Fit({data.grid.values, data.season_lengths});
+      model->Fit({data.grid.values, data.season_lengths, job.horizon});
   if (!fitted.ok()) {
     return Annotate(fitted.status(),
                     absl::StrCat("series \"", job.series, "\", model ",

@@ -81,7 +81,7 @@ std::vector<tb::SeriesForecast> RunModel(const std::string& model,
       const double levels[] = {80, 95};
       for (size_t i; (i = next.fetch_add(1)) < data.size();) {
         const auto start = Clock::now();
-        auto fitted = (*m)->Fit({data[i].train, seasons});
+        auto fitted = (*m)->Fit({data[i].train, seasons, horizon});
         if (!fitted.ok()) continue;
         auto p = (*fitted)->Predict(horizon, levels);
         if (!p.ok()) continue;
@@ -145,11 +145,12 @@ int main(int argc, char** argv) {
   if (absl::GetFlag(FLAGS_models).empty()) {
     models = fc::ModelNames();
   } else {
-    models = absl::StrSplit(absl::GetFlag(FLAGS_models), ',');
+    models = fc::SplitModelList(absl::GetFlag(FLAGS_models));
   }
   for (const std::string& m : models) {
-    if (!fc::MakeModel(m).ok()) {
-      std::fprintf(stderr, "unknown model %s\n", m.c_str());
+    if (absl::StatusOr<std::unique_ptr<fc::Model>> made = fc::MakeModel(m);
+        !made.ok()) {
+      std::fprintf(stderr, "%s\n", made.status().ToString().c_str());
       return 2;
     }
   }

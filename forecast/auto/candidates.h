@@ -1,0 +1,58 @@
+// The pool `auto` chooses from (auto_model.h), one family per kind of
+// structure a series may have:
+// - the naive family: seasonal naive when the series is seasonal, naive
+//   otherwise (the benchmark every other candidate must beat);
+// - the Theta family: Theta (SES with drift) on deseasonalised data;
+// - exponential smoothing: damped trend, and ETS chosen by AICc among the
+//   non-seasonal forms, both on deseasonalised data;
+// - ARIMA: the order chosen as auto.arima does, on deseasonalised data;
+// - intermittent demand (SBA and TSB) when at least 30% of the values are
+//   zero and none is negative.
+// Seasons are removed as the series calls for (Deseasonalised below), so
+// the ETS and ARIMA candidates are R's stlf(method = "ets" / "arima") with
+// M4's multiplicative decomposition where it applies. Seasonal ETS and
+// seasonal ARIMA are not in the pool: a fit costs 20 to 100 ms on a monthly
+// series, over the whole budget of `auto`.
+#ifndef TSFORECAST_FORECAST_AUTO_CANDIDATES_H_
+#define TSFORECAST_FORECAST_AUTO_CANDIDATES_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "forecast/model.h"
+
+namespace tsforecast::forecast {
+
+struct Candidate {
+  std::string name;
+  std::unique_ptr<Model> model;
+};
+
+// Whether the series is intermittent demand in the sense above.
+bool IsIntermittent(absl::Span<const double> values);
+
+// The pool for a series that is or is not seasonal (the season lengths are
+// those its view carries) and is or is not intermittent.
+std::vector<Candidate> AutoCandidates(bool seasonal, bool intermittent);
+
+// A non-seasonal model run on the series without the seasons its view
+// carries: with one season length and positive data, M4's classical
+// multiplicative decomposition; otherwise MSTL's additive components.
+class DeseasonalisedModel final : public Model {
+ public:
+  DeseasonalisedModel(std::string name, std::unique_ptr<Model> for_classical,
+                      std::unique_ptr<Model> for_mstl);
+  std::string Name() const override { return name_; }
+  absl::StatusOr<std::unique_ptr<FittedModel>> Fit(
+      const SeriesView& series) const override;
+
+ private:
+  std::string name_;
+  std::unique_ptr<Model> classical_;
+  std::unique_ptr<Model> mstl_;
+};
+
+}  // namespace tsforecast::forecast
+
+#endif  // TSFORECAST_FORECAST_AUTO_CANDIDATES_H_

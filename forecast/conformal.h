@@ -1,0 +1,79 @@
+// Conformal prediction intervals from rolling-origin errors (split
+// conformal prediction, Vovk, Gammerman and Shafer 2005, in the normalised
+// form of Papadopoulos et al. 2008; for forecasting see Stankeviciute,
+// Alaa and van der Schaar 2021).
+//
+// A model's own intervals give the shape of the uncertainty over the
+// horizon (how it widens); out-of-sample errors give its size. At each
+// rolling origin the score of step h is |actual - mean| / sd_h, sd_h the
+// spread the model's own interval implied there (rolling_origin.h). Scores
+// from every origin and step are pooled, so a series with 3 origins and a
+// horizon of 18 gives 54. The interval at level L is then mean +-
+// q_L * sd_h, q_L the ceil((n + 1) L)-th smallest of the n scores: the
+// finite-sample conformal quantile. When n is too small for that rank
+// (n + 1 < 1 / (1 - L): 19 scores for 95%), q_L is z_L times the scores'
+// root mean square instead, the normal quantile with the observed scale.
+//
+// Unlike R's forecast package, which has no conformal intervals, and like
+// statsforecast's ConformalIntervals, the intervals are symmetric around
+// the mean.
+#ifndef TSFORECAST_FORECAST_CONFORMAL_H_
+#define TSFORECAST_FORECAST_CONFORMAL_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "forecast/model.h"
+#include "forecast/rolling_origin.h"
+
+namespace tsforecast::forecast {
+
+// The pooled scores and the multipliers they give.
+class IntervalCalibration {
+ public:
+  // Scores |error| / sd; non-finite ones are dropped.
+  explicit IntervalCalibration(std::vector<double> scores);
+  // q_L, for a level in (0, 100).
+  double Multiplier(double level) const;
+  size_t size() const { return scores_.size(); }
+  // "conformal over 54 scores (q80 1.31, q95 2.05)".
+  std::string Describe() const;
+
+ private:
+  std::vector<double> scores_;  // sorted
+};
+
+// The scores of forecasts at origins against the series.
+std::vector<double> NormalisedScores(absl::Span<const double> values,
+                                     absl::Span<const OriginForecast> at);
+
+// mean +- Multiplier(level) * sd[h], for each level.
+std::vector<PredictionInterval> CalibratedIntervals(
+    absl::Span<const double> mean, absl::Span<const double> sd,
+    absl::Span<const double> levels, const IntervalCalibration& calibration);
+
+// The horizon validation uses when the caller gave none: two seasons of the
+// first season length (at most 48 steps), else 6 steps.
+int DefaultValidationHorizon(const SeriesView& series);
+
+// Any model, with conformal intervals in place of its own: the model is
+// fitted at up to `windows` rolling origins one horizon apart (each leaving
+// at least `min_train` points) and once on the whole series. Series too
+// short for one origin keep the model's own intervals, with a warning.
+class ConformalModel final : public Model {
+ public:
+  explicit ConformalModel(std::unique_ptr<Model> inner, int windows = 5)
+      : inner_(std::move(inner)), windows_(windows) {}
+  std::string Name() const override { return inner_->Name(); }
+  absl::StatusOr<std::unique_ptr<FittedModel>> Fit(
+      const SeriesView& series) const override;
+
+ private:
+  std::unique_ptr<Model> inner_;
+  int windows_;
+};
+
+}  // namespace tsforecast::forecast
+
+#endif  // TSFORECAST_FORECAST_CONFORMAL_H_

@@ -1,0 +1,51 @@
+#include "forecast/rolling_origin.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace tsforecast::forecast {
+
+std::vector<int64_t> RollingOrigins(int64_t n, int horizon, int windows,
+                                    int step, int64_t min_train) {
+  std::vector<int64_t> origins;
+  const int64_t last = n - horizon;
+  for (int w = 0; w < windows; ++w) {
+    const int64_t origin = last - static_cast<int64_t>(w) * step;
+    if (origin < min_train) break;
+    origins.push_back(origin);
+  }
+  std::reverse(origins.begin(), origins.end());
+  return origins;
+}
+
+std::vector<double> SpreadOf(const PredictionInterval& interval80) {
+  static const double z = NormalQuantile(0.9);
+  std::vector<double> sd(interval80.lower.size());
+  for (size_t h = 0; h < sd.size(); ++h) {
+    sd[h] = std::max(0.0, interval80.upper[h] - interval80.lower[h]) / (2 * z);
+  }
+  return sd;
+}
+
+absl::StatusOr<std::vector<OriginForecast>> ForecastAtOrigins(
+    const Model& model, const SeriesView& series,
+    absl::Span<const int64_t> origins, int horizon) {
+  std::vector<OriginForecast> out;
+  out.reserve(origins.size());
+  const double levels[] = {80};
+  for (int64_t origin : origins) {
+    absl::StatusOr<std::unique_ptr<FittedModel>> fitted = model.Fit(
+        {series.values.subspan(0, origin), series.season_lengths, horizon});
+    if (!fitted.ok()) {
+      return Annotate(fitted.status(), absl::StrCat("origin ", origin));
+    }
+    absl::StatusOr<Prediction> p = (*fitted)->Predict(horizon, levels);
+    if (!p.ok()) return Annotate(p.status(), absl::StrCat("origin ", origin));
+    out.push_back({origin, std::move(p->mean), SpreadOf(p->intervals[0])});
+  }
+  return out;
+}
+
+}  // namespace tsforecast::forecast

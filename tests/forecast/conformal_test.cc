@@ -1,0 +1,100 @@
+// Conformal intervals: the quantile rule by hand, and coverage near the
+// nominal level on simulated series where the model's own intervals are
+// wrong in size.
+#include "forecast/conformal.h"
+
+#include <cmath>
+#include <random>
+
+#include "forecast/model_registry.h"
+#include "forecast/naive.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+
+namespace tsforecast::forecast {
+namespace {
+
+TEST(IntervalCalibrationTest, TheConformalRankAndTheSmallSampleRule) {
+  std::vector<double> scores;
+  for (int i = 19; i >= 1; --i) scores.push_back(i);
+  const IntervalCalibration c(scores);
+  // ceil(20 * 0.95) = 19th and ceil(20 * 0.8) = 16th smallest.
+  EXPECT_EQ(c.Multiplier(95), 19);
+  EXPECT_EQ(c.Multiplier(80), 16);
+  // Four scores of 1 and 3: too few for rank ceil(5 * 0.95) = 5, so z times
+  // their root mean square, sqrt(5).
+  const IntervalCalibration small({1, 3, 1, 3});
+  EXPECT_NEAR(small.Multiplier(95), 1.959964 * std::sqrt(5.0), 1e-5);
+  EXPECT_EQ(small.Multiplier(50), 3);  // rank ceil(5 * 0.5) = 3 of 1, 1, 3, 3
+  EXPECT_EQ(IntervalCalibration({NAN, INFINITY}).size(), 0u);
+}
+
+TEST(RollingOriginTest, OriginsStepBackFromTheEnd) {
+  EXPECT_EQ(RollingOrigins(100, 10, 3, 10, 20),
+            (std::vector<int64_t>{70, 80, 90}));
+  EXPECT_EQ(RollingOrigins(40, 10, 3, 10, 20), (std::vector<int64_t>{20, 30}));
+  EXPECT_TRUE(RollingOrigins(25, 10, 3, 10, 20).empty());
+}
+
+// A random walk forecast by the mean model: its own intervals (the
+// spread of the whole history) are far too narrow at long horizons and
+// the wrong shape. Conformal ones must hold their level on average over
+// many series; the model's own must not, or this test proves nothing.
+TEST(ConformalModelTest, CoverageNearNominalWhereTheModelsIsNot) {
+  std::mt19937 rng(11);
+  std::normal_distribution<double> step(0, 1);
+  const NaiveModel naive(NaiveKind::kNaive);
+  const ConformalModel conformal(
+      std::make_unique<NaiveModel>(NaiveKind::kNaive), 8);
+  const double levels[] = {80, 95};
+  const int horizon = 6;
+  int inside80 = 0, inside95 = 0, own95 = 0, total = 0;
+  for (int series = 0; series < 400; ++series) {
+    // Random walk whose step variance doubles halfway: the model's own
+    // intervals, from the whole history, are too narrow at the end.
+    std::vector<double> y = {0};
+    for (int t = 1; t < 120 + horizon; ++t) {
+      y.push_back(y.back() + (t < 60 ? 1 : 2) * step(rng));
+    }
+    const std::vector<double> train(y.begin(), y.end() - horizon);
+    ASSERT_OK_AND_ASSIGN(auto f, conformal.Fit({train, {}, horizon}));
+    ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(horizon, levels));
+    ASSERT_OK_AND_ASSIGN(auto g, naive.Fit({train, {}, horizon}));
+    ASSERT_OK_AND_ASSIGN(Prediction q, g->Predict(horizon, levels));
+    for (int h = 0; h < horizon; ++h) {
+      const double a = y[train.size() + h];
+      inside80 += a >= p.intervals[0].lower[h] && a <= p.intervals[0].upper[h];
+      inside95 += a >= p.intervals[1].lower[h] && a <= p.intervals[1].upper[h];
+      own95 += a >= q.intervals[1].lower[h] && a <= q.intervals[1].upper[h];
+      ++total;
+    }
+  }
+  // 2,400 forecasts: a binomial standard error of 0.8 points at 80%, 0.45
+  // at 95%; the bounds allow for that and for the finite-sample rank.
+  EXPECT_NEAR(inside80 / double(total), 0.80, 0.04);
+  EXPECT_NEAR(inside95 / double(total), 0.95, 0.025);
+  EXPECT_LT(own95 / double(total), 0.90);
+}
+
+TEST(ConformalModelTest, TooShortKeepsTheModelsOwnAndWarns) {
+  const ConformalModel conformal(
+      std::make_unique<NaiveModel>(NaiveKind::kNaive));
+  const std::vector<double> y = {1, 2, 3, 2, 4, 3, 5};
+  ASSERT_OK_AND_ASSIGN(auto f, conformal.Fit({y, {}, 3}));
+  ASSERT_EQ(f->Warnings().size(), 1u);
+  EXPECT_THAT(f->Warnings()[0],
+              ::testing::HasSubstr("conformal intervals need"));
+}
+
+TEST(ConformalModelTest, TheIntervalsOptionWrapsAnyModel) {
+  ASSERT_OK_AND_ASSIGN(auto model, MakeModel("theta(intervals=conformal)"));
+  std::vector<double> y;
+  for (int t = 0; t < 80; ++t) y.push_back(50 + std::sin(t) * 5 + 0.3 * t);
+  ASSERT_OK_AND_ASSIGN(auto f, model->Fit({y, {}, 8}));
+  EXPECT_THAT(f->Description(),
+              ::testing::HasSubstr("intervals conformal over 40 scores"));
+}
+
+}  // namespace
+}  // namespace tsforecast::forecast
