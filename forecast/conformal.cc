@@ -16,6 +16,10 @@ IntervalCalibration::IntervalCalibration(std::vector<double> scores) {
 }
 
 double IntervalCalibration::Multiplier(double level) const {
+  return std::max(ConformalQuantile(level), NormalQuantile(0.5 + level / 200));
+}
+
+double IntervalCalibration::ConformalQuantile(double level) const {
   const double p = level / 100;
   const size_t n = scores_.size();
   if (n == 0) return NormalQuantile(0.5 + p / 2);

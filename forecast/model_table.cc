@@ -340,7 +340,7 @@ std::vector<ModelInfo> BuildModelTable() {
          .max = 20},
         {.name = "top",
          .description = "the best candidates combined (1: the best alone)",
-         .default_value = "3",
+         .default_value = "4",
          .type = OptionType::kInteger,
          .min = 1,
          .max = 10},

@@ -5,10 +5,12 @@
 //    `windows` rolling origins one horizon apart (the requested horizon,
 //    shortened when the series cannot spare it), every candidate on the
 //    same origins. Each is scored by its mean absolute error there.
-// 3. The `top` best are refitted on the whole series and combined with
-//    equal weights: the mean of their forecasts (Hibon and Evgeniou 2005:
-//    combining the best few of a validated pool is safer than picking the
-//    best; M4's winners combined too).
+// 3. The `top` best (4 by default) are refitted on the whole series and
+//    combined with equal weights: the mean of their forecasts (Hibon and
+//    Evgeniou 2005: combining the best few of a validated pool is safer
+//    than picking the best; M4's winners combined too). On the development
+//    data 4 beat 2, 3 and all 5 on most sets: validation over a few origins
+//    is good at dropping the worst candidate, poor at finding the best.
 // 4. Intervals: conformal (conformal.h) from the combination's own errors
 //    at the same origins, its width shape the members' mean spread; or,
 //    with intervals = model, normal bounds at that mean spread.
@@ -36,7 +38,7 @@ enum class IntervalMethod { kModel, kConformal };
 
 struct AutoOptions {
   int windows = 3;  // rolling origins for validation, [1, 20]
-  int top = 3;      // members combined, [1, 10]
+  int top = 4;      // members combined, [1, 10]
   IntervalMethod intervals = IntervalMethod::kConformal;
 };
 

@@ -28,6 +28,10 @@ TEST(IntervalCalibrationTest, TheConformalRankAndTheSmallSampleRule) {
   EXPECT_NEAR(small.Multiplier(95), 1.959964 * std::sqrt(5.0), 1e-5);
   EXPECT_EQ(small.Multiplier(50), 3);  // rank ceil(5 * 0.5) = 3 of 1, 1, 3, 3
   EXPECT_EQ(IntervalCalibration({NAN, INFINITY}).size(), 0u);
+  // Scores that would narrow the model's own interval leave it as it is.
+  const IntervalCalibration lucky(std::vector<double>(40, 0.5));
+  EXPECT_EQ(lucky.ConformalQuantile(95), 0.5);
+  EXPECT_NEAR(lucky.Multiplier(95), 1.959964, 1e-6);
 }
 
 TEST(RollingOriginTest, OriginsStepBackFromTheEnd) {
@@ -71,9 +75,12 @@ TEST(ConformalModelTest, CoverageNearNominalWhereTheModelsIsNot) {
     }
   }
   // 2,400 forecasts: a binomial standard error of 0.8 points at 80%, 0.45
-  // at 95%; the bounds allow for that and for the finite-sample rank.
-  EXPECT_NEAR(inside80 / double(total), 0.80, 0.04);
-  EXPECT_NEAR(inside95 / double(total), 0.95, 0.025);
+  // at 95%. The bounds allow for that, and above the level for the floor
+  // at the model's own width (which only ever widens).
+  EXPECT_GE(inside80 / double(total), 0.77);
+  EXPECT_LE(inside80 / double(total), 0.86);
+  EXPECT_GE(inside95 / double(total), 0.935);
+  EXPECT_LE(inside95 / double(total), 0.98);
   EXPECT_LT(own95 / double(total), 0.90);
 }
 

@@ -53,7 +53,7 @@ TEST(AutoModelTest, SaysWhatItChoseAndWhy) {
       ++members;
     }
   }
-  EXPECT_EQ(members, 3);
+  EXPECT_EQ(members, 4);
   EXPECT_NEAR(weights, 1, 1e-12);
   // Every candidate of the seasonal pool was scored at 3 origins.
   for (const char* c : {"snaive", "theta", "damped", "ets", "arima"}) {
