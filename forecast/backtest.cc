@@ -25,7 +25,46 @@ struct Accumulator {
   }
 };
 
+constexpr std::pair<BacktestMetric, absl::string_view> kMetricNames[] = {
+    {BacktestMetric::kMase, "mase"},
+    {BacktestMetric::kMae, "mae"},
+    {BacktestMetric::kRmse, "rmse"},
+    {BacktestMetric::kSmape, "smape"},
+    {BacktestMetric::kMsis, "msis"}};
+
 }  // namespace
+
+absl::StatusOr<BacktestMetric> ParseBacktestMetric(absl::string_view name) {
+  if (name.empty()) return BacktestMetric::kMase;
+  for (const auto& [metric, text] : kMetricNames) {
+    if (name == text) return metric;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "metric: \"", name, "\" is not one of mase, mae, rmse, smape, msis"));
+}
+
+absl::string_view BacktestMetricName(BacktestMetric metric) {
+  for (const auto& [m, text] : kMetricNames) {
+    if (m == metric) return text;
+  }
+  return "mase";
+}
+
+double MetricValue(const Metrics& metrics, BacktestMetric metric) {
+  switch (metric) {
+    case BacktestMetric::kMase:
+      return metrics.mase;
+    case BacktestMetric::kMae:
+      return metrics.mae;
+    case BacktestMetric::kRmse:
+      return metrics.rmse;
+    case BacktestMetric::kSmape:
+      return metrics.smape;
+    case BacktestMetric::kMsis:
+      return metrics.msis;
+  }
+  return metrics.mase;
+}
 
 absl::StatusOr<BacktestResult> Backtest(const Model& model,
                                         const SeriesView& series,

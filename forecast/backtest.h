@@ -35,6 +35,15 @@ struct BacktestResult {
   int windows = 0;                  // origins actually scored
 };
 
+// The metrics a backtest can pick its best model by; lower is better.
+enum class BacktestMetric { kMase, kMae, kRmse, kSmape, kMsis };
+
+// "mase", "mae", "rmse", "smape", "msis"; empty means mase. INVALID_ARGUMENT
+// naming `metric` and the choices otherwise.
+absl::StatusOr<BacktestMetric> ParseBacktestMetric(absl::string_view name);
+absl::string_view BacktestMetricName(BacktestMetric metric);
+double MetricValue(const Metrics& metrics, BacktestMetric metric);
+
 // FAILED_PRECONDITION when the series is too short for the origins asked
 // for (each needs the model's minimum before it), with what is needed;
 // errors of the first failing fit otherwise.

@@ -416,9 +416,13 @@ absl::Status ForecastServiceImpl::RunBacktest(
     base.window.last_points = request.window().last_points();
   }
   TSF_RETURN_IF_ERROR(ValidateJob(base));
+  TSF_ASSIGN_OR_RETURN(const forecast::BacktestMetric metric,
+                       forecast::ParseBacktestMetric(request.metric()));
   TSF_ASSIGN_OR_RETURN(const TrainingData data,
                        LoadTrainingData(*store_, base));
   response->set_revision(data.revision);
+  response->set_metric(std::string(forecast::BacktestMetricName(metric)));
+  response->set_level(base.levels[0]);
   forecast::BacktestOptions options;
   options.horizon = request.horizon();
   options.windows = request.windows() == 0 ? 5 : request.windows();
@@ -440,7 +444,8 @@ absl::Status ForecastServiceImpl::RunBacktest(
       return Annotate(model.status(), absl::StrCat("models[", i, "]"));
     }
     absl::StatusOr<forecast::BacktestResult> result = forecast::Backtest(
-        **model, {data.grid.values, data.season_lengths}, options);
+        **model, {data.grid.values, data.season_lengths, options.horizon},
+        options);
     if (!result.ok()) {
       // One model failing on this series does not fail the comparison.
       out->set_error(std::string(result.status().message()));
@@ -453,8 +458,10 @@ absl::Status ForecastServiceImpl::RunBacktest(
     for (const forecast::Metrics& m : result->by_horizon) {
       MetricsToProto(m, out->add_by_horizon());
     }
-    if (result->overall.mase < best) {
-      best = result->overall.mase;
+    response->set_windows(result->windows);
+    if (const double v = forecast::MetricValue(result->overall, metric);
+        v < best) {
+      best = v;
       response->set_best_model(job.model.Canonical());
     }
   }

@@ -3,10 +3,10 @@
 // var(season + remainder) from an STL decomposition, at least 0.4, with
 // three full cycles of data. The threshold was tuned on every development
 // set together (0.3, 0.4, 0.5 and R's nsdiffs threshold 0.64 tried, and
-// M4's test): 0.4 was best or within 0.5% of the best on each. The strength is measured on what is left once STL's trend
-// is taken out, so a trending price does not look seasonal, as it does to
-// M4's autocorrelation test (seasonality.h), whose limits assume a
-// stationary series.
+// M4's test): 0.4 was best or within 0.5% of the best on each. The strength is
+// measured on what is left once STL's trend is taken out, so a trending price
+// does not look seasonal, as it does to M4's autocorrelation test
+// (seasonality.h), whose limits assume a stationary series.
 #ifndef TSFORECAST_FORECAST_AUTO_SEASON_CHOICE_H_
 #define TSFORECAST_FORECAST_AUTO_SEASON_CHOICE_H_
 

@@ -188,9 +188,10 @@ TEST(PromqlTest, PredictLinearExtendsTheLeastSquaresLine) {
 }
 
 TEST(ModelRegistryTest, OptionsAreCheckedAndCanonical) {
-  EXPECT_STATUS(MakeModel(ModelSpec{"ses", {{"alpha", "0.5"}}}),
-                absl::StatusCode::kInvalidArgument,
-                "model.options[\"alpha\"]: not an option of ses (it has none)");
+  EXPECT_STATUS(
+      MakeModel(ModelSpec{"ses", {{"alpha", "0.5"}}}),
+      absl::StatusCode::kInvalidArgument,
+      "model.options[\"alpha\"]: not an option of ses; options: intervals");
   EXPECT_STATUS(MakeModel(ModelSpec{"double_exponential_smoothing",
                                     {{"trend_factor", "1.5"}}}),
                 absl::StatusCode::kInvalidArgument,

@@ -211,7 +211,15 @@ TEST_F(TsfctlTest, ForecastBacktestAndModels) {
   EXPECT_NE(r.err.find("unknown model \"nope\""), std::string::npos);
   r = Tsfctl({"backtest", "sales", "-H", "3", "-m", "naive", "-m", "snaive"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("best: "), std::string::npos);
+  EXPECT_NE(r.err.find("best by mase: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(5 origins, coverage at 95%)"), std::string::npos)
+      << r.err;
+  r = Tsfctl({"backtest", "sales", "-H", "3", "-m", "naive", "--metric", "rmse",
+              "--level", "80", "--windows", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("best by rmse: naive (2 origins, coverage at 80%)"),
+            std::string::npos)
+      << r.err;
   r = Tsfctl({"forecast", "sales", "-H", "3", "--save-vintage"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("saved as vintage "), std::string::npos) << r.err;

@@ -305,6 +305,32 @@ TEST_F(ForecastServiceTest, BacktestAndListModels) {
   ASSERT_EQ(resp.models_size(), 2);
   EXPECT_EQ(resp.models(0).by_horizon_size(), 6);
   EXPECT_EQ(resp.best_model(), "snaive");  // the data is seasonal
+  EXPECT_EQ(resp.metric(), "mase");
+  EXPECT_EQ(resp.level(), 95);
+  EXPECT_EQ(resp.windows(), 3);
+  // best_model is the best by the metric asked for, whichever it is.
+  for (const char* metric : {"mae", "rmse", "smape", "msis"}) {
+    req.set_metric(metric);
+    v1::BacktestResponse by;
+    ASSERT_TRUE(forecast_->Backtest(Ctx().get(), req, &by).ok());
+    EXPECT_EQ(by.metric(), metric);
+    const auto value = [&](int i) {
+      const v1::AccuracyMetrics& m = by.models(i).overall();
+      const std::string k = metric;
+      return k == "mae"     ? m.mae()
+             : k == "rmse"  ? m.rmse()
+             : k == "smape" ? m.smape()
+                            : m.msis();
+    };
+    EXPECT_EQ(by.best_model(), value(0) < value(1) ? "naive" : "snaive")
+        << metric;
+  }
+  req.set_metric("coverage");
+  const grpc::Status bad = forecast_->Backtest(Ctx().get(), req, &resp);
+  EXPECT_EQ(bad.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("metric: \"coverage\" is not one of"),
+            std::string::npos)
+      << bad.error_message();
   v1::ListModelsResponse models;
   ASSERT_TRUE(
       forecast_->ListModels(Ctx().get(), v1::ListModelsRequest(), &models)

@@ -469,7 +469,7 @@ void DeletePoints(const Client& c, const ReadArgs& a) {
 // ----- forecasts -----
 
 struct ForecastArgs {
-  std::string series, model = "auto", transform;
+  std::string series, model = "auto", transform, metric;
   std::vector<std::string> options;
   std::vector<double> levels, seasons;
   int horizon = 0, last = 0, windows = 5;
@@ -645,6 +645,8 @@ void Backtest(const Client& c, const ForecastArgs& a) {
   req.set_series(a.series);
   req.set_horizon(a.horizon);
   req.set_windows(a.windows);
+  req.set_metric(a.metric);
+  for (double l : a.levels) req.add_levels(l);
   for (const std::string& m : a.models) req.add_models()->set_name(m);
   for (double m : a.seasons) req.add_season_lengths(m);
   v1::BacktestResponse resp;
@@ -663,7 +665,9 @@ void Backtest(const Client& c, const ForecastArgs& a) {
   PrintRows(std::cout, c.format(),
             {"model", "mae", "rmse", "smape", "mase", "coverage", "error"},
             rows);
-  std::cerr << "best: " << resp.best_model() << "\n";
+  std::cerr << "best by " << resp.metric() << ": " << resp.best_model() << " ("
+            << resp.windows() << " origins, coverage at " << resp.level()
+            << "%)\n";
 }
 
 void Models(const Client& c) {
@@ -860,6 +864,11 @@ int Run(int argc, char** argv) {
   backtest->add_option("--model,-m", fa.models,
                        "models to compare (repeatable; default auto)");
   backtest->add_option("--season", fa.seasons, "season length override");
+  backtest->add_option("--metric", fa.metric,
+                       "what picks the best: mase (default), mae, rmse, "
+                       "smape, msis");
+  backtest->add_option("--level", fa.levels,
+                       "interval level of coverage and MSIS (default 95)");
   CLI::App* models =
       app.add_subcommand("models", "list the forecasting models");
 
