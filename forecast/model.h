@@ -17,6 +17,8 @@ namespace tsforecast::forecast {
 // Largest horizon any model predicts.
 inline constexpr int kMaxHorizon = 10000;
 
+class Model;
+
 // Immutable and thread-safe once built: shareable and cacheable.
 class FittedModel {
  public:
@@ -37,6 +39,18 @@ class FittedModel {
   // What a client should know about this fit, e.g. how approximate
   // intervals were made; empty when nothing.
   virtual std::vector<std::string> Warnings() const { return {}; }
+  // What a refit on other data (more or less of the series) keeps.
+  enum class Keep {
+    kStructure,   // the form or order this fit chose; parameters estimated
+    kParameters,  // the parameters too: the data is only filtered
+  };
+  // A model that refits this fit on other data keeping `keep`, without
+  // searching again (auto's rolling origins). Null when the model that
+  // made this fit has nothing to keep beyond itself: refit that model.
+  virtual std::unique_ptr<Model> Refitter(Keep keep) const {
+    (void)keep;
+    return nullptr;
+  }
 };
 
 class Model {

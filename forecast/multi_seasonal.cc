@@ -19,8 +19,18 @@ struct Component {
 class FittedMultiSeasonal final : public FittedModel {
  public:
   FittedMultiSeasonal(std::unique_ptr<FittedModel> inner,
-                      std::vector<Component> components, size_t n)
-      : inner_(std::move(inner)), components_(std::move(components)), n_(n) {}
+                      std::vector<Component> components, size_t n,
+                      std::string name)
+      : inner_(std::move(inner)),
+        components_(std::move(components)),
+        n_(n),
+        name_(std::move(name)) {}
+
+  std::unique_ptr<Model> Refitter(Keep keep) const override {
+    std::unique_ptr<Model> inner = inner_->Refitter(keep);
+    if (inner == nullptr) return nullptr;
+    return std::make_unique<MultiSeasonalModel>(name_, std::move(inner));
+  }
 
   absl::StatusOr<Prediction> Predict(
       int horizon, absl::Span<const double> levels) const override {
@@ -54,6 +64,7 @@ class FittedMultiSeasonal final : public FittedModel {
   std::unique_ptr<FittedModel> inner_;
   std::vector<Component> components_;
   size_t n_;
+  std::string name_;
 };
 
 }  // namespace
@@ -98,7 +109,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> MultiSeasonalModel::Fit(
       inner_->Fit({deseasonalised, {}, series.horizon});
   if (!inner.ok()) return inner.status();
   return std::make_unique<FittedMultiSeasonal>(std::move(*inner),
-                                               std::move(components), n);
+                                               std::move(components), n, name_);
 }
 
 }  // namespace tsforecast::forecast

@@ -31,15 +31,21 @@ std::vector<double> SpreadOf(const PredictionInterval& interval80) {
 
 absl::StatusOr<std::vector<OriginForecast>> ForecastAtOrigins(
     const Model& model, const SeriesView& series,
-    absl::Span<const int64_t> origins, int horizon) {
+    absl::Span<const int64_t> origins, int horizon, Estimate estimate) {
   std::vector<OriginForecast> out;
   out.reserve(origins.size());
   const double levels[] = {80};
+  std::unique_ptr<Model> frozen;
+  const Model* fitter = &model;
   for (int64_t origin : origins) {
-    absl::StatusOr<std::unique_ptr<FittedModel>> fitted = model.Fit(
+    absl::StatusOr<std::unique_ptr<FittedModel>> fitted = fitter->Fit(
         {series.values.subspan(0, origin), series.season_lengths, horizon});
     if (!fitted.ok()) {
       return Annotate(fitted.status(), absl::StrCat("origin ", origin));
+    }
+    if (estimate == Estimate::kOnce && frozen == nullptr) {
+      frozen = (*fitted)->Refitter(FittedModel::Keep::kParameters);
+      if (frozen != nullptr) fitter = frozen.get();
     }
     absl::StatusOr<Prediction> p = (*fitted)->Predict(horizon, levels);
     if (!p.ok()) return Annotate(p.status(), absl::StrCat("origin ", origin));

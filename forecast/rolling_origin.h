@@ -28,12 +28,23 @@ struct OriginForecast {
   std::vector<double> sd;
 };
 
+// How often ForecastAtOrigins estimates.
+enum class Estimate {
+  kAtEachOrigin,
+  // At the first origin only: the later ones filter their data with that
+  // fit's parameters (FittedModel::Refitter(kParameters); models with
+  // nothing to keep are refitted). No origin sees data after it, and a
+  // model costs one estimation instead of one per origin.
+  kOnce,
+};
+
 // Fits `model` at each origin (the view's season lengths, `horizon` as the
 // fit's horizon). Errors of the first failing fit, annotated with its
 // origin.
 absl::StatusOr<std::vector<OriginForecast>> ForecastAtOrigins(
     const Model& model, const SeriesView& series,
-    absl::Span<const int64_t> origins, int horizon);
+    absl::Span<const int64_t> origins, int horizon,
+    Estimate estimate = Estimate::kAtEachOrigin);
 
 // The width scale of an 80% interval (see OriginForecast::sd).
 std::vector<double> SpreadOf(const PredictionInterval& interval80);

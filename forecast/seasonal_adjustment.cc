@@ -11,8 +11,20 @@ namespace {
 class FittedAdjusted final : public FittedModel {
  public:
   FittedAdjusted(std::unique_ptr<FittedModel> inner,
-                 std::vector<double> indices, size_t n)
-      : inner_(std::move(inner)), indices_(std::move(indices)), n_(n) {}
+                 std::vector<double> indices, size_t n, std::string name,
+                 bool test_seasonality)
+      : inner_(std::move(inner)),
+        indices_(std::move(indices)),
+        n_(n),
+        name_(std::move(name)),
+        test_seasonality_(test_seasonality) {}
+
+  std::unique_ptr<Model> Refitter(Keep keep) const override {
+    std::unique_ptr<Model> inner = inner_->Refitter(keep);
+    if (inner == nullptr) return nullptr;
+    return std::make_unique<SeasonallyAdjustedModel>(name_, std::move(inner),
+                                                     test_seasonality_);
+  }
 
   absl::StatusOr<Prediction> Predict(
       int horizon, absl::Span<const double> levels) const override {
@@ -46,6 +58,8 @@ class FittedAdjusted final : public FittedModel {
   std::unique_ptr<FittedModel> inner_;
   std::vector<double> indices_;  // empty: not deseasonalised
   size_t n_;
+  std::string name_;
+  bool test_seasonality_;
 };
 
 }  // namespace
@@ -74,7 +88,8 @@ absl::StatusOr<std::unique_ptr<FittedModel>> SeasonallyAdjustedModel::Fit(
   absl::StatusOr<std::unique_ptr<FittedModel>> fitted = inner_->Fit(inner_view);
   if (!fitted.ok()) return fitted.status();
   return std::make_unique<FittedAdjusted>(
-      std::move(*fitted), std::move(indices), series.values.size());
+      std::move(*fitted), std::move(indices), series.values.size(), name_,
+      test_seasonality_);
 }
 
 }  // namespace tsforecast::forecast

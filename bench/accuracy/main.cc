@@ -46,6 +46,10 @@ ABSL_FLAG(int, threads, 1, "fitting threads (times are per series)");
 ABSL_FLAG(int, max_series, 0, "use only the first N series of a set (0: all)");
 ABSL_FLAG(int, stride, 1,
           "use every N-th series from the first (as R's subsampled runs)");
+ABSL_FLAG(int, min_length, 0,
+          "use only series with at least this many training points");
+ABSL_FLAG(int, max_length, 0,
+          "use only series with at most this many training points (0: any)");
 ABSL_FLAG(std::string, seasons, "step",
           "season lengths the models get: step (the calendar step's "
           "defaults, as a client's series), or set (the set's own period, "
@@ -190,6 +194,16 @@ int main(int argc, char** argv) {
       std::vector<tb::Series> kept;
       for (size_t i = 0; i < data.size(); i += k) kept.push_back(data[i]);
       data = std::move(kept);
+    }
+    if (absl::GetFlag(FLAGS_min_length) > 0 ||
+        absl::GetFlag(FLAGS_max_length) > 0) {
+      const size_t lo = absl::GetFlag(FLAGS_min_length);
+      const size_t hi = absl::GetFlag(FLAGS_max_length) > 0
+                            ? absl::GetFlag(FLAGS_max_length)
+                            : SIZE_MAX;
+      std::erase_if(data, [&](const tb::Series& s) {
+        return s.train.size() < lo || s.train.size() > hi;
+      });
     }
     const int max = absl::GetFlag(FLAGS_max_series);
     if (max > 0 && static_cast<size_t>(max) < data.size()) data.resize(max);

@@ -53,6 +53,20 @@ class FittedArima final : public FittedModel {
 
   const FitSummary& summary() const override { return summary_; }
 
+  std::unique_ptr<Model> Refitter(Keep keep) const override {
+    ArimaRequest r;
+    if (keep == Keep::kParameters) r.fixed_coefficients = fit_.coef;
+    const ArimaOrder& o = fit_.order;
+    r.order = {o.p, o.d, o.q};
+    if (o.m > 1) r.seasonal_order = {o.P, o.D, o.Q};
+    r.include_mean = false;
+    for (Regressor reg : fit_.regressors) {
+      r.include_mean |= reg == Regressor::kIntercept;
+      r.include_drift |= reg == Regressor::kDrift;
+    }
+    return std::make_unique<ArimaModel>(std::move(r));
+  }
+
   std::string Description() const override {
     std::string out = fit_.order.ToString();
     for (Regressor r : fit_.regressors) {
@@ -159,8 +173,13 @@ absl::StatusOr<std::unique_ptr<FittedModel>> ArimaModel::Fit(
         "arima: the series is constant; give no order (automatic selection "
         "handles constant series) or use model naive");
   }
+  // No standard errors: nothing here reports them, and their numerical
+  // Hessian costs about 4 k^2 more likelihood evaluations.
   absl::StatusOr<ArimaFit> fit =
-      arima::FitArima(y, o, regs, arima::FitMethod::kCssMl);
+      request_.fixed_coefficients
+          ? arima::FixedArima(y, o, regs, *request_.fixed_coefficients)
+          : arima::FitArima(y, o, regs, arima::FitMethod::kCssMl,
+                            /*variances=*/false);
   if (!fit.ok()) return fit.status();
   const double sigma2 = arima::ForecastVariance(*fit);
   return MakeFittedArima(std::move(*fit), sigma2, y.size(), "");

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "forecast/arima/arima_fit.h"
 #include "forecast/arima/auto_arima.h"
@@ -27,6 +28,9 @@ struct ArimaRequest {
   std::optional<std::array<int, 3>> seasonal_order;
   bool include_mean = true;    // R's include.mean (only when d + D = 0)
   bool include_drift = false;  // R's include.drift (needs d + D <= 1)
+  // With an order: filter with these coefficients (R's layout: ar, ma,
+  // sar, sma, then one per regressor) and estimate nothing.
+  std::optional<std::vector<double>> fixed_coefficients;
   arima::AutoArimaOptions search;
 };
 

@@ -226,13 +226,25 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
   evidence.origins = static_cast<int>(origins.size());
   evidence.validation_horizon = validation_horizon;
 
-  // Every candidate at the same origins.
+  // Every candidate fitted once on the whole series (its search, when it
+  // has one: ETS form, ARIMA order); at the origins, that structure is
+  // estimated once, at the first, and filters the data at the others.
+  std::vector<std::unique_ptr<FittedModel>> full(pool.size());
   std::vector<std::vector<OriginForecast>> at(pool.size());
   std::vector<size_t> ranked;
   std::vector<double> mae(pool.size(), HUGE_VAL);
   for (size_t i = 0; i < pool.size(); ++i) {
+    absl::StatusOr<std::unique_ptr<FittedModel>> fit = pool[i].model->Fit(view);
+    if (!fit.ok()) {
+      failures.push_back(
+          absl::StrCat(pool[i].name, ": ", fit.status().message()));
+      continue;
+    }
+    const std::unique_ptr<Model> structure =
+        (*fit)->Refitter(FittedModel::Keep::kStructure);
     absl::StatusOr<std::vector<OriginForecast>> f =
-        ForecastAtOrigins(*pool[i].model, view, origins, validation_horizon);
+        ForecastAtOrigins(structure ? *structure : *pool[i].model, view,
+                          origins, validation_horizon, Estimate::kOnce);
     if (!f.ok()) {
       failures.push_back(
           absl::StrCat(pool[i].name, ": ", f.status().message()));
@@ -248,19 +260,28 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
     }
     mae[i] = sum / static_cast<double>(count);
     if (!std::isfinite(mae[i])) continue;
+    full[i] = std::move(*fit);
     at[i] = std::move(*f);
     ranked.push_back(i);
   }
   std::stable_sort(ranked.begin(), ranked.end(),
                    [&](size_t a, size_t b) { return mae[a] < mae[b]; });
-  for (size_t i : ranked) evidence.scores.emplace_back(pool[i].name, mae[i]);
-  std::vector<std::string> validation_failures = failures;
-  std::vector<Member> members =
-      FitMembers(pool, ranked, view, options_.top, failures);
-  if (members.empty()) return AllFailed(failures);
-  for (const std::string& f : validation_failures) {
+  if (ranked.size() > static_cast<size_t>(options_.top)) {
+    ranked.resize(options_.top);
+  }
+  for (size_t i = 0; i < pool.size(); ++i) {
+    if (std::isfinite(mae[i]))
+      evidence.scores.emplace_back(pool[i].name, mae[i]);
+  }
+  std::stable_sort(
+      evidence.scores.begin(), evidence.scores.end(),
+      [](const auto& a, const auto& b) { return a.second < b.second; });
+  if (ranked.empty()) return AllFailed(failures);
+  for (const std::string& f : failures) {
     warnings.push_back(absl::StrCat("auto: left out ", f));
   }
+  std::vector<Member> members;
+  for (size_t i : ranked) members.push_back({pool[i].name, std::move(full[i])});
 
   std::vector<std::string> scored;
   for (const auto& [name, value] : evidence.scores) {
@@ -279,11 +300,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
       OriginForecast c{origins[o], std::vector<double>(validation_horizon, 0),
                        std::vector<double>(validation_horizon, 0)};
       const double w = 1.0 / static_cast<double>(members.size());
-      for (const Member& m : members) {
-        const size_t i = static_cast<size_t>(
-            std::find_if(pool.begin(), pool.end(),
-                         [&](const Candidate& c) { return c.name == m.name; }) -
-            pool.begin());
+      for (size_t i : ranked) {
         for (int h = 0; h < validation_horizon; ++h) {
           c.mean[h] += w * at[i][o].mean[h];
           c.sd[h] += w * at[i][o].sd[h];

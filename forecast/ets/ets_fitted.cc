@@ -22,6 +22,13 @@ class FittedEts final : public FittedModel {
         n_(n),
         summary_(std::move(summary)) {}
 
+  std::unique_ptr<Model> Refitter(Keep keep) const override {
+    if (keep == Keep::kParameters) {
+      return std::make_unique<EtsModel>(spec_, "ets", p_);
+    }
+    return std::make_unique<EtsModel>(spec_);
+  }
+
   absl::StatusOr<Prediction> Predict(
       int horizon, absl::Span<const double> levels) const override {
     absl::Status s = CheckPredictArgs(horizon, levels);
