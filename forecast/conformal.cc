@@ -16,7 +16,12 @@ IntervalCalibration::IntervalCalibration(std::vector<double> scores) {
 }
 
 double IntervalCalibration::Multiplier(double level) const {
-  return std::max(ConformalQuantile(level), NormalQuantile(0.5 + level / 200));
+  // The median score as a scale: the normal quantile at that scale is the
+  // least any level gets, so a few scores cannot make the tails thinner
+  // than normal.
+  static const double z75 = NormalQuantile(0.75);
+  return std::max(ConformalQuantile(level), NormalQuantile(0.5 + level / 200) *
+                                                ConformalQuantile(50) / z75);
 }
 
 double IntervalCalibration::ConformalQuantile(double level) const {

@@ -14,12 +14,15 @@
 // (n + 1 < 1 / (1 - L): 19 scores for 95%), q_L is z_L times the scores'
 // root mean square instead, the normal quantile with the observed scale.
 //
-// The multiplier is never below the model's own z_L: calibration widens
-// intervals where the errors call for it and never narrows them. With the
-// 1 to 5 origins a short series allows, a lucky stretch would otherwise
-// shrink intervals that then fail: on the development data, 95% coverage
-// of `auto` was 0.80 to 0.93 without this floor and 0.88 to 0.97 with it
-// (docs/benchmarks.md).
+// Pooled scores are few (one to five origins) and correlated within an
+// origin, so their upper quantiles are noisy and, more often than not, too
+// low. The multiplier is therefore never below z_L * s, s = the median
+// score / z_0.75: a normal distribution at the scale the median (the most
+// stable quantile) shows; where the scores have heavier tails than that,
+// their own quantile rules. On the development data this came closest to
+// nominal at both 80% and 95% of the rules tried (pure conformal; a floor
+// at the model's own width; the 80% quantile as the scale; shrinking toward
+// the model's width): docs/benchmarks.md has the figures.
 //
 // Unlike R's forecast package, which has no conformal intervals, and like
 // statsforecast's ConformalIntervals, the intervals are symmetric around
@@ -42,7 +45,7 @@ class IntervalCalibration {
   // Scores |error| / sd; non-finite ones are dropped.
   explicit IntervalCalibration(std::vector<double> scores);
   // q_L, for a level in (0, 100).
-  // max(ConformalQuantile, z_L): the model's own width at least.
+  // max(ConformalQuantile(L), z_L * ConformalQuantile(50) / z_0.75).
   double Multiplier(double level) const;
   // q_L from the scores alone.
   double ConformalQuantile(double level) const;

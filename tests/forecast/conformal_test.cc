@@ -20,18 +20,24 @@ TEST(IntervalCalibrationTest, TheConformalRankAndTheSmallSampleRule) {
   for (int i = 19; i >= 1; --i) scores.push_back(i);
   const IntervalCalibration c(scores);
   // ceil(20 * 0.95) = 19th and ceil(20 * 0.8) = 16th smallest.
-  EXPECT_EQ(c.Multiplier(95), 19);
-  EXPECT_EQ(c.Multiplier(80), 16);
+  EXPECT_EQ(c.ConformalQuantile(95), 19);
+  EXPECT_EQ(c.ConformalQuantile(80), 16);
   // Four scores of 1 and 3: too few for rank ceil(5 * 0.95) = 5, so z times
   // their root mean square, sqrt(5).
   const IntervalCalibration small({1, 3, 1, 3});
-  EXPECT_NEAR(small.Multiplier(95), 1.959964 * std::sqrt(5.0), 1e-5);
-  EXPECT_EQ(small.Multiplier(50), 3);  // rank ceil(5 * 0.5) = 3 of 1, 1, 3, 3
+  EXPECT_NEAR(small.ConformalQuantile(95), 1.959964 * std::sqrt(5.0), 1e-5);
+  EXPECT_EQ(small.ConformalQuantile(50),
+            3);  // rank ceil(5 * 0.5) = 3 of 1, 1, 3, 3
+  // Uniform scores have thinner tails than normal: the median's normal
+  // scale, 10 / z(0.75), sets the multipliers above the ranks.
+  EXPECT_NEAR(c.Multiplier(95), 10 / 0.6744898 * 1.959964, 1e-5);
+  EXPECT_NEAR(c.Multiplier(80), 10 / 0.6744898 * 1.281552, 1e-5);
   EXPECT_EQ(IntervalCalibration({NAN, INFINITY}).size(), 0u);
-  // Scores that would narrow the model's own interval leave it as it is.
-  const IntervalCalibration lucky(std::vector<double>(40, 0.5));
-  EXPECT_EQ(lucky.ConformalQuantile(95), 0.5);
-  EXPECT_NEAR(lucky.Multiplier(95), 1.959964, 1e-6);
+  // Thin tails (every score the same) get normal ones at the median's
+  // scale: 0.5 / z(0.75) * z(0.975).
+  const IntervalCalibration thin(std::vector<double>(40, 0.5));
+  EXPECT_EQ(thin.ConformalQuantile(95), 0.5);
+  EXPECT_NEAR(thin.Multiplier(95), 0.5 / 0.6744898 * 1.959964, 1e-6);
 }
 
 TEST(RollingOriginTest, OriginsStepBackFromTheEnd) {
@@ -75,10 +81,10 @@ TEST(ConformalModelTest, CoverageNearNominalWhereTheModelsIsNot) {
     }
   }
   // 2,400 forecasts: a binomial standard error of 0.8 points at 80%, 0.45
-  // at 95%. The bounds allow for that, and above the level for the floor
-  // at the model's own width (which only ever widens).
+  // at 95%. The bounds allow for that, and above the level for the larger
+  // of two noisy estimates (rank and median scale), which errs wide.
   EXPECT_GE(inside80 / double(total), 0.77);
-  EXPECT_LE(inside80 / double(total), 0.86);
+  EXPECT_LE(inside80 / double(total), 0.88);
   EXPECT_GE(inside95 / double(total), 0.935);
   EXPECT_LE(inside95 / double(total), 0.98);
   EXPECT_LT(own95 / double(total), 0.90);
