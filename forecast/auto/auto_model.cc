@@ -19,6 +19,7 @@ namespace {
 struct Member {
   std::string name;
   std::unique_ptr<FittedModel> fit;
+  double weight = 1;  // the members' weights sum to 1
 };
 
 // What the fit found, for the description and parameters.
@@ -57,8 +58,8 @@ class FittedAuto final : public FittedModel {
     out.mean.assign(horizon, 0);
     std::vector<double> sd(horizon, 0);
     const double level80[] = {80};
-    const double w = 1.0 / static_cast<double>(members_.size());
     for (const Member& m : members_) {
+      const double w = m.weight;
       absl::StatusOr<Prediction> p = m.fit->Predict(horizon, level80);
       if (!p.ok()) return p.status();
       const std::vector<double> spread = SpreadOf(p->intervals[0]);
@@ -92,8 +93,8 @@ class FittedAuto final : public FittedModel {
 
   std::vector<std::pair<std::string, double>> Parameters() const override {
     std::vector<std::pair<std::string, double>> p;
-    const double w = 1.0 / static_cast<double>(members_.size());
-    for (const Member& m : members_) p.emplace_back("weight." + m.name, w);
+    for (const Member& m : members_)
+      p.emplace_back("weight." + m.name, m.weight);
     for (const auto& [name, mae] : evidence_.scores) {
       p.emplace_back("validation_mae." + name, mae);
     }
@@ -281,7 +282,10 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
     warnings.push_back(absl::StrCat("auto: left out ", f));
   }
   std::vector<Member> members;
-  for (size_t i : ranked) members.push_back({pool[i].name, std::move(full[i])});
+  for (size_t i : ranked) {
+    members.push_back({pool[i].name, std::move(full[i]),
+                       1.0 / static_cast<double>(ranked.size())});
+  }
 
   std::vector<std::string> scored;
   for (const auto& [name, value] : evidence.scores) {
@@ -299,8 +303,9 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
     for (size_t o = 0; o < origins.size(); ++o) {
       OriginForecast c{origins[o], std::vector<double>(validation_horizon, 0),
                        std::vector<double>(validation_horizon, 0)};
-      const double w = 1.0 / static_cast<double>(members.size());
-      for (size_t i : ranked) {
+      for (size_t k = 0; k < ranked.size(); ++k) {
+        const size_t i = ranked[k];
+        const double w = members[k].weight;
         for (int h = 0; h < validation_horizon; ++h) {
           c.mean[h] += w * at[i][o].mean[h];
           c.sd[h] += w * at[i][o].sd[h];

@@ -59,6 +59,12 @@ std::vector<Candidate> AutoCandidates(bool seasonal, bool intermittent) {
   });
   add("ets", [] { return std::make_unique<AutoEtsModel>(); });
   add("arima", [] { return std::make_unique<ArimaModel>(ArimaRequest{}); });
+  if (seasonal) {
+    ArimaRequest airline;
+    airline.order = {0, 1, 1};
+    airline.seasonal_order = {0, 1, 1};
+    pool.push_back({"airline", std::make_unique<ArimaModel>(airline)});
+  }
   if (intermittent) {
     pool.push_back({"sba", std::make_unique<IntermittentModel>(
                                IntermittentMethod::kSba, 0.1, 0)});

@@ -6,13 +6,19 @@
 // - exponential smoothing: damped trend, and ETS chosen by AICc among the
 //   non-seasonal forms, both on deseasonalised data;
 // - ARIMA: the order chosen as auto.arima does, on deseasonalised data;
+//   and for seasonal series the airline model ARIMA(0,1,1)(0,1,1)m (Box
+//   and Jenkins 1970; the default of X-13ARIMA-SEATS), which models the
+//   season itself;
 // - intermittent demand (SBA and TSB) when at least 30% of the values are
 //   zero and none is negative.
 // Seasons are removed as the series calls for (Deseasonalised below), so
 // the ETS and ARIMA candidates are R's stlf(method = "ets" / "arima") with
-// M4's multiplicative decomposition where it applies. Seasonal ETS and
-// seasonal ARIMA are not in the pool: a fit costs 20 to 100 ms on a monthly
-// series, over the whole budget of `auto`.
+// M4's multiplicative decomposition where it applies.
+//
+// What is not in the pool, and why (measured on the development data):
+// seasonal ETS and the seasonal ARIMA search cost 20 to 300 ms a fit on a
+// monthly or daily series, over the whole budget of `auto`; drift, SES
+// and dynamic Theta each helped some sets and hurt others as much.
 #ifndef TSFORECAST_FORECAST_AUTO_CANDIDATES_H_
 #define TSFORECAST_FORECAST_AUTO_CANDIDATES_H_
 
