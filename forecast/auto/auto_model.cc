@@ -19,8 +19,15 @@ namespace {
 struct Member {
   std::string name;
   std::unique_ptr<FittedModel> fit;
-  double weight = 1;  // the members' weights sum to 1
+  double weight = 1;
 };
+
+// Equal weights that sum to 1.
+void WeighEqually(std::vector<Member>& members) {
+  for (Member& m : members) {
+    m.weight = 1.0 / static_cast<double>(members.size());
+  }
+}
 
 // What the fit found, for the description and parameters.
 struct Evidence {
@@ -144,6 +151,7 @@ std::vector<Member> FitMembers(const std::vector<Candidate>& pool,
           absl::StrCat(pool[i].name, ": ", f.status().message()));
     }
   }
+  WeighEqually(members);
   return members;
 }
 
@@ -283,9 +291,9 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
   }
   std::vector<Member> members;
   for (size_t i : ranked) {
-    members.push_back({pool[i].name, std::move(full[i]),
-                       1.0 / static_cast<double>(ranked.size())});
+    members.push_back({pool[i].name, std::move(full[i])});
   }
+  WeighEqually(members);
 
   std::vector<std::string> scored;
   for (const auto& [name, value] : evidence.scores) {

@@ -15,6 +15,7 @@
 #include "forecast/model_registry.h"
 #include "forecast/seasonality.h"
 #include "gtest/gtest.h"
+#include "tests/testing/model_variants.h"
 
 namespace tsforecast::forecast {
 namespace {
@@ -86,7 +87,7 @@ TEST_P(DevSampleTest, FiniteForecastsOrAStatedFailure) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Registry, DevSampleTest,
-                         ::testing::ValuesIn(ModelNames()));
+                         ::testing::ValuesIn(ModelVariantsUnderTest()));
 
 }  // namespace
 }  // namespace tsforecast::forecast

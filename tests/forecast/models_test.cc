@@ -8,6 +8,7 @@
 #include "forecast/model_registry.h"
 #include "forecast/naive.h"
 #include "gtest/gtest.h"
+#include "tests/testing/model_variants.h"
 #include "tests/testing/smoothing.h"
 #include "tests/testing/status_matchers.h"
 
@@ -162,7 +163,7 @@ TEST_P(EveryModelTest, BadArgumentsAreErrors) {
 
 // Every registered model, so a new one cannot skip these properties.
 INSTANTIATE_TEST_SUITE_P(Registry, EveryModelTest,
-                         ::testing::ValuesIn(ModelNames()));
+                         ::testing::ValuesIn(ModelVariantsUnderTest()));
 
 TEST(PromqlTest, DoubleExponentialSmoothingMatchesPromql) {
   // PromQL's double_exponential_smoothing([100, 200, 300, 200, 300, 400],

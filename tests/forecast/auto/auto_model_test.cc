@@ -148,6 +148,11 @@ TEST(AutoModelTest, TooShortToValidateFallsBackAndSaysSo) {
   EXPECT_THAT(f->Warnings()[0], HasSubstr("too short to validate"));
   ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(4, kLevels));
   EXPECT_LT(p.intervals[1].lower[0], p.mean[0]);
+  // The mean of two members, not their sum: near the last values.
+  EXPECT_GT(p.mean[0], 8);
+  EXPECT_LT(p.mean[0], 13);
+  const std::map<std::string, double> w = ParametersOf(*f);
+  EXPECT_DOUBLE_EQ(w.at("weight.theta") + w.at("weight.damped"), 1);
 }
 
 TEST(AutoModelTest, HorizonPastTheValidationIsStated) {
