@@ -55,12 +55,17 @@ class FittedEts final : public FittedModel {
       pi.level = level;
       for (int h = 0; h < horizon; ++h) {
         std::vector<double>& d = draws[h];
-        std::sort(d.begin(), d.end());
+        // Two order statistics, not a sort: selection is linear.
+        const auto at = [&d](size_t k) {
+          std::nth_element(d.begin(), d.begin() + k, d.end());
+          return d[k];
+        };
         const double lo_q = (0.5 - level / 200) * (d.size() - 1);
         const double hi_q = (0.5 + level / 200) * (d.size() - 1);
-        pi.lower.push_back(std::min(d[static_cast<size_t>(lo_q)], out.mean[h]));
+        pi.lower.push_back(
+            std::min(at(static_cast<size_t>(lo_q)), out.mean[h]));
         pi.upper.push_back(
-            std::max(d[static_cast<size_t>(std::ceil(hi_q))], out.mean[h]));
+            std::max(at(static_cast<size_t>(std::ceil(hi_q))), out.mean[h]));
       }
       out.intervals.push_back(std::move(pi));
     }

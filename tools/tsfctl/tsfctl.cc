@@ -553,7 +553,10 @@ void Plot(const Client& c, const v1::ForecastResponse& f,
   Check(c.points->ReadLatest(c.Context().get(), req, &latest),
         "reading history");
   PlotData data;
-  data.title = absl::StrCat(f.series(), ": ", f.model().description());
+  // The model's first clause ("auto: mean of arima, ets, theta, airline"):
+  // the evidence after it does not fit a chart's title.
+  const std::string& d = f.model().description();
+  data.title = absl::StrCat(f.series(), ": ", d.substr(0, d.find(" (")));
   const v1::LatestPoints& h = latest.series(0);
   data.history_ms.assign(h.timestamps_ms().begin(), h.timestamps_ms().end());
   data.history.assign(h.values().begin(), h.values().end());
