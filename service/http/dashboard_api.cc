@@ -158,6 +158,8 @@ void DashboardApi::Backtest(const httplib::Request& req,
   for (const std::string& m : p.GetAll("model")) {
     request.add_models()->set_name(m);
   }
+  // Checked by the service: "metric: ... is not one of ...".
+  request.set_metric(p.Get("metric"));
   v1::BacktestResponse response;
   if (absl::Status s = forecasts_->RunBacktest(request, &response); !s.ok()) {
     return Fail(res, s);

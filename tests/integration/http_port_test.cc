@@ -137,6 +137,18 @@ TEST_F(HttpPortTest, DashboardApiErrorsCarryCodeAndField) {
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_TRUE(Contains(r->body, "\"best_model\":\"")) << r->body;
   EXPECT_TRUE(Contains(r->body, "\"by_horizon\":[")) << r->body;
+  EXPECT_TRUE(Contains(r->body, "\"metric\":\"mase\"")) << r->body;
+  r =
+      Get("/api/tsf/v1/backtest?series=exports_cn&horizon=3&model=naive&"
+          "metric=rmse");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(Contains(r->body, "\"metric\":\"rmse\"")) << r->body;
+  r = Get("/api/tsf/v1/backtest?series=exports_cn&horizon=3&metric=bias");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(Contains(r->body, "metric: \\\"bias\\\" is not one of"))
+      << r->body;
   r = Get("/api/tsf/v1/series");
   ASSERT_TRUE(r);
   EXPECT_TRUE(Contains(r->body, "\"name\":\"exports_cn\",\"step\":\"1mo\""));
