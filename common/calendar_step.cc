@@ -1,5 +1,6 @@
 #include "common/calendar_step.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
@@ -31,20 +32,56 @@ struct UnitName {
 
 // The first name of each unit is its canonical one.
 constexpr UnitName kUnitNames[] = {
-    {"s", StepUnit::kSecond},         {"sec", StepUnit::kSecond},
-    {"second", StepUnit::kSecond},    {"seconds", StepUnit::kSecond},
-    {"m", StepUnit::kMinute},         {"min", StepUnit::kMinute},
-    {"minute", StepUnit::kMinute},    {"minutes", StepUnit::kMinute},
-    {"h", StepUnit::kHour},           {"hour", StepUnit::kHour},
-    {"hours", StepUnit::kHour},       {"d", StepUnit::kDay},
-    {"day", StepUnit::kDay},          {"days", StepUnit::kDay},
-    {"w", StepUnit::kWeek},           {"week", StepUnit::kWeek},
-    {"weeks", StepUnit::kWeek},       {"mo", StepUnit::kMonth},
-    {"month", StepUnit::kMonth},      {"months", StepUnit::kMonth},
-    {"q", StepUnit::kQuarter},        {"quarter", StepUnit::kQuarter},
-    {"quarters", StepUnit::kQuarter}, {"y", StepUnit::kYear},
-    {"year", StepUnit::kYear},        {"years", StepUnit::kYear},
+    {"s", StepUnit::kSecond},
+    {"sec", StepUnit::kSecond},
+    {"second", StepUnit::kSecond},
+    {"seconds", StepUnit::kSecond},
+    {"m", StepUnit::kMinute},
+    {"min", StepUnit::kMinute},
+    {"minute", StepUnit::kMinute},
+    {"minutes", StepUnit::kMinute},
+    {"h", StepUnit::kHour},
+    {"hour", StepUnit::kHour},
+    {"hours", StepUnit::kHour},
+    {"d", StepUnit::kDay},
+    {"day", StepUnit::kDay},
+    {"days", StepUnit::kDay},
+    {"w", StepUnit::kWeek},
+    {"week", StepUnit::kWeek},
+    {"weeks", StepUnit::kWeek},
+    {"mo", StepUnit::kMonth},
+    {"month", StepUnit::kMonth},
+    {"months", StepUnit::kMonth},
+    {"q", StepUnit::kQuarter},
+    {"quarter", StepUnit::kQuarter},
+    {"quarters", StepUnit::kQuarter},
+    {"y", StepUnit::kYear},
+    {"year", StepUnit::kYear},
+    {"years", StepUnit::kYear},
+    {"bd", StepUnit::kBusinessDay},
+    {"bday", StepUnit::kBusinessDay},
+    {"business_day", StepUnit::kBusinessDay},
+    {"business_days", StepUnit::kBusinessDay},
 };
+
+// Monday 1969-12-29, three days before the epoch: business days are
+// counted from it.
+constexpr int64_t kBusinessOriginDays = -3;
+
+// The index among weekdays of the business day containing `ts_ms` (a
+// weekend gives the Friday before).
+int64_t MsToBusinessIndex(int64_t ts_ms) {
+  const int64_t days = FloorDiv(ts_ms, kDayMs) - kBusinessOriginDays;
+  const int64_t week = FloorDiv(days, 7);
+  const int64_t weekday = days - 7 * week;  // 0 is Monday
+  return 5 * week + std::min<int64_t>(weekday, 4);
+}
+
+int64_t BusinessIndexToMs(int64_t index) {
+  const int64_t week = FloorDiv(index, 5);
+  const int64_t weekday = index - 5 * week;
+  return (7 * week + weekday + kBusinessOriginDays) * kDayMs;
+}
 
 int64_t MsToMonthIndex(int64_t ts_ms) {
   const absl::CivilSecond cs =
@@ -92,11 +129,11 @@ absl::StatusOr<CalendarStep> CalendarStep::Parse(absl::string_view text) {
   }
   return absl::InvalidArgumentError(
       absl::StrCat("step \"", text, "\": unknown unit \"", unit_text,
-                   "\"; use s, m, h, d, w, mo, q or y"));
+                   "\"; use s, m, h, d, bd (business days), w, mo, q or y"));
 }
 
 absl::Status CalendarStep::Validate() const {
-  if (unit_ < StepUnit::kSecond || unit_ > StepUnit::kYear) {
+  if (unit_ < StepUnit::kSecond || unit_ > StepUnit::kBusinessDay) {
     return absl::InvalidArgumentError("unknown step unit");
   }
   if (count_ < 1 || count_ > kMaxCount) {
@@ -138,13 +175,25 @@ int64_t CalendarStep::NominalMs() const {
       return count_ * kDayMs;
     case StepUnit::kWeek:
       return count_ * kWeekMs;
+    case StepUnit::kBusinessDay:
+      return count_ * kWeekMs / 5;
     default:
       // 365.2425 days / 12 months.
       return MonthsPerStep() * 2629746000LL;
   }
 }
 
+bool CalendarStep::IsOnCalendar(int64_t ts_ms) const {
+  if (!IsBusinessDays()) return true;
+  const int64_t days = FloorDiv(ts_ms, kDayMs) - kBusinessOriginDays;
+  return days - 7 * FloorDiv(days, 7) < 5;
+}
+
 int64_t CalendarStep::AlignDown(int64_t ts_ms) const {
+  if (IsBusinessDays()) {
+    return BusinessIndexToMs(FloorDiv(MsToBusinessIndex(ts_ms), count_) *
+                             count_);
+  }
   if (IsFixed()) {
     const int64_t step = NominalMs();
     const int64_t origin = unit_ == StepUnit::kWeek ? kWeekOriginMs : 0;
@@ -155,6 +204,10 @@ int64_t CalendarStep::AlignDown(int64_t ts_ms) const {
 }
 
 int64_t CalendarStep::StepsBetween(int64_t from_ms, int64_t to_ms) const {
+  if (IsBusinessDays()) {
+    return FloorDiv(MsToBusinessIndex(to_ms), count_) -
+           FloorDiv(MsToBusinessIndex(from_ms), count_);
+  }
   if (IsFixed()) {
     const int64_t step = NominalMs();
     return (AlignDown(to_ms) - AlignDown(from_ms)) / step;
@@ -165,6 +218,10 @@ int64_t CalendarStep::StepsBetween(int64_t from_ms, int64_t to_ms) const {
 }
 
 int64_t CalendarStep::Add(int64_t ts_ms, int64_t n) const {
+  if (IsBusinessDays()) {
+    return BusinessIndexToMs((FloorDiv(MsToBusinessIndex(ts_ms), count_) + n) *
+                             count_);
+  }
   if (IsFixed()) return ts_ms + n * NominalMs();
   const int64_t months = MonthsPerStep();
   const int64_t start = FloorDiv(MsToMonthIndex(ts_ms), months) * months;

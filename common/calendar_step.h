@@ -25,6 +25,9 @@ enum class StepUnit : uint8_t {
   kMonth = 6,
   kQuarter = 7,
   kYear = 8,
+  // Monday to Friday (UTC): trading days. A weekend time belongs to the
+  // Friday before it.
+  kBusinessDay = 9,
 };
 
 // Earliest and latest timestamps the service accepts: years 1000 to 9999, so
@@ -45,8 +48,9 @@ class CalendarStep {
   constexpr CalendarStep(StepUnit unit, int64_t count)
       : unit_(unit), count_(count) {}
 
-  // Parses "30s", "5m", "1h", "1d", "1w", "1mo", "1q", "1y" (count then unit;
-  // count >= 1). Long unit names ("day", "months") are accepted too.
+  // Parses "30s", "5m", "1h", "1d", "1bd", "1w", "1mo", "1q", "1y" (count
+  // then unit; count >= 1). Long unit names ("day", "months",
+  // "business_days") are accepted too.
   static absl::StatusOr<CalendarStep> Parse(absl::string_view text);
 
   StepUnit unit() const { return unit_; }
@@ -60,16 +64,24 @@ class CalendarStep {
 
   // True for units of fixed length (seconds to weeks).
   bool IsFixed() const { return unit_ <= StepUnit::kWeek; }
+  // True for business days (Monday to Friday).
+  bool IsBusinessDays() const { return unit_ == StepUnit::kBusinessDay; }
+  // Whether `ts_ms` lies on a day the step counts: false for Saturdays and
+  // Sundays with business days, true for every time otherwise.
+  bool IsOnCalendar(int64_t ts_ms) const;
 
   // Exact length for fixed units; the average length for calendar units
-  // (a month is 30.436875 days). Used for sizing, never for placement.
+  // (a month is 30.436875 days, a business day 1.4 days). Used for sizing,
+  // never for placement.
   int64_t NominalMs() const;
 
   // The start of the step that contains `ts_ms`. Fixed steps are aligned to
   // multiples of the step since the epoch, except weeks, which start on Monday
   // 00:00 UTC. Calendar steps start on the first of a month whose index since
   // 1970-01 is a multiple of the step in months (so quarters start in Jan, Apr,
-  // Jul, Oct and years on Jan 1).
+  // Jul, Oct and years on Jan 1). Business days start at 00:00 UTC on a
+  // weekday whose index among weekdays since Monday 1969-12-29 is a multiple
+  // of the count; Saturday and Sunday belong to the Friday before.
   int64_t AlignDown(int64_t ts_ms) const;
 
   // `ts_ms` moved by `n` steps (n may be negative). For calendar units the

@@ -17,6 +17,12 @@ constexpr double kYearMs = 365.25 * kDayMs;
 
 std::vector<double> DefaultSeasonLengths(const CalendarStep& step) {
   std::vector<double> out;
+  if (step.IsBusinessDays()) {
+    // The trading week.
+    const double m = 5.0 / static_cast<double>(step.count());
+    if (m >= 2) out.push_back(m);
+    return out;
+  }
   if (!step.IsFixed()) {
     const double months_per_step =
         step.unit() == StepUnit::kMonth     ? step.count()

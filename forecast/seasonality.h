@@ -18,8 +18,9 @@
 namespace tsforecast::forecast {
 
 // Default season lengths in steps, shortest first: hourly {24, 168}, daily
-// {7, 365.25}, weekly {52.18}, monthly {12}, quarterly {4}, yearly {};
-// multiples of a unit divide accordingly (2-hourly: {12, 84}).
+// {7, 365.25}, business days {5}, weekly {52.18}, monthly {12}, quarterly
+// {4}, yearly {}; multiples of a unit divide accordingly (2-hourly:
+// {12, 84}).
 std::vector<double> DefaultSeasonLengths(const CalendarStep& step);
 
 // Autocorrelations at lags 1..max_lag (index 0 is lag 1).

@@ -33,7 +33,7 @@ create() {  # name step kind unit labels...
     "${ctl[@]}" series create "$name" --step "$step" --kind "$kind" \
       --unit "$unit" "${labels[@]}" >/dev/null
 }
-create brent_spot_usd 1d level USD/bbl commodity=brent market=europe source=eia
+create brent_spot_usd 1bd level USD/bbl commodity=brent market=europe source=eia
 for m in copper aluminium nickel tin zinc; do
   create "${m}_usd_t" 1mo level USD/t commodity="$m" source=worldbank
 done

@@ -9,11 +9,11 @@ namespace tsforecast::service {
 absl::StatusOr<CalendarStep> StepFromProto(const v1::Step& step,
                                            absl::string_view field) {
   if (step.unit() == v1::STEP_UNIT_UNSPECIFIED ||
-      step.unit() > v1::STEP_UNIT_YEAR) {
+      step.unit() > v1::STEP_UNIT_BUSINESS_DAY) {
     return absl::InvalidArgumentError(
         absl::StrCat(field,
                      ".unit: required; one of SECOND, MINUTE, HOUR, DAY, WEEK, "
-                     "MONTH, QUARTER, YEAR"));
+                     "MONTH, QUARTER, YEAR, BUSINESS_DAY"));
   }
   const CalendarStep out(static_cast<StepUnit>(step.unit()),
                          step.count() == 0 ? 1 : step.count());

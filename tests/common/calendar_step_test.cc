@@ -20,7 +20,8 @@ TEST(CalendarStepTest, ParsesAndPrintsCanonically) {
   EXPECT_EQ(s.ToString(), "3mo");
   ASSERT_OK_AND_ASSIGN(CalendarStep d, CalendarStep::Parse("1 day"));
   EXPECT_EQ(d.ToString(), "1d");
-  for (const char* text : {"30s", "5m", "1h", "1d", "2w", "1mo", "1q", "1y"}) {
+  for (const char* text :
+       {"30s", "5m", "1h", "1d", "1bd", "2w", "1mo", "1q", "1y"}) {
     ASSERT_OK_AND_ASSIGN(CalendarStep p, CalendarStep::Parse(text));
     EXPECT_EQ(p.ToString(), text);
   }
@@ -47,6 +48,47 @@ TEST(CalendarStepTest, MonthsFollowTheCalendar) {
   EXPECT_EQ(quarter.Add(Ms(2024, 10, 1), 1), Ms(2025, 1, 1));
   const CalendarStep year(StepUnit::kYear, 1);
   EXPECT_EQ(year.AlignDown(Ms(1969, 7, 4)), Ms(1969, 1, 1));
+}
+
+// Trading days: 2024-03-08 is a Friday, 03-09/10 the weekend, 03-11 a
+// Monday.
+TEST(CalendarStepTest, BusinessDaysSkipWeekends) {
+  ASSERT_OK_AND_ASSIGN(CalendarStep bd, CalendarStep::Parse("1 business_day"));
+  EXPECT_EQ(bd.ToString(), "1bd");
+  EXPECT_TRUE(bd.IsBusinessDays());
+  EXPECT_FALSE(bd.IsFixed());
+  EXPECT_EQ(bd.AlignDown(Ms(2024, 3, 8, 17)), Ms(2024, 3, 8));
+  // The weekend belongs to the Friday before.
+  EXPECT_EQ(bd.AlignDown(Ms(2024, 3, 9, 12)), Ms(2024, 3, 8));
+  EXPECT_EQ(bd.AlignDown(Ms(2024, 3, 10, 23, 59)), Ms(2024, 3, 8));
+  EXPECT_EQ(bd.Add(Ms(2024, 3, 8), 1), Ms(2024, 3, 11));
+  EXPECT_EQ(bd.Add(Ms(2024, 3, 9), 1), Ms(2024, 3, 11));
+  EXPECT_EQ(bd.Add(Ms(2024, 3, 11), -1), Ms(2024, 3, 8));
+  EXPECT_EQ(bd.Add(Ms(2024, 3, 4), 10), Ms(2024, 3, 18));
+  EXPECT_EQ(bd.StepsBetween(Ms(2024, 3, 8), Ms(2024, 3, 11)), 1);
+  EXPECT_EQ(bd.StepsBetween(Ms(2024, 3, 1), Ms(2024, 3, 29)), 20);
+  EXPECT_EQ(bd.StepsBetween(Ms(2024, 3, 11), Ms(2024, 3, 8)), -1);
+  EXPECT_TRUE(bd.IsOnCalendar(Ms(2024, 3, 8, 12)));
+  EXPECT_FALSE(bd.IsOnCalendar(Ms(2024, 3, 9)));
+  EXPECT_FALSE(bd.IsOnCalendar(Ms(2024, 3, 10, 23)));
+  EXPECT_TRUE(CalendarStep(StepUnit::kDay, 1).IsOnCalendar(Ms(2024, 3, 9)));
+  // Before the epoch too: 1969-12-26 was a Friday, 1969-12-29 a Monday.
+  EXPECT_EQ(bd.AlignDown(Ms(1969, 12, 28)), Ms(1969, 12, 26));
+  EXPECT_EQ(bd.Add(Ms(1969, 12, 26), 1), Ms(1969, 12, 29));
+  EXPECT_EQ(bd.Add(Ms(1970, 1, 2), 1), Ms(1970, 1, 5));
+  // Every second trading day, counted from Monday 1969-12-29.
+  const CalendarStep two(StepUnit::kBusinessDay, 2);
+  EXPECT_EQ(two.AlignDown(Ms(1970, 1, 1)), Ms(1969, 12, 31));
+  EXPECT_EQ(two.Add(Ms(1969, 12, 31), 1), Ms(1970, 1, 2));
+  EXPECT_EQ(two.Add(Ms(1970, 1, 2), 1), Ms(1970, 1, 6));
+  // A round trip over many years lands on weekdays only.
+  int64_t t = Ms(2000, 1, 3);
+  for (int i = 0; i < 3000; ++i) {
+    const int64_t next = bd.Add(t, 1);
+    ASSERT_TRUE(bd.IsOnCalendar(next));
+    ASSERT_EQ(bd.StepsBetween(t, next), 1);
+    t = next;
+  }
 }
 
 TEST(CalendarStepTest, FixedStepsAlignToEpochAndWeeksToMonday) {

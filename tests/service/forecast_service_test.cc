@@ -3,6 +3,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/calendar_step.h"
 #include "tests/service/service_test_fixture.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
 
@@ -72,6 +73,44 @@ TEST_F(ForecastServiceTest, ForecastOnTheSeriesCalendarWithIntervals) {
   EXPECT_NE(resp.model().description().find("auto"), std::string::npos);
   EXPECT_EQ(resp.model().training_points(), 72);
   EXPECT_FALSE(resp.cached());
+}
+
+// A trading-day price: weekdays only, a few holidays missing. The grid
+// has no weekends, so nothing counts as missing but the holidays, and the
+// forecast falls on weekdays, with the trading week as its season.
+TEST_F(ForecastServiceTest, BusinessDaySeriesForecastOnWeekdays) {
+  ASSERT_TRUE(Create("brent", v1::STEP_UNIT_BUSINESS_DAY).ok());
+  const CalendarStep bd(StepUnit::kBusinessDay, 1);
+  std::vector<int64_t> ts;
+  std::vector<double> values;
+  int64_t t = absl::ToUnixMillis(
+      absl::FromCivil(absl::CivilDay(2023, 1, 2), absl::UTCTimeZone()));
+  for (int i = 0; i < 400; ++i, t = bd.Add(t, 1)) {
+    if (i % 50 == 7) continue;  // a holiday
+    ts.push_back(t);
+    values.push_back(80 + 0.02 * i + 3 * std::sin(i / 20.0));
+  }
+  ASSERT_TRUE(Write("brent", ts, values).ok());
+  v1::ForecastRequest req;
+  req.set_series("brent");
+  req.set_horizon(10);
+  req.mutable_model()->set_name("ets");
+  v1::ForecastResponse resp;
+  const grpc::Status s = Forecast(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(resp.timestamps_ms_size(), 10);
+  EXPECT_EQ(resp.timestamps_ms(0), bd.Add(ts.back(), 1));
+  for (int h = 0; h < 10; ++h) {
+    EXPECT_TRUE(bd.IsOnCalendar(resp.timestamps_ms(h))) << h;
+    if (h > 0) {
+      EXPECT_EQ(
+          bd.StepsBetween(resp.timestamps_ms(h - 1), resp.timestamps_ms(h)), 1);
+    }
+  }
+  EXPECT_EQ(resp.model().training_points(), 400);
+  // Eight holidays filled, and said so; no weekend counted as missing.
+  ASSERT_EQ(resp.warnings_size(), 1);
+  EXPECT_NE(resp.warnings(0).find("8 "), std::string::npos) << resp.warnings(0);
 }
 
 TEST_F(ForecastServiceTest, CacheRevisionAndUnchanged) {
