@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
@@ -21,6 +22,7 @@ std::string ForecastJob::CanonicalKey() const {
   absl::StrAppend(&key, "|transform=", static_cast<int>(transform));
   if (box_cox_lambda) absl::StrAppend(&key, "|lambda=", *box_cox_lambda);
   absl::StrAppend(&key, "|seasons=", absl::StrJoin(season_lengths, ","));
+  absl::StrAppend(&key, "|missing=", max_missing_percent);
   return key;
 }
 
@@ -54,6 +56,11 @@ absl::Status ValidateJob(const ForecastJob& job) {
     return absl::InvalidArgumentError(
         absl::StrCat("window.last_points: ", *job.window.last_points,
                      " is outside [2, 1000000]"));
+  }
+  if (!(job.max_missing_percent >= 0 && job.max_missing_percent <= 100)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("max_missing_percent: ", job.max_missing_percent,
+                     " is outside [0, 100]"));
   }
   if (job.box_cox_lambda &&
       !(*job.box_cox_lambda >= -1 && *job.box_cox_lambda <= 2)) {
@@ -90,9 +97,28 @@ absl::StatusOr<TrainingData> LoadTrainingData(storage::SeriesStore& store,
   options.aggregation = info.definition.value_kind == storage::ValueKind::kFlow
                             ? forecast::GridAggregation::kSum
                             : forecast::GridAggregation::kLast;
+  options.max_missing_fraction = job.max_missing_percent / 100;
   TrainingData data;
   data.revision = read.revision;
-  TSF_ASSIGN_OR_RETURN(data.grid, forecast::PrepareGrid(raw, options));
+  absl::StatusOr<forecast::Grid> grid = forecast::PrepareGrid(raw, options);
+  if (absl::IsFailedPrecondition(grid.status()) &&
+      absl::StrContains(grid.status().message(), " are missing")) {
+    // The remedies only the service knows of.
+    std::string more = absl::StrCat(
+        "; or allow more with max_missing_percent in the request (now ",
+        job.max_missing_percent,
+        "; the server's default is set by "
+        "--max_missing_percent)");
+    if (options.step.unit() == StepUnit::kDay) {
+      absl::StrAppend(&more,
+                      "; a price that trades on weekdays only belongs in a "
+                      "business-day series (step 1bd)");
+    }
+    return absl::Status(grid.status().code(),
+                        absl::StrCat(grid.status().message(), more));
+  }
+  if (!grid.ok()) return grid.status();
+  data.grid = std::move(*grid);
   if (job.season_lengths.empty()) {
     data.season_lengths = forecast::DefaultSeasonLengths(info.definition.step);
   } else if (!(job.season_lengths.size() == 1 && job.season_lengths[0] == 1)) {

@@ -25,6 +25,10 @@ struct TrainingWindow {
 
 enum class TransformKind { kNone, kLog, kBoxCox };
 
+// The server's default for ForecastJob::max_missing_percent
+// (--max_missing_percent).
+inline constexpr double kDefaultMaxMissingPercent = 20;
+
 struct ForecastJob {
   std::string series;
   int horizon = 0;
@@ -35,6 +39,8 @@ struct ForecastJob {
   std::optional<double> box_cox_lambda;
   // Empty: the defaults of the series' step; {1}: no seasonality.
   std::vector<double> season_lengths;
+  // Largest share of the grid's steps that may be missing, percent.
+  double max_missing_percent = kDefaultMaxMissingPercent;
 
   // Everything that changes the answer, for cache keys.
   std::string CanonicalKey() const;

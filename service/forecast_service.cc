@@ -131,7 +131,7 @@ uint64_t ForecastCache::misses() const {
 absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>>
 ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request,
                                     absl::Time deadline) {
-  const ForecastJob job = JobFromProto(request);
+  const ForecastJob job = JobFor(request);
   TSF_RETURN_IF_ERROR(ValidateJob(job));
   TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info, store_->GetSeries(job.series));
   const std::string key = absl::StrCat(job.CanonicalKey(), "@", info.revision);
@@ -178,7 +178,7 @@ std::shared_ptr<const v1::ForecastResponse> ForecastServiceImpl::FromMemory(
     const v1::ForecastRequest& request) const {
   // A vintage is always computed and saved, so "unchanged" does not apply.
   if (request.save_vintage()) return nullptr;
-  const ForecastJob job = JobFromProto(request);
+  const ForecastJob job = JobFor(request);
   if (!ValidateJob(job).ok()) return nullptr;
   absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(job.series);
   if (!info.ok()) return nullptr;
@@ -205,6 +205,15 @@ ForecastServiceImpl::Answer(const v1::ForecastRequest& request,
   if (!id.ok()) return Annotate(id.status(), "saving the forecast vintage");
   saved->set_vintage_id(*id);
   return std::shared_ptr<const v1::ForecastResponse>(std::move(saved));
+}
+
+ForecastJob ForecastServiceImpl::JobFor(
+    const v1::ForecastRequest& request) const {
+  ForecastJob job = JobFromProto(request);
+  job.max_missing_percent = request.has_max_missing_percent()
+                                ? request.max_missing_percent()
+                                : max_missing_percent_;
+  return job;
 }
 
 ForecastServiceImpl::~ForecastServiceImpl() {
@@ -408,6 +417,9 @@ absl::Status ForecastServiceImpl::RunBacktest(
   base.levels = {request.levels_size() > 0 ? request.levels(0) : 95.0};
   base.season_lengths.assign(request.season_lengths().begin(),
                              request.season_lengths().end());
+  base.max_missing_percent = request.has_max_missing_percent()
+                                 ? request.max_missing_percent()
+                                 : max_missing_percent_;
   if (request.window().has_range()) {
     base.window.range = storage::TimeRange{request.window().range().start_ms(),
                                            request.window().range().end_ms()};

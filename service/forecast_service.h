@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "service/fit_scheduler.h"
+#include "service/forecast_runner.h"
 #include "service/metrics.h"
 #include "storage/series_store.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
@@ -52,10 +53,13 @@ class ForecastServiceImpl final
   // At most `max_running_fits` fits run at once and `max_waiting_fits` wait;
   // more is RESOURCE_EXHAUSTED.
   // `metrics` (may be null) receives fit times by model.
+  // `max_missing_percent` is the default of requests that leave it unset.
   ForecastServiceImpl(storage::SeriesStore* store, int max_running_fits,
-                      int max_waiting_fits, Metrics* metrics = nullptr)
+                      int max_waiting_fits, Metrics* metrics = nullptr,
+                      double max_missing_percent = kDefaultMaxMissingPercent)
       : store_(store),
         metrics_(metrics),
+        max_missing_percent_(max_missing_percent),
         cache_(4096),
         scheduler_(max_running_fits, max_waiting_fits) {}
 
@@ -109,8 +113,12 @@ class ForecastServiceImpl final
   // Keeps `forecast` as a vintage of its series; returns the vintage id.
   absl::StatusOr<int64_t> SaveVintage(const v1::ForecastResponse& forecast);
 
+  // The job of a request, with the server's defaults where it gives none.
+  ForecastJob JobFor(const v1::ForecastRequest& request) const;
+
   storage::SeriesStore* store_;
   Metrics* metrics_;
+  double max_missing_percent_;
   ForecastCache cache_;
   FitScheduler scheduler_;
   // Forecast calls computing on their own threads; the destructor waits

@@ -40,6 +40,10 @@ absl::Status ServerOptions::Validate() const {
       limits.max_read_limit < 1) {
     return absl::InvalidArgumentError("request limits must be positive");
   }
+  if (!(max_missing_percent >= 0 && max_missing_percent <= 100)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_missing_percent: ", max_missing_percent, " is outside [0, 100]"));
+  }
   return storage.Validate();
 }
 
@@ -61,7 +65,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                           : std::max(1u, std::thread::hardware_concurrency());
   server->forecast_service_ = std::make_unique<ForecastServiceImpl>(
       server->store_.get(), running, options.max_waiting_fits,
-      server->metrics_.get());
+      server->metrics_.get(), options.max_missing_percent);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

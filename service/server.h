@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "service/forecast_runner.h"
 #include "service/service_limits.h"
 #include "storage/storage_options.h"
 
@@ -43,6 +44,8 @@ struct ServerOptions {
   // Forecast fits running at once (default: the cores) and waiting (64).
   int max_running_fits = 0;
   int max_waiting_fits = 64;
+  // Default share (percent) of missing steps a forecast may fill.
+  double max_missing_percent = kDefaultMaxMissingPercent;
   // The HTTP side port: host and port; port 0 picks a free one, -1 turns
   // it off.
   std::string http_host = "127.0.0.1";

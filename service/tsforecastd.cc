@@ -33,6 +33,9 @@ ABSL_FLAG(int, max_running_fits, 0,
 ABSL_FLAG(int, max_waiting_fits, 64,
           "forecast fits that may wait for a worker; more get "
           "RESOURCE_EXHAUSTED");
+ABSL_FLAG(double, max_missing_percent, 20,
+          "largest share (percent) of missing steps a forecast fills by "
+          "interpolation, unless a request says otherwise");
 ABSL_FLAG(int64_t, block_cache_mb, 64, "RocksDB block cache, MiB");
 ABSL_FLAG(int64_t, write_buffer_mb, 64, "RocksDB memtable size, MiB");
 ABSL_FLAG(int, max_merge_operands, 0,
@@ -93,6 +96,7 @@ int main(int argc, char** argv) {
   options.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   options.max_running_fits = absl::GetFlag(FLAGS_max_running_fits);
   options.max_waiting_fits = absl::GetFlag(FLAGS_max_waiting_fits);
+  options.max_missing_percent = absl::GetFlag(FLAGS_max_missing_percent);
   options.http_host = absl::GetFlag(FLAGS_http_listen_host);
   options.http_port = absl::GetFlag(FLAGS_http_port);
   if (absl::Status s = options.Validate(); !s.ok()) {

@@ -128,6 +128,36 @@ TEST_F(TsfctlTest, TwoColumnCsvFromStdin) {
       << r.out;
 }
 
+// The README's Brent example on a business-day series: weekdays only in,
+// weekdays only out (2024-03-01 is a Friday).
+TEST_F(TsfctlTest, BusinessDaySeriesForecastsOnWeekdays) {
+  ASSERT_EQ(Tsfctl({"series", "create", "brent", "--step", "1bd"}).exit_code,
+            0);
+  CommandResult r = Tsfctl({"series", "show", "brent"});
+  EXPECT_NE(r.out.find("1bd"), std::string::npos) << r.out;
+  std::string csv = "Date,Price\n";
+  const int days_in[] = {29, 31};  // Feb 2024, Mar 2024
+  for (int month : {2, 3}) {
+    for (int d = 1; d <= days_in[month - 2]; ++d) {
+      // Weekdays of Feb-Mar 2024: 2024-02-01 was a Thursday.
+      const int weekday = (3 + d - 1 + (month == 3 ? 29 : 0)) % 7;
+      if (weekday >= 5) continue;
+      csv += absl::StrCat("2024-0", month, "-", d < 10 ? "0" : "", d, ",",
+                          80 + d * 0.1 + (d % 3), "\n");
+    }
+  }
+  r = Tsfctl({"write", "-", "--series", "brent"}, csv);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"forecast", "brent", "-H", "3", "-m", "ets", "--transform", "log",
+              "-f", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // After Friday 2024-03-29: Monday, Tuesday, Wednesday.
+  for (const char* day : {"2024-04-01T", "2024-04-02T", "2024-04-03T"}) {
+    EXPECT_NE(r.out.find(day), std::string::npos) << day << "\n" << r.out;
+  }
+  EXPECT_EQ(r.out.find("2024-03-30T"), std::string::npos) << r.out;
+}
+
 TEST_F(TsfctlTest, MalformedCsvIsRejectedBeforeAnythingIsWritten) {
   ASSERT_EQ(Tsfctl({"series", "create", "s", "--step", "1d"}).exit_code, 0);
   const std::string csv = WriteFile(

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "CLI/CLI.hpp"
@@ -478,6 +479,7 @@ struct ForecastArgs {
   int64_t vintage_id = 0;
   std::string plot;
   int updates = 0;  // watch: stop after this many (0: until Ctrl-C)
+  std::optional<double> max_missing;  // percent
 };
 
 void AddModelOptions(const std::vector<std::string>& items,
@@ -510,6 +512,7 @@ v1::ForecastRequest ForecastRequestOf(const ForecastArgs& a) {
                        "\": expected log or boxcox"));
   }
   req.set_save_vintage(a.save_vintage);
+  if (a.max_missing) req.set_max_missing_percent(*a.max_missing);
   return req;
 }
 
@@ -838,6 +841,9 @@ int Run(int argc, char** argv) {
                        "season length override (repeatable; 1: none)");
   forecast->add_option("--last", fa.last, "train on the last N points only");
   forecast->add_option("--transform", fa.transform, "log or boxcox");
+  forecast->add_option("--max-missing", fa.max_missing,
+                       "percent of missing steps that may be filled (default: "
+                       "the server's, 20)");
   forecast->add_flag("--save-vintage", fa.save_vintage,
                      "keep this forecast as a vintage of the series");
   forecast->add_option("--plot", fa.plot,
