@@ -89,6 +89,16 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         absl::StrCat("cannot listen on ", options.listen_address,
                      "; is the address valid and the port free?"));
   }
+  // Health by service name, as load balancers and grpc_health_probe
+  // -service=... ask; "" (the whole server) is SERVING by default.
+  if (grpc::HealthCheckServiceInterface* health =
+          server->grpc_server_->GetHealthCheckService()) {
+    for (const char* name :
+         {"tsforecast.v1.SeriesService", "tsforecast.v1.PointsService",
+          "tsforecast.v1.AdminService", "tsforecast.v1.ForecastService"}) {
+      health->SetServingStatus(name, true);
+    }
+  }
   server->AddGauges();
   if (options.http_port >= 0) {
     http::HttpOptions http_options;

@@ -278,6 +278,12 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
   if (ranked.size() > static_cast<size_t>(options_.top)) {
     ranked.resize(options_.top);
   }
+  // A candidate far worse than the best is not a plausible model of this
+  // series, whatever its rank.
+  while (ranked.size() > 1 &&
+         mae[ranked.back()] > kDominance * mae[ranked.front()]) {
+    ranked.pop_back();
+  }
   for (size_t i = 0; i < pool.size(); ++i) {
     if (std::isfinite(mae[i]))
       evidence.scores.emplace_back(pool[i].name, mae[i]);
@@ -299,10 +305,10 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
   for (const auto& [name, value] : evidence.scores) {
     scored.push_back(absl::StrFormat("%s %.4g", name, value));
   }
-  evidence.selection =
-      absl::StrCat("best ", members.size(), " by mean absolute error at ",
-                   origins.size(), " origins, horizons 1-", validation_horizon,
-                   ": ", absl::StrJoin(scored, ", "));
+  evidence.selection = absl::StrCat(
+      "best ", members.size(), " by mean absolute error (within ", kDominance,
+      "x the best) at ", origins.size(), " origins, horizons 1-",
+      validation_horizon, ": ", absl::StrJoin(scored, ", "));
 
   std::optional<IntervalCalibration> calibration;
   if (options_.intervals == IntervalMethod::kConformal) {

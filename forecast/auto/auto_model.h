@@ -11,6 +11,9 @@
 //    than picking the best; M4's winners combined too). On the development
 //    data 4 beat 2, 3 and all 5 on most sets: validation over a few origins
 //    is good at dropping the worst candidate, poor at finding the best.
+//    Of those, a candidate whose validation error is over kDominance times
+//    the best's is dropped: when one candidate dominates, the others are
+//    not plausible models of the series (2x and 5x were tried too).
 // 4. Intervals: conformal (conformal.h) from the combination's own errors
 //    at the same origins, its width shape the members' mean spread; or,
 //    with intervals = model, normal bounds at that mean spread.
@@ -35,6 +38,9 @@
 namespace tsforecast::forecast {
 
 enum class IntervalMethod { kModel, kConformal };
+
+// Members combined have validation errors within this factor of the best.
+inline constexpr double kDominance = 3;
 
 struct AutoOptions {
   int windows = 3;  // rolling origins for validation, [1, 20]

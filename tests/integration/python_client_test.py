@@ -169,6 +169,13 @@ class PythonClientTest(unittest.TestCase):
         # No generated stubs ship for these in Debian; speak the wire format.
         health = self.channel.unary_unary("/grpc.health.v1.Health/Check")
         self.assertEqual(health(b""), b"\x08\x01")  # status: SERVING
+        # By service name too (HealthCheckRequest.service, field 1).
+        for name in (b"tsforecast.v1.SeriesService", b"tsforecast.v1.PointsService",
+                     b"tsforecast.v1.AdminService", b"tsforecast.v1.ForecastService"):
+            self.assertEqual(health(b"\x0a" + bytes([len(name)]) + name), b"\x08\x01")
+        with self.assertRaises(grpc.RpcError) as e:
+            health(b"\x0a\x07nothing")
+        self.assertEqual(e.exception.code(), grpc.StatusCode.NOT_FOUND)
         reflect = self.channel.stream_stream(
             "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo")
         answers = list(reflect(iter([b"\x3a\x00"])))  # list_services: ""
