@@ -100,6 +100,20 @@ TEST_F(TsfctlTest, WriteCsvReadBackInEveryFormat) {
   r = Tsfctl({"read", "copper", "--agg", "sum", "--step", "1y", "-f", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "timestamp,value\n2024-01-01T00:00:00Z,25800.75\n");
+  // Aggregates print rounded to 10 significant digits: 0.1 + 0.2 is 0.3,
+  // not 0.30000000000000004; stored points print exactly.
+  ASSERT_EQ(Tsfctl({"series", "create", "fracs", "--step", "1d"}).exit_code,
+            0);
+  ASSERT_EQ(Tsfctl({"write", "-", "--series", "fracs"},
+                   "2024-01-01,0.1\n2024-01-02,0.2\n")
+                .exit_code,
+            0);
+  r = Tsfctl({"read", "fracs", "--agg", "sum", "--step", "1y", "-f", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "timestamp,value\n2024-01-01T00:00:00Z,0.3\n");
+  r = Tsfctl({"read", "fracs", "--agg", "sum", "--step", "1y", "-f", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"value\": 0.3}"), std::string::npos) << r.out;
   r = Tsfctl({"latest", "copper", "exports_cn"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("8700.25"), std::string::npos);
@@ -250,6 +264,11 @@ TEST_F(TsfctlTest, ForecastBacktestAndModels) {
   EXPECT_NE(r.err.find("best by rmse: naive (2 origins, coverage at 80%)"),
             std::string::npos)
       << r.err;
+  // JSON numbers are numbers, not strings.
+  r = Tsfctl({"forecast", "sales", "-H", "3", "-f", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"mean\": "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\"mean\": \""), std::string::npos) << r.out;
   r = Tsfctl({"forecast", "sales", "-H", "3", "--save-vintage"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("saved as vintage "), std::string::npos) << r.err;

@@ -2,7 +2,12 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/time_util.h"
@@ -22,6 +27,34 @@ std::string FormatValue(double v) {
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof(buf), v);
   return std::string(buf, ptr);
 }
+
+std::string FormatComputed(double v) {
+  if (!std::isfinite(v)) return FormatValue(v);
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), "%.10g", v);
+  return FormatValue(std::strtod(buf, nullptr));
+}
+
+namespace {
+
+// A JSON number: what FormatValue writes for a finite double, or an
+// integer.
+bool IsJsonNumber(const std::string& s) {
+  double v = 0;
+  if (s.empty() || !absl::SimpleAtod(s, &v) || !std::isfinite(v)) {
+    return false;
+  }
+  // SimpleAtod takes "inf", " 1", "+1" and hex; JSON does not.
+  for (char c : s) {
+    if (!(absl::ascii_isdigit(c) || c == '-' || c == '.' || c == 'e' ||
+          c == 'E' || c == '+')) {
+      return false;
+    }
+  }
+  return s[0] != '+' && s[0] != '.' && s.back() != '.';
+}
+
+}  // namespace
 
 std::string JsonString(const std::string& s) {
   std::string out = "\"";
@@ -106,8 +139,9 @@ void PrintRows(std::ostream& out, Format format,
       for (size_t r = 0; r < rows.size(); ++r) {
         out << (r ? ",\n " : "") << "{";
         for (size_t c = 0; c < header.size() && c < rows[r].size(); ++c) {
+          const std::string& cell = rows[r][c];
           out << (c ? ", " : "") << JsonString(header[c]) << ": "
-              << JsonString(rows[r][c]);
+              << (IsJsonNumber(cell) ? cell : JsonString(cell));
         }
         out << "}";
       }
@@ -118,7 +152,11 @@ void PrintRows(std::ostream& out, Format format,
 
 void PrintPoints(std::ostream& out, Format format, const std::string& series,
                  const std::vector<int64_t>& timestamps_ms,
-                 const std::vector<double>& values, bool epoch_ms) {
+                 const std::vector<double>& values, bool epoch_ms,
+                 bool computed) {
+  const auto value_text = [computed](double v) {
+    return computed ? FormatComputed(v) : FormatValue(v);
+  };
   auto ts_text = [&](int64_t ts) {
     return epoch_ms ? absl::StrCat(ts) : FormatTimestamp(ts);
   };
@@ -131,7 +169,7 @@ void PrintPoints(std::ostream& out, Format format, const std::string& series,
       } else {
         out << JsonString(ts_text(timestamps_ms[i]));
       }
-      out << ", \"value\": " << FormatValue(values[i]) << "}";
+      out << ", \"value\": " << value_text(values[i]) << "}";
     }
     out << "]}\n";
     return;
@@ -139,7 +177,7 @@ void PrintPoints(std::ostream& out, Format format, const std::string& series,
   std::vector<std::vector<std::string>> rows;
   rows.reserve(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
-    rows.push_back({ts_text(timestamps_ms[i]), FormatValue(values[i])});
+    rows.push_back({ts_text(timestamps_ms[i]), value_text(values[i])});
   }
   PrintRows(out, format, {"timestamp", "value"}, rows);
 }

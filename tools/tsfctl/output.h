@@ -15,11 +15,17 @@ enum class Format { kTable, kCsv, kJson };
 
 absl::StatusOr<Format> ParseFormat(const std::string& text);
 
-// Shortest text that reads back as the same double.
+// Shortest text that reads back as the same double: stored values, as
+// they were written.
 std::string FormatValue(double v);
+// Computed values (aggregates, forecasts, metrics): rounded to 10
+// significant digits, then the shortest text of that, so a yearly sum
+// prints as 22127.7, not 22127.699999999997.
+std::string FormatComputed(double v);
 std::string JsonString(const std::string& s);
 
-// Rows of cells under a header.
+// Rows of cells under a header. JSON writes cells that are numbers as
+// numbers, others as strings.
 void PrintRows(std::ostream& out, Format format,
                const std::vector<std::string>& header,
                const std::vector<std::vector<std::string>>& rows);
@@ -28,7 +34,8 @@ void PrintRows(std::ostream& out, Format format,
 // object {"series": ..., "points": [{"timestamp": ..., "value": ...}]}.
 void PrintPoints(std::ostream& out, Format format, const std::string& series,
                  const std::vector<int64_t>& timestamps_ms,
-                 const std::vector<double>& values, bool epoch_ms);
+                 const std::vector<double>& values, bool epoch_ms,
+                 bool computed = false);
 
 }  // namespace tsforecast::tsfctl
 

@@ -430,7 +430,8 @@ void Read(const Client& c, const ReadArgs& a) {
     values.insert(values.end(), chunk.values().begin(), chunk.values().end());
   }
   Check(reader->Finish(), "read");
-  PrintPoints(std::cout, c.format(), a.series, ts, values, c.epoch_ms());
+  PrintPoints(std::cout, c.format(), a.series, ts, values, c.epoch_ms(),
+              /*computed=*/!a.agg.empty());
 }
 
 void Latest(const Client& c, const ReadArgs& a) {
@@ -536,10 +537,10 @@ void PrintForecast(const Client& c, const v1::ForecastResponse& resp) {
     std::vector<std::string> row = {
         c.epoch_ms() ? absl::StrCat(resp.timestamps_ms(h))
                      : FormatTimestamp(resp.timestamps_ms(h)),
-        FormatValue(resp.mean(h))};
+        FormatComputed(resp.mean(h))};
     for (const auto& pi : resp.intervals()) {
-      row.push_back(FormatValue(pi.lower(h)));
-      row.push_back(FormatValue(pi.upper(h)));
+      row.push_back(FormatComputed(pi.lower(h)));
+      row.push_back(FormatComputed(pi.upper(h)));
     }
     rows.push_back(std::move(row));
   }
@@ -664,9 +665,10 @@ void Backtest(const Client& c, const ForecastArgs& a) {
       continue;
     }
     const v1::AccuracyMetrics& o = m.overall();
-    rows.push_back({m.model().name(), FormatValue(o.mae()),
-                    FormatValue(o.rmse()), FormatValue(o.smape()),
-                    FormatValue(o.mase()), FormatValue(o.coverage()), ""});
+    rows.push_back({m.model().name(), FormatComputed(o.mae()),
+                    FormatComputed(o.rmse()), FormatComputed(o.smape()),
+                    FormatComputed(o.mase()), FormatComputed(o.coverage()),
+                    ""});
   }
   PrintRows(std::cout, c.format(),
             {"model", "mae", "rmse", "smape", "mase", "coverage", "error"},
