@@ -28,7 +28,7 @@ struct GridOptions {
   CalendarStep step;
   GridAggregation aggregation = GridAggregation::kLast;
   // Largest share of the grid's steps that may be missing (and filled).
-  // Default 0.2; range [0, 1).
+  // Default 0.2; range [0, 1].
   double max_missing_fraction = 0.2;
   // Largest grid accepted, steps. Default 10,000,000.
   int64_t max_steps = 10000000;

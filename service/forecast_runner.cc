@@ -145,6 +145,37 @@ absl::StatusOr<std::unique_ptr<forecast::Model>> BuildModel(
   return model;
 }
 
+namespace {
+
+// "monthly", "business-day", "every 3mo": the step as a person says it.
+std::string StepInWords(const CalendarStep& step) {
+  if (step.count() == 1) {
+    switch (step.unit()) {
+      case StepUnit::kSecond:
+        return "per-second";
+      case StepUnit::kMinute:
+        return "per-minute";
+      case StepUnit::kHour:
+        return "hourly";
+      case StepUnit::kDay:
+        return "daily";
+      case StepUnit::kBusinessDay:
+        return "business-day";
+      case StepUnit::kWeek:
+        return "weekly";
+      case StepUnit::kMonth:
+        return "monthly";
+      case StepUnit::kQuarter:
+        return "quarterly";
+      case StepUnit::kYear:
+        return "yearly";
+    }
+  }
+  return absl::StrCat("every-", step.ToString());
+}
+
+}  // namespace
+
 absl::StatusOr<ForecastOutcome> RunForecast(storage::SeriesStore& store,
                                             const ForecastJob& job) {
   TSF_RETURN_IF_ERROR(ValidateJob(job));
@@ -171,6 +202,12 @@ absl::StatusOr<ForecastOutcome> RunForecast(storage::SeriesStore& store,
   out.prediction = std::move(prediction);
   out.model_name = job.model.name;
   out.description = (*fitted)->Description();
+  if (job.model.name == "auto") {
+    // auto's reason reads as a sentence about this series.
+    out.description =
+        absl::StrCat(StepInWords(data.grid.step), " series, ",
+                     data.grid.values.size(), " points; ", out.description);
+  }
   out.parameters = (*fitted)->Parameters();
   out.summary = (*fitted)->summary();
   out.training_points = static_cast<int>(data.grid.values.size());

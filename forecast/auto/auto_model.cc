@@ -90,7 +90,7 @@ class FittedAuto final : public FittedModel {
       fits.push_back(absl::StrCat(m.name, ": ", m.fit->Description()));
     }
     std::string d = absl::StrCat(
-        "auto: ", members_.size() == 1 ? "" : "mean of ",
+        "auto chose ", members_.size() == 1 ? "" : "the mean of ",
         absl::StrJoin(names, ", "), " (", evidence_.selection, "; ",
         evidence_.seasons, "; intervals ",
         calibration_ ? calibration_->Describe() : "from the members' spread",

@@ -102,8 +102,7 @@ TEST_F(TsfctlTest, WriteCsvReadBackInEveryFormat) {
   EXPECT_EQ(r.out, "timestamp,value\n2024-01-01T00:00:00Z,25800.75\n");
   // Aggregates print rounded to 10 significant digits: 0.1 + 0.2 is 0.3,
   // not 0.30000000000000004; stored points print exactly.
-  ASSERT_EQ(Tsfctl({"series", "create", "fracs", "--step", "1d"}).exit_code,
-            0);
+  ASSERT_EQ(Tsfctl({"series", "create", "fracs", "--step", "1d"}).exit_code, 0);
   ASSERT_EQ(Tsfctl({"write", "-", "--series", "fracs"},
                    "2024-01-01,0.1\n2024-01-02,0.2\n")
                 .exit_code,

@@ -70,7 +70,11 @@ TEST_F(ForecastServiceTest, ForecastOnTheSeriesCalendarWithIntervals) {
     EXPECT_GE(resp.intervals(1).upper(h), resp.mean(h));
   }
   EXPECT_EQ(resp.model().name(), "auto");
-  EXPECT_NE(resp.model().description().find("auto"), std::string::npos);
+  // auto's reason reads as a sentence about this series.
+  EXPECT_EQ(resp.model().description().rfind(
+                "monthly series, 72 points; auto chose ", 0),
+            0u)
+      << resp.model().description();
   EXPECT_EQ(resp.model().training_points(), 72);
   EXPECT_FALSE(resp.cached());
 }

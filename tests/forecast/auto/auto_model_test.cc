@@ -83,7 +83,7 @@ TEST(AutoModelTest, TopOneIsTheBestAtValidation) {
   };
   ASSERT_OK_AND_ASSIGN(auto f,
                        AutoModel(AutoOptions{.top = 1}, pool).Fit({y, {}, 6}));
-  EXPECT_THAT(f->Description(), HasSubstr("auto: drift ("));
+  EXPECT_THAT(f->Description(), HasSubstr("auto chose drift ("));
   const std::map<std::string, double> p = ParametersOf(*f);
   EXPECT_LT(p.at("validation_mae.drift"), p.at("validation_mae.mean"));
   EXPECT_EQ(p.at("weight.drift"), 1);
@@ -153,7 +153,8 @@ TEST(AutoModelTest, NearlyConstantSeriesAreFinite) {
 TEST(AutoModelTest, TooShortToValidateFallsBackAndSaysSo) {
   const std::vector<double> y = {3, 4, 6, 5, 7, 8, 8, 10};
   ASSERT_OK_AND_ASSIGN(auto f, AutoModel(AutoOptions{}).Fit({y, {}, 4}));
-  EXPECT_THAT(f->Description(), HasSubstr("auto: mean of theta, damped"));
+  EXPECT_THAT(f->Description(),
+              HasSubstr("auto chose the mean of theta, damped"));
   ASSERT_EQ(f->Warnings().size(), 1u);
   EXPECT_THAT(f->Warnings()[0], HasSubstr("too short to validate"));
   ASSERT_OK_AND_ASSIGN(Prediction p, f->Predict(4, kLevels));
