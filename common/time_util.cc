@@ -3,12 +3,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar_step.h"
 
 namespace tsforecast {
 
-absl::StatusOr<int64_t> ParseTimestamp(absl::string_view text) {
+absl::StatusOr<int64_t> ParseTimestamp(absl::string_view text,
+                                       EpochUnit epoch) {
   const absl::string_view t = absl::StripAsciiWhitespace(text);
   int64_t ms = 0;
   bool all_digits = !t.empty();
@@ -24,6 +26,32 @@ absl::StatusOr<int64_t> ParseTimestamp(absl::string_view text) {
       return absl::InvalidArgumentError(
           absl::StrCat("timestamp \"", t,
                        "\": write a year as an ISO date, e.g. ", t, "-01-01"));
+    }
+    if (epoch == EpochUnit::kNone) {
+      absl::CivilDay day;
+      if (t.size() == 8 &&
+          absl::ParseCivilTime(absl::StrCat(t.substr(0, 4), "-", t.substr(4, 2),
+                                            "-", t.substr(6)),
+                               &day)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "timestamp \"", t, "\" is ambiguous: as a date it is ",
+            absl::FormatCivilTime(day), ", as epoch milliseconds ",
+            absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(ms),
+                             absl::UTCTimeZone()),
+            "; write the date as ", absl::FormatCivilTime(day),
+            ", or give the epoch unit (--time-unit ms or s)"));
+      }
+      return absl::InvalidArgumentError(absl::StrCat(
+          "timestamp \"", t,
+          "\" is a bare number: give its epoch unit (--time-unit ms or s) or "
+          "write an ISO-8601 date such as 2024-03-01"));
+    }
+    if (epoch == EpochUnit::kSeconds) {
+      if (ms > kMaxTimestampMs / 1000 || ms < kMinTimestampMs / 1000) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "timestamp \"", t, "\": outside years 1000 to 9999 as seconds"));
+      }
+      ms *= 1000;
     }
   } else {
     static constexpr const char* kFormats[] = {

@@ -28,6 +28,28 @@ TEST(TimeUtilTest, RejectsGarbageAndOutOfRange) {
                 absl::StatusCode::kInvalidArgument, "outside years");
 }
 
+TEST(TimeUtilTest, BareNumbersNeedTheirUnit) {
+  EXPECT_STATUS(ParseTimestamp("20230401", EpochUnit::kNone),
+                absl::StatusCode::kInvalidArgument,
+                "is ambiguous: as a date it is 2023-04-01, as epoch "
+                "milliseconds 1970-01-01T05:37:10.401Z");
+  EXPECT_STATUS(ParseTimestamp("1700000000000", EpochUnit::kNone),
+                absl::StatusCode::kInvalidArgument,
+                "is a bare number: give its epoch unit");
+  // 8 digits that are no date are only a bare number.
+  EXPECT_STATUS(ParseTimestamp("20231345", EpochUnit::kNone),
+                absl::StatusCode::kInvalidArgument, "is a bare number");
+  ASSERT_OK_AND_ASSIGN(int64_t s,
+                       ParseTimestamp("1709251200", EpochUnit::kSeconds));
+  EXPECT_EQ(s, 1709251200000);
+  EXPECT_STATUS(ParseTimestamp("999999999999", EpochUnit::kSeconds),
+                absl::StatusCode::kInvalidArgument, "as seconds");
+  // ISO forms need no unit.
+  ASSERT_OK_AND_ASSIGN(int64_t d,
+                       ParseTimestamp("2024-03-01", EpochUnit::kNone));
+  EXPECT_EQ(d, 1709251200000);
+}
+
 TEST(TimeUtilTest, FormatsRfc3339) {
   EXPECT_EQ(FormatTimestamp(1709251200000), "2024-03-01T00:00:00Z");
   EXPECT_EQ(FormatTimestamp(1709251200250), "2024-03-01T00:00:00.250Z");

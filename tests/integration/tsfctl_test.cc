@@ -77,8 +77,9 @@ TEST_F(TsfctlTest, WriteCsvReadBackInEveryFormat) {
                                     "\n"
                                     "exports_cn,1704067200000,1200\n"
                                     "copper,2024-03-01,8700.25\n");
-  CommandResult r = Tsfctl(
-      {"write", csv, "--create-step", "1mo", "--create-label", "source=test"});
+  CommandResult r =
+      Tsfctl({"write", csv, "--create-step", "1mo", "--create-label",
+              "source=test", "--time-unit", "ms"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("wrote 4 points to 2 series"), std::string::npos)
       << r.err;
@@ -186,12 +187,37 @@ TEST_F(TsfctlTest, MalformedCsvIsRejectedBeforeAnythingIsWritten) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("line 1: timestamp \"2024-13-45\""), std::string::npos)
       << r.err;
+  // A bare number is never guessed at: 20230401 reads as a date and as
+  // epoch milliseconds, and the message gives both.
+  const std::string ambiguous =
+      WriteFile("ambiguous.csv", "s,2024-01-04,1\ns,20230401,8800\n");
+  r = Tsfctl({"write", ambiguous});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("line 2: timestamp \"20230401\" is ambiguous: as a "
+                       "date it is 2023-04-01, as epoch milliseconds "
+                       "1970-01-01T05:37:10.401Z"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("--time-unit ms or s"), std::string::npos) << r.err;
+  const std::string epoch = WriteFile("epoch.csv", "s,1704067200,5\n");
+  r = Tsfctl({"write", epoch});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("is a bare number: give its epoch unit"),
+            std::string::npos)
+      << r.err;
+  r = Tsfctl({"write", epoch, "--time-unit", "s"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"read", "s", "-f", "csv"});
+  EXPECT_EQ(r.out, "timestamp,value\n2024-01-01T00:00:00Z,5\n");
+  r = Tsfctl({"write", epoch, "--time-unit", "minutes"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--time-unit \"minutes\": expected s or ms"),
+            std::string::npos)
+      << r.err;
   const std::string columns = WriteFile("cols.csv", "s,2024-01-01\n");
   r = Tsfctl({"write", columns});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("expected 3 columns"), std::string::npos) << r.err;
-  r = Tsfctl({"read", "s", "-f", "csv"});
-  EXPECT_EQ(r.out, "timestamp,value\n");
   // Unknown series without --create-step: the server refuses, exit 1.
   const std::string unknown = WriteFile("unknown.csv", "zz,2024-01-01,1\n");
   r = Tsfctl({"write", unknown});

@@ -23,7 +23,8 @@ bool ParseDouble(absl::string_view text, double* out) {
 }  // namespace
 
 absl::StatusOr<CsvPoints> ReadCsvPoints(std::istream& in,
-                                        const std::string& default_series) {
+                                        const std::string& default_series,
+                                        EpochUnit epoch) {
   CsvPoints out;
   absl::flat_hash_map<std::string, uint32_t> index;
   const size_t columns = default_series.empty() ? 3 : 2;
@@ -53,7 +54,7 @@ absl::StatusOr<CsvPoints> ReadCsvPoints(std::istream& in,
     const absl::string_view value_text = fields[columns - 1];
     double value = 0;
     const bool value_ok = ParseDouble(value_text, &value);
-    absl::StatusOr<int64_t> ts = ParseTimestamp(ts_text);
+    absl::StatusOr<int64_t> ts = ParseTimestamp(ts_text, epoch);
     if (first_data_line) {
       first_data_line = false;
       if (!value_ok && !ts.ok()) continue;  // a header row

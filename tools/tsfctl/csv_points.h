@@ -1,7 +1,8 @@
 // Reads points from CSV for `tsfctl write`: either `series,timestamp,value`
 // or `timestamp,value` (with a series given on the command line). Timestamps
-// are epoch milliseconds or ISO-8601; an optional header row is skipped;
-// blank lines are ignored. Errors name the file line.
+// are ISO-8601 dates or date-times, or epoch values when their unit is given
+// (`--time-unit`): a bare number is never guessed at. An optional header
+// row is skipped; blank lines are ignored. Errors name the file line.
 #ifndef TSFORECAST_TOOLS_TSFCTL_CSV_POINTS_H_
 #define TSFORECAST_TOOLS_TSFCTL_CSV_POINTS_H_
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/time_util.h"
 
 namespace tsforecast::tsfctl {
 
@@ -28,7 +30,8 @@ struct CsvPoints {
 // `default_series` non-empty selects the two-column form. INVALID_ARGUMENT
 // "LINE N: ..." on the first malformed line.
 absl::StatusOr<CsvPoints> ReadCsvPoints(std::istream& in,
-                                        const std::string& default_series);
+                                        const std::string& default_series,
+                                        EpochUnit epoch = EpochUnit::kNone);
 
 }  // namespace tsforecast::tsfctl
 

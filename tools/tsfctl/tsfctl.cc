@@ -280,6 +280,7 @@ void SeriesDelete(const Client& c, const SeriesArgs& a) {
 
 struct WriteArgs {
   std::string file, series, create_step, create_kind = "level", unit;
+  std::string time_unit;  // "", "s" or "ms"
   std::vector<std::string> create_labels;
   int64_t batch_size = 50000;
   bool progress = false, no_progress = false;
@@ -306,7 +307,15 @@ void Write(const Client& c, const WriteArgs& a) {
     in = &file;
   }
   if (a.batch_size < 1) Usage("--batch-size: must be at least 1");
-  absl::StatusOr<CsvPoints> data = ReadCsvPoints(*in, a.series);
+  EpochUnit epoch = EpochUnit::kNone;
+  if (a.time_unit == "s") {
+    epoch = EpochUnit::kSeconds;
+  } else if (a.time_unit == "ms") {
+    epoch = EpochUnit::kMilliseconds;
+  } else if (!a.time_unit.empty()) {
+    Usage(absl::StrCat("--time-unit \"", a.time_unit, "\": expected s or ms"));
+  }
+  absl::StatusOr<CsvPoints> data = ReadCsvPoints(*in, a.series, epoch);
   if (!data.ok()) {
     Usage(absl::StrCat(a.file == "-" ? "stdin" : a.file, ": ",
                        data.status().message(), "; nothing was written"));
@@ -792,6 +801,9 @@ int Run(int argc, char** argv) {
                          "with --series, timestamp,value)");
   write->add_option("file", wa.file, "CSV file, or - for stdin")->required();
   write->add_option("--series", wa.series, "series of a two-column CSV");
+  write->add_option("--time-unit", wa.time_unit,
+                    "epoch timestamps in the CSV are in s or ms (without it, "
+                    "only ISO-8601 dates and times are taken)");
   write->add_option("--batch-size", wa.batch_size, "points per streamed batch")
       ->capture_default_str();
   write->add_option("--create-step", wa.create_step,
