@@ -172,6 +172,37 @@ TEST_F(TsfctlTest, BusinessDaySeriesForecastsOnWeekdays) {
   EXPECT_EQ(r.out.find("2024-03-30T"), std::string::npos) << r.out;
 }
 
+// --create-* flags that an existing series contradicts are an error (with
+// --force, a warning), never silently ignored.
+TEST_F(TsfctlTest, CreateFlagsThatDisagreeWithASeriesAreAnError) {
+  ASSERT_EQ(Tsfctl({"series", "create", "prices", "--step", "1d", "--label",
+                    "source=lme"})
+                .exit_code,
+            0);
+  const std::string csv = WriteFile("p.csv", "prices,2024-01-01,1\n");
+  CommandResult r =
+      Tsfctl({"write", csv, "--create-step", "1mo", "--create-kind", "flow",
+              "--create-label", "source=cme"});
+  EXPECT_EQ(r.exit_code, 2);
+  for (const char* part :
+       {"series \"prices\" exists and keeps its definition",
+        "its step is 1d, not --create-step 1mo",
+        "its kind is level, not --create-kind flow",
+        "its label source is \"lme\", not --create-label source=cme",
+        "nothing was written"}) {
+    EXPECT_NE(r.err.find(part), std::string::npos) << part << "\n" << r.err;
+  }
+  r = Tsfctl({"read", "prices", "-f", "csv"});
+  EXPECT_EQ(r.out, "timestamp,value\n");
+  // Agreeing flags are fine; --force writes with a warning.
+  r = Tsfctl({"write", csv, "--create-step", "1d"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"write", csv, "--create-step", "1mo", "--force"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: series \"prices\" exists"), std::string::npos)
+      << r.err;
+}
+
 TEST_F(TsfctlTest, MalformedCsvIsRejectedBeforeAnythingIsWritten) {
   ASSERT_EQ(Tsfctl({"series", "create", "s", "--step", "1d"}).exit_code, 0);
   const std::string csv = WriteFile(

@@ -279,12 +279,45 @@ void SeriesDelete(const Client& c, const SeriesArgs& a) {
 // ----- points -----
 
 struct WriteArgs {
-  std::string file, series, create_step, create_kind = "level", unit;
+  std::string file, series, create_step, create_kind, unit;
   std::string time_unit;  // "", "s" or "ms"
   std::vector<std::string> create_labels;
   int64_t batch_size = 50000;
   bool progress = false, no_progress = false;
+  bool force = false;  // write although --create-* disagree with a series
 };
+
+// What --create-step, --create-kind, --create-label and --unit say that an
+// existing series contradicts, one phrase each; empty when they agree.
+std::vector<std::string> Disagreements(const WriteArgs& a,
+                                       const v1::Series& want,
+                                       const v1::Series& have) {
+  std::vector<std::string> out;
+  if (StepText(want.step()) != StepText(have.step())) {
+    out.push_back(absl::StrCat("step is ", StepText(have.step()),
+                               ", not --create-step ", a.create_step));
+  }
+  if (!a.create_kind.empty() && want.value_kind() != have.value_kind()) {
+    out.push_back(absl::StrCat(
+        "kind is ", have.value_kind() == v1::VALUE_KIND_FLOW ? "flow" : "level",
+        ", not --create-kind ", a.create_kind));
+  }
+  for (const auto& [name, value] : want.labels()) {
+    auto it = have.labels().find(name);
+    if (it == have.labels().end() || it->second != value) {
+      out.push_back(absl::StrCat("label ", name, " is ",
+                                 it == have.labels().end()
+                                     ? "unset"
+                                     : absl::StrCat("\"", it->second, "\""),
+                                 ", not --create-label ", name, "=", value));
+    }
+  }
+  if (!a.unit.empty() && want.unit() != have.unit()) {
+    out.push_back(
+        absl::StrCat("unit is \"", have.unit(), "\", not --unit ", a.unit));
+  }
+  return out;
+}
 
 void DrawProgress(uint64_t done, uint64_t total, double seconds) {
   const int width = 30;
@@ -323,9 +356,32 @@ void Write(const Client& c, const WriteArgs& a) {
   v1::Series create;
   if (!a.create_step.empty()) {
     *create.mutable_step() = ParseStep(a.create_step);
-    create.set_value_kind(ParseKind(a.create_kind));
+    create.set_value_kind(
+        ParseKind(a.create_kind.empty() ? "level" : a.create_kind));
     create.set_unit(a.unit);
     ParseLabels(a.create_labels, create.mutable_labels());
+    // An existing series keeps its definition: say so rather than let the
+    // flags be ignored.
+    for (const std::string& name : data->series) {
+      v1::GetSeriesRequest get;
+      get.set_name(name);
+      v1::GetSeriesResponse got;
+      const grpc::Status s = c.series->GetSeries(c.Context().get(), get, &got);
+      if (s.error_code() == grpc::StatusCode::NOT_FOUND) continue;
+      Check(s, "write");
+      const std::vector<std::string> differ =
+          Disagreements(a, create, got.series());
+      if (differ.empty()) continue;
+      const std::string what = absl::StrCat(
+          "series \"", name, "\" exists and keeps its definition: its ",
+          absl::StrJoin(differ, "; its "));
+      if (!a.force) {
+        Usage(absl::StrCat(what,
+                           "; nothing was written (--force writes the points "
+                           "anyway; series update changes labels and unit)"));
+      }
+      std::cerr << "warning: " << what << "\n";
+    }
   }
   // Batches of consecutive points, grouped by series inside each batch.
   std::vector<v1::WritePointsRequest> batches;
@@ -808,13 +864,14 @@ int Run(int argc, char** argv) {
       ->capture_default_str();
   write->add_option("--create-step", wa.create_step,
                     "create missing series with this step (1d, 1mo, ...)");
-  write
-      ->add_option("--create-kind", wa.create_kind,
-                   "level or flow, for created series")
-      ->capture_default_str();
+  write->add_option("--create-kind", wa.create_kind,
+                    "level (default) or flow, for created series");
   write->add_option("--create-label", wa.create_labels,
                     "label name=value for created series");
   write->add_option("--unit", wa.unit, "unit for created series");
+  write->add_flag("--force", wa.force,
+                  "write into existing series whose definition disagrees "
+                  "with --create-* (a warning instead of an error)");
   write->add_flag("--progress", wa.progress, "always show the progress bar");
   write->add_flag("--no-progress", wa.no_progress,
                   "never show the progress bar");
