@@ -58,6 +58,25 @@ absl::StatusOr<storage::SeriesDefinition> DefinitionFromProto(
           field, ".value_kind: unknown value ", series.value_kind()));
   }
   def.retention_ms = series.retention_ms();
+  switch (series.off_grid()) {
+    case v1::OFF_GRID_POLICY_UNSPECIFIED:
+    case v1::OFF_GRID_POLICY_REJECT:
+      def.off_grid = storage::OffGridPolicy::kReject;
+      break;
+    case v1::OFF_GRID_POLICY_SNAP_START:
+      def.off_grid = storage::OffGridPolicy::kSnapStart;
+      break;
+    case v1::OFF_GRID_POLICY_SNAP_END:
+      def.off_grid = storage::OffGridPolicy::kSnapEnd;
+      break;
+    case v1::OFF_GRID_POLICY_ACCEPT:
+      def.off_grid = storage::OffGridPolicy::kAccept;
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, ".off_grid: unknown value ", series.off_grid(),
+                       "; one of REJECT, SNAP_START, SNAP_END, ACCEPT"));
+  }
   return def;
 }
 
@@ -72,6 +91,7 @@ void SeriesToProto(const storage::SeriesInfo& info, v1::Series* out) {
                           ? v1::VALUE_KIND_FLOW
                           : v1::VALUE_KIND_LEVEL);
   out->set_retention_ms(def.retention_ms);
+  out->set_off_grid(static_cast<v1::OffGridPolicy>(def.off_grid));
   out->set_create_time_ms(info.create_time_ms);
   out->set_revision(info.revision);
 }

@@ -119,6 +119,13 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
         }
       }
     }
+    // Every series' calendar policy before any operand: a rejected point
+    // fails the whole request.
+    for (size_t i = 0; i < writes.size(); ++i) {
+      TSF_RETURN_IF_ERROR(ApplyOffGridPolicy(states[i]->info.definition,
+                                             writes[i].points,
+                                             absl::StrCat("series[", i, "]")));
+    }
     for (size_t i = 0; i < writes.size(); ++i) {
       SeriesState& state = *states[i];
       std::vector<Point>& points = writes[i].points;

@@ -40,6 +40,8 @@ std::string EncodeSeriesRecord(const SeriesInfo& info) {
     PutString(&out, name);
     PutString(&out, value);
   }
+  // Added after version 1 shipped: records without it are kAccept.
+  out.push_back(static_cast<char>(def.off_grid));
   return out;
 }
 
@@ -74,6 +76,14 @@ absl::StatusOr<SeriesInfo> DecodeSeriesRecord(absl::string_view in) {
       return corrupt("truncated labels");
     }
     def.labels.emplace(std::move(name), std::move(value));
+  }
+  def.off_grid = OffGridPolicy::kAccept;
+  if (pos < in.size()) {
+    const auto policy = static_cast<OffGridPolicy>(in[pos++]);
+    if (policy < OffGridPolicy::kReject || policy > OffGridPolicy::kAccept) {
+      return corrupt("invalid off-grid policy");
+    }
+    def.off_grid = policy;
   }
   if (pos != in.size()) return corrupt("trailing bytes");
   def.step = CalendarStep(unit, static_cast<int64_t>(count));

@@ -33,6 +33,21 @@ struct TimeRange {
 
 enum class ValueKind : uint8_t { kLevel = 1, kFlow = 2 };
 
+// What a write does with a point that is not at a step start of the
+// series' calendar (a mid-month date in a monthly series, a Saturday in a
+// business-day one).
+enum class OffGridPolicy : uint8_t {
+  kReject = 1,     // the write fails, naming the point (new series' default)
+  kSnapStart = 2,  // the point moves to the start of the step containing it
+  // The point marks the end of the step it measures: it moves to the start
+  // of the step containing it, or of the step before when it lies exactly
+  // on a step start (a month-end or next-month-start stamp for a month).
+  kSnapEnd = 3,
+  // Stored at its own time; reads and forecasts aggregate it into its step
+  // (series created before policies existed).
+  kAccept = 4,
+};
+
 using Labels = std::map<std::string, std::string>;
 
 // What a user says about a series.
@@ -44,6 +59,7 @@ struct SeriesDefinition {
   CalendarStep step;
   ValueKind value_kind = ValueKind::kLevel;
   int64_t retention_ms = 0;  // 0: keep forever
+  OffGridPolicy off_grid = OffGridPolicy::kReject;
 };
 
 // A stored series: its definition plus what the store adds.

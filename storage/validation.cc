@@ -179,4 +179,57 @@ absl::Status ValidateRange(const TimeRange& range) {
   return absl::OkStatus();
 }
 
+absl::string_view OffGridPolicyName(OffGridPolicy policy) {
+  switch (policy) {
+    case OffGridPolicy::kReject:
+      return "reject";
+    case OffGridPolicy::kSnapStart:
+      return "snap_start";
+    case OffGridPolicy::kSnapEnd:
+      return "snap_end";
+    case OffGridPolicy::kAccept:
+      return "accept";
+  }
+  return "reject";
+}
+
+absl::Status ApplyOffGridPolicy(const SeriesDefinition& def,
+                                std::vector<Point>& points,
+                                absl::string_view field) {
+  if (def.off_grid == OffGridPolicy::kAccept) return absl::OkStatus();
+  const CalendarStep& step = def.step;
+  for (size_t i = 0; i < points.size(); ++i) {
+    const int64_t ts = points[i].timestamp_ms;
+    const int64_t start = step.AlignDown(ts);
+    const bool on_grid = start == ts && step.IsOnCalendar(ts);
+    switch (def.off_grid) {
+      case OffGridPolicy::kAccept:
+        break;
+      case OffGridPolicy::kReject:
+        if (!on_grid) {
+          return Invalid(
+              absl::StrCat(field, ".timestamps_ms[", i, "]"),
+              absl::StrCat(
+                  FormatTimestamp(ts), " is not a step start of series \"",
+                  def.name, "\" (step ", step.ToString(),
+                  step.IsBusinessDays() && !step.IsOnCalendar(ts)
+                      ? ", weekdays only"
+                      : "",
+                  "; the steps around it start at ", FormatTimestamp(start),
+                  " and ", FormatTimestamp(step.Add(start, 1)),
+                  "); the series' off_grid policy is reject: write step "
+                  "starts, or set off_grid to snap_start or snap_end"));
+        }
+        break;
+      case OffGridPolicy::kSnapStart:
+        points[i].timestamp_ms = start;
+        break;
+      case OffGridPolicy::kSnapEnd:
+        points[i].timestamp_ms = on_grid ? step.Add(start, -1) : start;
+        break;
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace tsforecast::storage

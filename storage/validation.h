@@ -36,6 +36,17 @@ absl::Status ValidatePoints(const std::vector<Point>& points,
                             absl::string_view field);
 absl::Status ValidateRange(const TimeRange& range);
 
+// Applies the series' off-grid policy to `points` in place (snaps move
+// them); with kReject, INVALID_ARGUMENT naming the first point off the
+// grid (`field`.timestamps_ms[i]), its time, the step starts around it and
+// the policies that would take it.
+absl::Status ApplyOffGridPolicy(const SeriesDefinition& def,
+                                std::vector<Point>& points,
+                                absl::string_view field);
+
+// "reject", "snap_start", "snap_end", "accept".
+absl::string_view OffGridPolicyName(OffGridPolicy policy);
+
 }  // namespace tsforecast::storage
 
 #endif  // TSFORECAST_STORAGE_VALIDATION_H_

@@ -47,7 +47,9 @@ class PythonClientTest(unittest.TestCase):
     def test_create_write_read(self):
         self.series.CreateSeries(series_pb2.CreateSeriesRequest(series=series_pb2.Series(
             name="py_copper", step=series_pb2.Step(unit=series_pb2.STEP_UNIT_MONTH),
-            labels={"metal": "copper"}, unit="USD/t")))
+            labels={"metal": "copper"}, unit="USD/t",
+            # 31-day spacing, not month starts: kept at their own times.
+            off_grid=series_pb2.OFF_GRID_POLICY_ACCEPT)))
         ts = [JAN_2024 + i * 31 * DAY for i in range(12)]
         ts = [int(t) for t in ts]
         values = [8000.0 + 12.5 * i for i in range(12)]

@@ -172,6 +172,34 @@ TEST_F(TsfctlTest, BusinessDaySeriesForecastsOnWeekdays) {
   EXPECT_EQ(r.out.find("2024-03-30T"), std::string::npos) << r.out;
 }
 
+// A mid-month date in a monthly series: rejected by default, with what
+// would accept it; snapped when the series says so.
+TEST_F(TsfctlTest, OffGridPolicyFromTheCommandLine) {
+  ASSERT_EQ(Tsfctl({"series", "create", "m", "--step", "1mo"}).exit_code, 0);
+  CommandResult r = Tsfctl({"write", "-", "--series", "m"}, "2024-01-15,1\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("2024-01-15T00:00:00Z is not a step start of series "
+                       "\"m\""),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("set off_grid to snap_start or snap_end"),
+            std::string::npos)
+      << r.err;
+  ASSERT_EQ(Tsfctl({"series", "create", "m_end", "--step", "1mo", "--off-grid",
+                    "snap_end"})
+                .exit_code,
+            0);
+  r = Tsfctl({"write", "-", "--series", "m_end"}, "2024-01-31,1\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"read", "m_end", "-f", "csv"});
+  EXPECT_EQ(r.out, "timestamp,value\n2024-01-01T00:00:00Z,1\n");
+  r = Tsfctl({"series", "create", "x", "--step", "1d", "--off-grid", "round"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("expected reject, snap_start, snap_end or accept"),
+            std::string::npos)
+      << r.err;
+}
+
 // --create-* flags that an existing series contradicts are an error (with
 // --force, a warning), never silently ignored.
 TEST_F(TsfctlTest, CreateFlagsThatDisagreeWithASeriesAreAnError) {

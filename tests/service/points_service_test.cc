@@ -138,6 +138,8 @@ TEST_F(PointsServiceTest, CreateIfMissing) {
   v1::Series* def = sp->mutable_create_if_missing();
   def->mutable_step()->set_unit(v1::STEP_UNIT_MONTH);
   def->set_value_kind(v1::VALUE_KIND_FLOW);
+  // Daily-spaced points in a monthly series: stored as they are.
+  def->set_off_grid(v1::OFF_GRID_POLICY_ACCEPT);
   (*def->mutable_labels())["country"] = "CN";
   v1::WritePointsResponse resp;
   ASSERT_TRUE(Write(req, &resp).ok());

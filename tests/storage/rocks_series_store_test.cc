@@ -109,6 +109,59 @@ TEST_F(StoreTest, WriteIsAtomicAndNamesTheBadField) {
   EXPECT_EQ(a.revision, 1u);
 }
 
+// A point off the step grid: rejected (naming it, storing nothing of the
+// request) or snapped, as the series says; the policy survives a reopen.
+TEST_F(StoreTest, OffGridPointsFollowTheSeriesPolicy) {
+  const int64_t jan = 1704067200000;  // 2024-01-01, a Monday
+  SeriesDefinition monthly = Daily("monthly");
+  monthly.step = CalendarStep(StepUnit::kMonth, 1);
+  ASSERT_OK(store_->CreateSeries(monthly));
+  SeriesDefinition starts = monthly;
+  starts.name = "starts";
+  starts.off_grid = OffGridPolicy::kSnapStart;
+  ASSERT_OK(store_->CreateSeries(starts));
+  SeriesDefinition ends = monthly;
+  ends.name = "ends";
+  ends.off_grid = OffGridPolicy::kSnapEnd;
+  ASSERT_OK(store_->CreateSeries(ends));
+  SeriesDefinition trading = Daily("trading");
+  trading.step = CalendarStep(StepUnit::kBusinessDay, 1);
+  ASSERT_OK(store_->CreateSeries(trading));
+
+  // 2024-01-15 in a monthly series; the first write of the request is fine
+  // and is not stored either.
+  EXPECT_STATUS(
+      store_->Write({{"monthly", {{jan, 1}}, std::nullopt},
+                     {"monthly", {{jan + 14 * kDay, 2}}, std::nullopt}}),
+      absl::StatusCode::kInvalidArgument,
+      "series[1].timestamps_ms[0]: 2024-01-15T00:00:00Z is not a step start "
+      "of series \"monthly\" (step 1mo; the steps around it start at "
+      "2024-01-01T00:00:00Z and 2024-02-01T00:00:00Z)");
+  EXPECT_TRUE(ReadAll("monthly").empty());
+  // A Saturday in a business-day series.
+  EXPECT_STATUS(
+      store_->Write({{"trading", {{jan + 5 * kDay, 80}}, std::nullopt}}),
+      absl::StatusCode::kInvalidArgument,
+      "2024-01-06T00:00:00Z is not a step start of series "
+      "\"trading\" (step 1bd, weekdays only");
+  ASSERT_OK(store_->Write({{"trading", {{jan + 4 * kDay, 80}}, std::nullopt}}));
+
+  // 2024-01-15 and 2024-02-01 snapped to the start and to the end.
+  const int64_t feb = jan + 31 * kDay;
+  ASSERT_OK(store_->Write(
+      {{"starts", {{jan + 14 * kDay, 1}, {feb, 2}}, std::nullopt},
+       {"ends", {{jan + 14 * kDay, 1}, {feb, 2}}, std::nullopt}}));
+  EXPECT_EQ(ReadAll("starts"), (std::vector<Point>{{jan, 1}, {feb, 2}}));
+  // As step ends, both measure January; the later write wins.
+  EXPECT_EQ(ReadAll("ends"), (std::vector<Point>{{jan, 2}}));
+
+  Open();
+  ASSERT_OK_AND_ASSIGN(SeriesInfo info, store_->GetSeries("ends"));
+  EXPECT_EQ(info.definition.off_grid, OffGridPolicy::kSnapEnd);
+  ASSERT_OK_AND_ASSIGN(info, store_->GetSeries("monthly"));
+  EXPECT_EQ(info.definition.off_grid, OffGridPolicy::kReject);
+}
+
 TEST_F(StoreTest, CreateOnFirstWrite) {
   SeriesDefinition def = Daily("", {{"country", "CN"}});
   def.value_kind = ValueKind::kFlow;
@@ -226,10 +279,14 @@ TEST_F(StoreTest, RevisionRisesWithEveryWriteAndSurvivesReopen) {
 }
 
 TEST_F(StoreTest, RetentionHidesAndCompactionDropsExpiredPoints) {
+  // Points at the clock's own times, not day starts: kept as they are.
   SeriesDefinition def = Daily("short");
   def.retention_ms = 10 * kDay;
+  def.off_grid = OffGridPolicy::kAccept;
   ASSERT_OK(store_->CreateSeries(def));
-  ASSERT_OK(store_->CreateSeries(Daily("forever")));
+  SeriesDefinition forever = Daily("forever");
+  forever.off_grid = OffGridPolicy::kAccept;
+  ASSERT_OK(store_->CreateSeries(forever));
   const int64_t now = now_ms_.load();
   std::vector<Point> points;
   std::mt19937 rng(1);

@@ -132,6 +132,15 @@ int64_t ParseRetention(const std::string& text) {
   return d->NominalMs();
 }
 
+v1::OffGridPolicy ParseOffGrid(const std::string& text) {
+  if (text == "reject") return v1::OFF_GRID_POLICY_REJECT;
+  if (text == "snap_start") return v1::OFF_GRID_POLICY_SNAP_START;
+  if (text == "snap_end") return v1::OFF_GRID_POLICY_SNAP_END;
+  if (text == "accept") return v1::OFF_GRID_POLICY_ACCEPT;
+  Usage(absl::StrCat("--off-grid \"", text,
+                     "\": expected reject, snap_start, snap_end or accept"));
+}
+
 v1::ValueKind ParseKind(const std::string& text) {
   if (text == "level") return v1::VALUE_KIND_LEVEL;
   if (text == "flow") return v1::VALUE_KIND_FLOW;
@@ -196,7 +205,7 @@ void PrintSeries(const Client& client, const std::vector<v1::Series>& list) {
 
 struct SeriesArgs {
   std::string name, step = "", unit, description, kind = "level",
-                    retention = "0", selector;
+                    retention = "0", selector, off_grid = "reject";
   std::vector<std::string> labels;
   bool clear_labels = false;
 };
@@ -210,6 +219,7 @@ void SeriesCreate(const Client& c, const SeriesArgs& a) {
   s->set_description(a.description);
   s->set_value_kind(ParseKind(a.kind));
   s->set_retention_ms(ParseRetention(a.retention));
+  s->set_off_grid(ParseOffGrid(a.off_grid));
   ParseLabels(a.labels, s->mutable_labels());
   v1::CreateSeriesResponse resp;
   Check(c.series->CreateSeries(c.Context().get(), req, &resp), "create");
@@ -826,8 +836,13 @@ int Run(int argc, char** argv) {
                     "keep points this long, e.g. 90d, 5y; 0 = forever");
     if (create) {
       cmd->add_option("--step", sa.step,
-                      "calendar step: 1d, 1h, 1w, 1mo, 1q, 1y...")
+                      "calendar step: 1d, 1bd (business days), 1h, 1w, 1mo, "
+                      "1q, 1y...")
           ->required();
+      cmd->add_option("--off-grid", sa.off_grid,
+                      "points off the step grid: reject, snap_start, "
+                      "snap_end or accept")
+          ->capture_default_str();
       cmd->add_option("--kind", sa.kind, "level (prices) or flow (tonnage)")
           ->capture_default_str();
     }
