@@ -6,8 +6,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
+#include "common/time_util.h"
 #include "forecast/seasonality.h"
 #include "forecast/transform.h"
+#include "storage/aggregate.h"
 
 namespace tsforecast::service {
 
@@ -23,6 +25,10 @@ std::string ForecastJob::CanonicalKey() const {
   if (box_cox_lambda) absl::StrAppend(&key, "|lambda=", *box_cox_lambda);
   absl::StrAppend(&key, "|seasons=", absl::StrJoin(season_lengths, ","));
   absl::StrAppend(&key, "|missing=", max_missing_percent);
+  if (aggregation) {
+    absl::StrAppend(&key, "|agg=", aggregation->step.ToString(), ",",
+                    static_cast<int>(aggregation->aggregator));
+  }
   return key;
 }
 
@@ -87,18 +93,49 @@ absl::StatusOr<TrainingData> LoadTrainingData(storage::SeriesStore& store,
         absl::StrCat("series \"", job.series, "\" has ", read.points.size(),
                      " points in the training window; at least 2 are needed"));
   }
+  forecast::GridOptions options;
+  options.step = info.definition.step;
+  TrainingData data;
+  if (job.aggregation) {
+    const CalendarStep& coarse = job.aggregation->step;
+    if (coarse.NominalMs() < info.definition.step.NominalMs()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "aggregation.step: ", coarse.ToString(),
+          " is finer than the series' step ", info.definition.step.ToString(),
+          "; forecasts aggregate to coarser steps only"));
+    }
+    std::vector<storage::Point> points =
+        storage::Aggregate(read.points, coarse, job.aggregation->aggregator);
+    // A window the series has not finished yet (this year's partial sum)
+    // would look like a fall: leave it out.
+    const int64_t last_ts = read.points.back().timestamp_ms;
+    if (!points.empty() && info.definition.step.Add(last_ts, 1) <
+                               coarse.Add(points.back().timestamp_ms, 1)) {
+      data.grid.warnings.push_back(
+          absl::StrCat("the last ", coarse.ToString(), " window, from ",
+                       FormatTimestamp(points.back().timestamp_ms),
+                       ", is not complete yet (the series ends at ",
+                       FormatTimestamp(last_ts), "): left out"));
+      points.pop_back();
+    }
+    if (points.size() < 2) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("series \"", job.series, "\" has ", points.size(),
+                       " complete windows of ", coarse.ToString(),
+                       " in the training window; at least 2 are needed"));
+    }
+    read.points = std::move(points);
+    options.step = coarse;
+  }
   std::vector<forecast::RawPoint> raw;
   raw.reserve(read.points.size());
   for (const storage::Point& p : read.points) {
     raw.push_back({p.timestamp_ms, p.value});
   }
-  forecast::GridOptions options;
-  options.step = info.definition.step;
   options.aggregation = info.definition.value_kind == storage::ValueKind::kFlow
                             ? forecast::GridAggregation::kSum
                             : forecast::GridAggregation::kLast;
   options.max_missing_fraction = job.max_missing_percent / 100;
-  TrainingData data;
   data.revision = read.revision;
   absl::StatusOr<forecast::Grid> grid = forecast::PrepareGrid(raw, options);
   if (absl::IsFailedPrecondition(grid.status()) &&
@@ -118,9 +155,13 @@ absl::StatusOr<TrainingData> LoadTrainingData(storage::SeriesStore& store,
                         absl::StrCat(grid.status().message(), more));
   }
   if (!grid.ok()) return grid.status();
+  std::vector<std::string> warnings = std::move(data.grid.warnings);
   data.grid = std::move(*grid);
+  warnings.insert(warnings.end(), data.grid.warnings.begin(),
+                  data.grid.warnings.end());
+  data.grid.warnings = std::move(warnings);
   if (job.season_lengths.empty()) {
-    data.season_lengths = forecast::DefaultSeasonLengths(info.definition.step);
+    data.season_lengths = forecast::DefaultSeasonLengths(options.step);
   } else if (!(job.season_lengths.size() == 1 && job.season_lengths[0] == 1)) {
     data.season_lengths = job.season_lengths;
   }

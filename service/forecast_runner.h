@@ -41,6 +41,12 @@ struct ForecastJob {
   std::vector<double> season_lengths;
   // Largest share of the grid's steps that may be missing, percent.
   double max_missing_percent = kDefaultMaxMissingPercent;
+  // Forecast on this coarser step, the series aggregated onto it first.
+  struct Aggregation {
+    CalendarStep step;
+    storage::Aggregator aggregator = storage::Aggregator::kLast;
+  };
+  std::optional<Aggregation> aggregation;
 
   // Everything that changes the answer, for cache keys.
   std::string CanonicalKey() const;

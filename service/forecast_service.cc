@@ -131,7 +131,7 @@ uint64_t ForecastCache::misses() const {
 absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>>
 ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request,
                                     absl::Time deadline) {
-  const ForecastJob job = JobFor(request);
+  TSF_ASSIGN_OR_RETURN(const ForecastJob job, JobFor(request));
   TSF_RETURN_IF_ERROR(ValidateJob(job));
   TSF_ASSIGN_OR_RETURN(storage::SeriesInfo info, store_->GetSeries(job.series));
   const std::string key = absl::StrCat(job.CanonicalKey(), "@", info.revision);
@@ -178,8 +178,9 @@ std::shared_ptr<const v1::ForecastResponse> ForecastServiceImpl::FromMemory(
     const v1::ForecastRequest& request) const {
   // A vintage is always computed and saved, so "unchanged" does not apply.
   if (request.save_vintage()) return nullptr;
-  const ForecastJob job = JobFor(request);
-  if (!ValidateJob(job).ok()) return nullptr;
+  absl::StatusOr<ForecastJob> parsed = JobFor(request);
+  if (!parsed.ok() || !ValidateJob(*parsed).ok()) return nullptr;
+  const ForecastJob& job = *parsed;
   absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(job.series);
   if (!info.ok()) return nullptr;
   if (request.known_revision() == info->revision) {
@@ -207,12 +208,25 @@ ForecastServiceImpl::Answer(const v1::ForecastRequest& request,
   return std::shared_ptr<const v1::ForecastResponse>(std::move(saved));
 }
 
-ForecastJob ForecastServiceImpl::JobFor(
+absl::StatusOr<ForecastJob> ForecastServiceImpl::JobFor(
     const v1::ForecastRequest& request) const {
   ForecastJob job = JobFromProto(request);
   job.max_missing_percent = request.has_max_missing_percent()
                                 ? request.max_missing_percent()
                                 : max_missing_percent_;
+  if (request.has_aggregation()) {
+    const v1::Aggregation& agg = request.aggregation();
+    ForecastJob::Aggregation a;
+    TSF_ASSIGN_OR_RETURN(
+        a.aggregator,
+        AggregatorFromProto(agg.aggregator(), "aggregation.aggregator"));
+    if (!agg.has_step()) {
+      return absl::InvalidArgumentError(
+          "aggregation.step: required, e.g. {unit: WEEK, count: 1}");
+    }
+    TSF_ASSIGN_OR_RETURN(a.step, StepFromProto(agg.step(), "aggregation.step"));
+    job.aggregation = a;
+  }
   return job;
 }
 

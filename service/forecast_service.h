@@ -114,7 +114,8 @@ class ForecastServiceImpl final
   absl::StatusOr<int64_t> SaveVintage(const v1::ForecastResponse& forecast);
 
   // The job of a request, with the server's defaults where it gives none.
-  ForecastJob JobFor(const v1::ForecastRequest& request) const;
+  // INVALID_ARGUMENT for a malformed aggregation.
+  absl::StatusOr<ForecastJob> JobFor(const v1::ForecastRequest& request) const;
 
   storage::SeriesStore* store_;
   Metrics* metrics_;

@@ -348,6 +348,10 @@ TEST_F(TsfctlTest, ForecastBacktestAndModels) {
   EXPECT_NE(r.err.find("best by rmse: naive (2 origins, coverage at 80%)"),
             std::string::npos)
       << r.err;
+  r = Tsfctl({"forecast", "sales", "-H", "3", "--step", "1y"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--step and --agg go together"), std::string::npos)
+      << r.err;
   // JSON numbers are numbers, not strings.
   r = Tsfctl({"forecast", "sales", "-H", "3", "-f", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -157,6 +157,54 @@ TEST_F(ForecastServiceTest, MissingDataLimitIsARequestOption) {
       << s.error_message();
 }
 
+// Monthly exports forecast as yearly sums: six complete years in, years
+// out; a year the series has not finished is left out and said so.
+TEST_F(ForecastServiceTest, AggregationForecastsOnACoarserStep) {
+  v1::ForecastRequest req;
+  req.set_series("exports");
+  req.set_horizon(2);
+  req.mutable_model()->set_name("naive");
+  req.mutable_aggregation()->set_aggregator(v1::AGGREGATOR_SUM);
+  req.mutable_aggregation()->mutable_step()->set_unit(v1::STEP_UNIT_YEAR);
+  v1::ForecastResponse resp;
+  grpc::Status s = Forecast(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(resp.timestamps_ms_size(), 2);
+  EXPECT_EQ(resp.timestamps_ms(0), MonthStart(2024, 1));
+  EXPECT_EQ(resp.timestamps_ms(1), MonthStart(2025, 1));
+  EXPECT_EQ(resp.model().training_points(), 6);
+  // Naive repeats 2023's sum: 12 * 1000 + 5 * (60 + ... + 71) + the
+  // season's sum over a whole year, 0.
+  EXPECT_NEAR(resp.mean(0), 12000 + 5 * (60 + 71) * 6, 1e-6);
+  // Three months of 2024: not a year yet.
+  ASSERT_TRUE(
+      Write("exports",
+            {MonthStart(2024, 1), MonthStart(2024, 2), MonthStart(2024, 3)},
+            {1, 2, 3})
+          .ok());
+  s = Forecast(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.timestamps_ms(0), MonthStart(2024, 1));
+  ASSERT_GE(resp.warnings_size(), 1);
+  EXPECT_NE(resp.warnings(0).find("the last 1y window, from "
+                                  "2024-01-01T00:00:00Z, is not complete yet"),
+            std::string::npos)
+      << resp.warnings(0);
+  // Finer than the series, or no step: errors naming the field.
+  req.mutable_aggregation()->mutable_step()->set_unit(v1::STEP_UNIT_DAY);
+  s = Forecast(req, &resp);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("aggregation.step: 1d is finer than the "
+                                   "series' step 1mo"),
+            std::string::npos)
+      << s.error_message();
+  req.mutable_aggregation()->clear_step();
+  s = Forecast(req, &resp);
+  EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("aggregation.step: required"),
+            std::string::npos);
+}
+
 TEST_F(ForecastServiceTest, CacheRevisionAndUnchanged) {
   v1::ForecastRequest req;
   req.set_series("exports");

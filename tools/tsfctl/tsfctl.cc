@@ -132,6 +132,21 @@ int64_t ParseRetention(const std::string& text) {
   return d->NominalMs();
 }
 
+v1::Aggregator ParseAggregator(const std::string& text) {
+  static const std::map<std::string, v1::Aggregator> kAggs = {
+      {"avg", v1::AGGREGATOR_AVG},     {"mean", v1::AGGREGATOR_AVG},
+      {"min", v1::AGGREGATOR_MIN},     {"max", v1::AGGREGATOR_MAX},
+      {"sum", v1::AGGREGATOR_SUM},     {"count", v1::AGGREGATOR_COUNT},
+      {"first", v1::AGGREGATOR_FIRST}, {"last", v1::AGGREGATOR_LAST}};
+  auto it = kAggs.find(text);
+  if (it == kAggs.end()) {
+    Usage(absl::StrCat("--agg \"", text,
+                       "\": expected avg, min, max, sum, count, first or "
+                       "last"));
+  }
+  return it->second;
+}
+
 v1::OffGridPolicy ParseOffGrid(const std::string& text) {
   if (text == "reject") return v1::OFF_GRID_POLICY_REJECT;
   if (text == "snap_start") return v1::OFF_GRID_POLICY_SNAP_START;
@@ -468,18 +483,7 @@ v1::ReadPointsRequest ReadRequest(const ReadArgs& a) {
   if (!a.start.empty()) req.set_start_ms(ParseTime(a.start, "--start"));
   if (!a.end.empty()) req.set_end_ms(ParseTime(a.end, "--end"));
   if (!a.agg.empty()) {
-    static const std::map<std::string, v1::Aggregator> kAggs = {
-        {"avg", v1::AGGREGATOR_AVG},     {"mean", v1::AGGREGATOR_AVG},
-        {"min", v1::AGGREGATOR_MIN},     {"max", v1::AGGREGATOR_MAX},
-        {"sum", v1::AGGREGATOR_SUM},     {"count", v1::AGGREGATOR_COUNT},
-        {"first", v1::AGGREGATOR_FIRST}, {"last", v1::AGGREGATOR_LAST}};
-    auto it = kAggs.find(a.agg);
-    if (it == kAggs.end()) {
-      Usage(absl::StrCat("--agg \"", a.agg,
-                         "\": expected avg, min, max, sum, count, first or "
-                         "last"));
-    }
-    req.mutable_aggregation()->set_aggregator(it->second);
+    req.mutable_aggregation()->set_aggregator(ParseAggregator(a.agg));
     if (!a.step.empty()) {
       *req.mutable_aggregation()->mutable_step() = ParseStep(a.step);
     }
@@ -556,6 +560,7 @@ struct ForecastArgs {
   std::string plot;
   int updates = 0;  // watch: stop after this many (0: until Ctrl-C)
   std::optional<double> max_missing;  // percent
+  std::string agg, agg_step;          // forecast on a coarser step
 };
 
 void AddModelOptions(const std::vector<std::string>& items,
@@ -589,6 +594,13 @@ v1::ForecastRequest ForecastRequestOf(const ForecastArgs& a) {
   }
   req.set_save_vintage(a.save_vintage);
   if (a.max_missing) req.set_max_missing_percent(*a.max_missing);
+  if (!a.agg_step.empty() || !a.agg.empty()) {
+    if (a.agg_step.empty() || a.agg.empty()) {
+      Usage("--step and --agg go together, e.g. --step 1w --agg last");
+    }
+    req.mutable_aggregation()->set_aggregator(ParseAggregator(a.agg));
+    *req.mutable_aggregation()->mutable_step() = ParseStep(a.agg_step);
+  }
   return req;
 }
 
@@ -927,6 +939,11 @@ int Run(int argc, char** argv) {
                        "season length override (repeatable; 1: none)");
   forecast->add_option("--last", fa.last, "train on the last N points only");
   forecast->add_option("--transform", fa.transform, "log or boxcox");
+  forecast->add_option("--step", fa.agg_step,
+                       "forecast on this coarser step (with --agg), e.g. 1w");
+  forecast->add_option("--agg", fa.agg,
+                       "how the series is aggregated onto --step: last, avg, "
+                       "sum, min, max, first, count");
   forecast->add_option("--max-missing", fa.max_missing,
                        "percent of missing steps that may be filled (default: "
                        "the server's, 20)");
