@@ -372,6 +372,22 @@ TEST_F(TsfctlTest, ForecastBacktestAndModels) {
   r = Tsfctl({"vintages", "sales", "--id", "999999"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("NOT_FOUND"), std::string::npos) << r.err;
+  // Two of the vintage's three months have happened since.
+  ASSERT_EQ(Tsfctl({"write", "-", "--series", "sales"},
+                   "2024-01-01,100\n2024-02-01,101\n")
+                .exit_code,
+            0);
+  r = Tsfctl({"vintages", "sales", "--compare", "-f", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::vector<std::string> compared = absl::StrSplit(r.out, '\n');
+  ASSERT_GE(compared.size(), 2u) << r.out;
+  EXPECT_EQ(compared[0], "vintage,made,due,pending,mae,mase,coverage,model");
+  const std::vector<std::string> cells = absl::StrSplit(compared[1], ',');
+  ASSERT_GE(cells.size(), 8u) << compared[1];
+  EXPECT_EQ(cells[0], id);
+  EXPECT_EQ(cells[2], "2");  // due
+  EXPECT_EQ(cells[3], "1");  // pending
+  EXPECT_NE(cells[6].find("95%: "), std::string::npos) << compared[1];
   r = Tsfctl({"models", "-f", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("ets,model=ZZZ{ANN|"), std::string::npos) << r.out;

@@ -27,6 +27,7 @@
 #include "tools/tsfctl/csv_points.h"
 #include "tools/tsfctl/output.h"
 #include "tools/tsfctl/plot.h"
+#include "tools/tsfctl/vintage_compare.h"
 #include "tsforecast/v1/admin.grpc.pb.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
 #include "tsforecast/v1/points.grpc.pb.h"
@@ -513,6 +514,22 @@ void Read(const Client& c, const ReadArgs& a) {
               /*computed=*/!a.agg.empty());
 }
 
+// Every point of a series, oldest first.
+void ReadAllPoints(const Client& c, const std::string& series,
+                   std::vector<int64_t>& ts, std::vector<double>& values) {
+  v1::StreamReadPointsRequest req;
+  req.mutable_read()->set_series(series);
+  auto ctx = c.Context();
+  auto reader = c.points->StreamReadPoints(ctx.get(), req);
+  v1::StreamReadPointsResponse chunk;
+  while (reader->Read(&chunk)) {
+    ts.insert(ts.end(), chunk.timestamps_ms().begin(),
+              chunk.timestamps_ms().end());
+    values.insert(values.end(), chunk.values().begin(), chunk.values().end());
+  }
+  Check(reader->Finish(), "read");
+}
+
 void Latest(const Client& c, const ReadArgs& a) {
   v1::ReadLatestRequest req;
   for (const std::string& n : a.names) req.add_series(n);
@@ -561,6 +578,7 @@ struct ForecastArgs {
   int updates = 0;  // watch: stop after this many (0: until Ctrl-C)
   std::optional<double> max_missing;  // percent
   std::string agg, agg_step;          // forecast on a coarser step
+  bool compare = false;               // vintages: against the actuals since
 };
 
 void AddModelOptions(const std::vector<std::string>& items,
@@ -713,7 +731,7 @@ void Vintages(const Client& c, const ForecastArgs& a) {
     PrintForecast(c, resp.vintage().forecast());
     return;
   }
-  std::vector<std::vector<std::string>> rows;
+  std::vector<v1::ForecastVintage> listed;
   v1::ListForecastVintagesRequest req;
   req.set_series(a.series);
   req.set_page_size(1000);
@@ -721,17 +739,62 @@ void Vintages(const Client& c, const ForecastArgs& a) {
     v1::ListForecastVintagesResponse resp;
     Check(c.forecasts->ListForecastVintages(c.Context().get(), req, &resp),
           "vintages");
-    for (const v1::ForecastVintage& v : resp.vintages()) {
-      rows.push_back({absl::StrCat(v.vintage_id()),
-                      c.epoch_ms() ? absl::StrCat(v.create_time_ms())
-                                   : FormatTimestamp(v.create_time_ms()),
+    listed.insert(listed.end(), resp.vintages().begin(), resp.vintages().end());
+    req.set_page_token(resp.next_page_token());
+  } while (!req.page_token().empty());
+  std::vector<std::vector<std::string>> rows;
+  const auto made = [&](const v1::ForecastVintage& v) {
+    return c.epoch_ms() ? absl::StrCat(v.create_time_ms())
+                        : FormatTimestamp(v.create_time_ms());
+  };
+  if (!a.compare) {
+    for (const v1::ForecastVintage& v : listed) {
+      rows.push_back({absl::StrCat(v.vintage_id()), made(v),
                       absl::StrCat(v.forecast().revision()),
                       v.forecast().model().description()});
     }
-    req.set_page_token(resp.next_page_token());
-  } while (!req.page_token().empty());
-  PrintRows(std::cout, c.format(), {"vintage", "made", "revision", "model"},
-            rows);
+    PrintRows(std::cout, c.format(), {"vintage", "made", "revision", "model"},
+              rows);
+    return;
+  }
+  // Each vintage beside what happened since.
+  std::vector<int64_t> ts;
+  std::vector<double> values;
+  ReadAllPoints(c, a.series, ts, values);
+  for (const v1::ForecastVintage& listed_vintage : listed) {
+    v1::GetForecastVintageRequest get;
+    get.set_series(a.series);
+    get.set_vintage_id(listed_vintage.vintage_id());
+    v1::GetForecastVintageResponse got;
+    Check(c.forecasts->GetForecastVintage(c.Context().get(), get, &got),
+          "vintage");
+    const v1::ForecastResponse& f = got.vintage().forecast();
+    std::vector<ForecastBand> bands;
+    for (const v1::PredictionInterval& pi : f.intervals()) {
+      bands.push_back({pi.level(),
+                       {pi.lower().begin(), pi.lower().end()},
+                       {pi.upper().begin(), pi.upper().end()}});
+    }
+    const std::vector<int64_t> steps(f.timestamps_ms().begin(),
+                                     f.timestamps_ms().end());
+    const std::vector<double> mean(f.mean().begin(), f.mean().end());
+    const VintageErrors e = CompareWithActuals(steps, mean, bands, ts, values);
+    std::vector<std::string> cover;
+    for (size_t b = 0; b < bands.size(); ++b) {
+      cover.push_back(absl::StrCat(FormatValue(bands[b].level),
+                                   "%: ", FormatComputed(e.coverage[b])));
+    }
+    const std::string& d = f.model().description();
+    rows.push_back({absl::StrCat(listed_vintage.vintage_id()),
+                    made(listed_vintage), absl::StrCat(e.due),
+                    absl::StrCat(e.pending), FormatComputed(e.mae),
+                    FormatComputed(e.mase), absl::StrJoin(cover, " "),
+                    d.substr(0, d.find(" ("))});
+  }
+  PrintRows(
+      std::cout, c.format(),
+      {"vintage", "made", "due", "pending", "mae", "mase", "coverage", "model"},
+      rows);
 }
 
 void Backtest(const Client& c, const ForecastArgs& a) {
@@ -967,6 +1030,9 @@ int Run(int argc, char** argv) {
       "vintages", "list saved forecasts of a series, or show one with --id");
   vintages->add_option("series", fa.series)->required();
   vintages->add_option("--id", fa.vintage_id, "show this vintage");
+  vintages->add_flag("--compare", fa.compare,
+                     "each vintage beside the actuals since: steps due, "
+                     "MAE, MASE and interval coverage so far");
   CLI::App* backtest =
       app.add_subcommand("backtest", "rolling-origin comparison of models");
   backtest->add_option("series", fa.series)->required();
