@@ -16,6 +16,7 @@
 #include "service/http/http_server.h"
 #include "service/metrics.h"
 #include "service/points_service.h"
+#include "service/reflection_v1.h"
 #include "service/series_service.h"
 #include "storage/series_store.h"
 
@@ -78,6 +79,13 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.RegisterService(server->points_service_.get());
   builder.RegisterService(server->admin_service_.get());
   builder.RegisterService(server->forecast_service_.get());
+  server->reflection_v1_ =
+      std::make_unique<ReflectionV1Service>(std::vector<std::string>{
+          "tsforecast.v1.SeriesService", "tsforecast.v1.PointsService",
+          "tsforecast.v1.AdminService", "tsforecast.v1.ForecastService",
+          "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection",
+          "grpc.reflection.v1alpha.ServerReflection"});
+  builder.RegisterService(server->reflection_v1_.get());
   std::vector<
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;

@@ -28,6 +28,7 @@ class SeriesServiceImpl;
 class PointsServiceImpl;
 class AdminServiceImpl;
 class ForecastServiceImpl;
+class ReflectionV1Service;
 class Metrics;
 namespace http {
 class HttpServer;
@@ -83,6 +84,7 @@ class Server {
   std::unique_ptr<PointsServiceImpl> points_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
   std::unique_ptr<ForecastServiceImpl> forecast_service_;
+  std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> grpc_server_;
   std::unique_ptr<http::HttpServer> http_server_;
   int port_ = 0;

@@ -185,6 +185,21 @@ class PythonClientTest(unittest.TestCase):
         for service in (b"tsforecast.v1.PointsService", b"tsforecast.v1.SeriesService",
                         b"tsforecast.v1.AdminService", b"grpc.health.v1.Health"):
             self.assertIn(service, answers[0])
+        # v1, which current tools ask first: the same list, and descriptors.
+        reflect_v1 = self.channel.stream_stream(
+            "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo")
+        symbol = b"tsforecast.v1.PointsService"
+        missing = b"nope.Nothing"
+        answers = list(reflect_v1(iter([
+            b"\x3a\x00",                                   # list_services
+            b"\x22" + bytes([len(symbol)]) + symbol,       # file_containing_symbol
+            b"\x22" + bytes([len(missing)]) + missing])))
+        self.assertEqual(len(answers), 3)
+        for service in (b"tsforecast.v1.ForecastService", b"grpc.reflection.v1.ServerReflection"):
+            self.assertIn(service, answers[0])
+        self.assertIn(b"tsforecast/v1/points.proto", answers[1])
+        self.assertIn(b"tsforecast/v1/series.proto", answers[1])  # its import
+        self.assertIn(b"symbol \"nope.Nothing\" not found", answers[2])
 
 
 if __name__ == "__main__":
