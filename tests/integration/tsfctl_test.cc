@@ -402,7 +402,11 @@ TEST_F(TsfctlTest, ForecastPlotsAndWatchFollowsWrites) {
         absl::StrCat("sales,", 2020 + i / 12, "-", (i % 12) + 1 < 10 ? "0" : "",
                      (i % 12) + 1, "-01,", 100 + i, "\n");
   }
-  ASSERT_EQ(Tsfctl({"write", "-", "--create-step", "1mo"}, csv).exit_code, 0);
+  ASSERT_EQ(Tsfctl({"write", "-", "--create-step", "1mo", "--unit", "USD/t",
+                    "--create-label", "source=lme"},
+                   csv)
+                .exit_code,
+            0);
   const std::string svg = dir_.Sub("chart.svg");
   CommandResult r = Tsfctl({"forecast", "sales", "-H", "6", "--plot", svg});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -412,6 +416,18 @@ TEST_F(TsfctlTest, ForecastPlotsAndWatchFollowsWrites) {
   EXPECT_NE(svg_text.find("<polyline id=\"history\""), std::string::npos);
   EXPECT_NE(svg_text.find("<polygon id=\"band-95\""), std::string::npos);
   EXPECT_NE(svg_text.find("<polyline id=\"forecast-mean\""), std::string::npos);
+  // A short title, what it is as of and from where, the unit, a legend, a
+  // marked last observation, and ticks on calendar boundaries (36 months
+  // and 6 ahead: years).
+  for (const char* part :
+       {">sales: auto, 6 steps of 1mo ahead</text>",
+        ">as of 2022-12-01 · source: lme</text>", ">USD/t</text>",
+        "<g id=\"legend\">", ">history</text>", ">forecast</text>",
+        ">80%</text>", ">95%</text>", "<g id=\"last-observation\">",
+        ">2022-12-01</text>", "class=\"x-tick\"", ">2021</text>",
+        ">2022</text>", ">2023</text>"}) {
+    EXPECT_NE(svg_text.find(part), std::string::npos) << part;
+  }
   const std::string png = dir_.Sub("chart.png");
   r = Tsfctl({"forecast", "sales", "-H", "6", "--plot", png});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -9,12 +9,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/calendar_step.h"
 #include "common/time_util.h"
 
 namespace tsforecast::tsfctl {
 namespace {
 
-constexpr double kLeft = 80, kRight = 20, kTop = 40, kBottom = 40;
+constexpr double kLeft = 80, kRight = 20, kTop = 56, kBottom = 40;
 
 std::string Escape(const std::string& text) {
   std::string out;
@@ -53,6 +54,40 @@ std::vector<double> Ticks(double lo, double hi, int count) {
 
 }  // namespace
 
+// Tick times on calendar boundaries within [x0, x1]: the coarsest of
+// years, quarters, months, weeks and days (and their multiples) that
+// gives at least 3 ticks, thinned to at most 8; labels as precise as the
+// unit needs ("2024", "2024-04", "2024-04-15").
+std::vector<std::pair<int64_t, std::string>> CalendarTicks(int64_t x0,
+                                                           int64_t x1) {
+  const std::pair<CalendarStep, int> kUnits[] = {
+      {CalendarStep(StepUnit::kYear, 10), 4},
+      {CalendarStep(StepUnit::kYear, 5), 4},
+      {CalendarStep(StepUnit::kYear, 2), 4},
+      {CalendarStep(StepUnit::kYear, 1), 4},
+      {CalendarStep(StepUnit::kQuarter, 1), 7},
+      {CalendarStep(StepUnit::kMonth, 1), 7},
+      {CalendarStep(StepUnit::kWeek, 1), 10},
+      {CalendarStep(StepUnit::kDay, 1), 10},
+  };
+  for (const auto& [step, label_chars] : kUnits) {
+    std::vector<int64_t> ticks;
+    for (int64_t t = step.Add(x0, step.AlignDown(x0) == x0 ? 0 : 1);
+         t <= x1 && ticks.size() < 1000; t = step.Add(t, 1)) {
+      ticks.push_back(t);
+    }
+    if (ticks.size() < 3 && step.unit() != StepUnit::kDay) continue;
+    const size_t every = (ticks.size() + 7) / 8;
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (size_t i = 0; i < ticks.size(); i += std::max<size_t>(every, 1)) {
+      out.push_back(
+          {ticks[i], FormatTimestamp(ticks[i]).substr(0, label_chars)});
+    }
+    return out;
+  }
+  return {};
+}
+
 std::string RenderSvg(const PlotData& d) {
   std::vector<int64_t> xs = d.history_ms;
   xs.insert(xs.end(), d.forecast_ms.begin(), d.forecast_ms.end());
@@ -66,8 +101,18 @@ std::string RenderSvg(const PlotData& d) {
       "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
       "viewBox=\"0 0 %d %d\" font-family=\"DejaVu Sans, sans-serif\" "
       "font-size=\"12\">\n<rect width=\"100%%\" height=\"100%%\" "
-      "fill=\"white\"/>\n<text x=\"%g\" y=\"24\" font-size=\"15\">%s</text>\n",
-      kPlotWidth, kPlotHeight, kPlotWidth, kPlotHeight, kLeft, Escape(d.title));
+      "fill=\"white\"/>\n<text id=\"title\" x=\"%g\" y=\"22\" "
+      "font-size=\"15\">%s</text>\n<text id=\"subtitle\" x=\"%g\" y=\"40\" "
+      "fill=\"#555\">%s</text>\n",
+      kPlotWidth, kPlotHeight, kPlotWidth, kPlotHeight, kLeft, Escape(d.title),
+      kLeft, Escape(d.subtitle));
+  if (!d.unit.empty()) {
+    absl::StrAppendFormat(
+        &svg,
+        "<text id=\"unit\" transform=\"translate(16,%g) rotate(-90)\" "
+        "text-anchor=\"middle\" fill=\"#555\">%s</text>\n",
+        kTop + (kPlotHeight - kTop - kBottom) / 2, Escape(d.unit));
+  }
   if (xs.empty()) return svg + "</svg>\n";
   const double x0 =
       static_cast<double>(*std::min_element(xs.begin(), xs.end()));
@@ -98,15 +143,15 @@ std::string RenderSvg(const PlotData& d) {
         "fill=\"#555\">%g</text>\n",
         kLeft, kPlotWidth - kRight, sy(v), sy(v), kLeft - 6, sy(v) + 4, v);
   }
-  for (int i = 0; i <= 5; ++i) {
-    const int64_t t = static_cast<int64_t>(x0 + (x1 - x0) * i / 5);
+  for (const auto& [t, label] :
+       CalendarTicks(static_cast<int64_t>(x0), static_cast<int64_t>(x1))) {
     absl::StrAppendFormat(
         &svg,
-        "<text x=\"%.1f\" y=\"%g\" text-anchor=\"%s\" fill=\"#555\">%s"
-        "</text>\n",
-        sx(t), kPlotHeight - kBottom + 18,
-        i == 0 ? "start" : (i == 5 ? "end" : "middle"),
-        FormatTimestamp(t).substr(0, 10));
+        "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%g\" y2=\"%g\" stroke=\"#eee\"/>"
+        "<text class=\"x-tick\" x=\"%.1f\" y=\"%g\" text-anchor=\"middle\" "
+        "fill=\"#555\">%s</text>\n",
+        sx(t), sx(t), kTop, kPlotHeight - kBottom, sx(t),
+        kPlotHeight - kBottom + 18, label);
   }
   // Widest band first so narrower ones draw on top.
   std::vector<const PlotBand*> bands;
@@ -153,7 +198,42 @@ std::string RenderSvg(const PlotData& d) {
              "stroke=\"#c55a11\" stroke-width=\"2\" stroke-dasharray=\"6 3\"",
              t, v);
   }
-  return svg + "</svg>\n";
+  if (!d.history_ms.empty()) {
+    const double lx = sx(d.history_ms.back()), ly = sy(d.history.back());
+    absl::StrAppendFormat(
+        &svg,
+        "<g id=\"last-observation\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"4\" "
+        "fill=\"#1f4e79\"/><text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" "
+        "fill=\"#1f4e79\">%s</text></g>\n",
+        lx, ly, lx - 6, ly - 8,
+        FormatTimestamp(d.history_ms.back()).substr(0, 10));
+  }
+  // Legend, top right: what each mark is.
+  std::string legend = "<g id=\"legend\">";
+  double lx = kPlotWidth - kRight - 330;
+  const double ly = 36;
+  absl::StrAppendFormat(&legend,
+                        "<line x1=\"%g\" x2=\"%g\" y1=\"%g\" y2=\"%g\" "
+                        "stroke=\"#1f4e79\" stroke-width=\"2\"/><text x=\"%g\" "
+                        "y=\"%g\">history</text>",
+                        lx, lx + 18, ly, ly, lx + 22, ly + 4);
+  lx += 80;
+  absl::StrAppendFormat(
+      &legend,
+      "<line x1=\"%g\" x2=\"%g\" y1=\"%g\" y2=\"%g\" stroke=\"#c55a11\" "
+      "stroke-width=\"2\" stroke-dasharray=\"6 3\"/><text x=\"%g\" "
+      "y=\"%g\">forecast</text>",
+      lx, lx + 18, ly, ly, lx + 22, ly + 4);
+  lx += 85;
+  for (size_t i = 0; i < bands.size(); ++i) {
+    absl::StrAppendFormat(&legend,
+                          "<rect x=\"%g\" y=\"%g\" width=\"14\" height=\"10\" "
+                          "fill=\"%s\"/><text x=\"%g\" y=\"%g\">%g%%</text>",
+                          lx, ly - 5, kFills[std::min<size_t>(i, 1)], lx + 18,
+                          ly + 4, bands[i]->level);
+    lx += 60;
+  }
+  return svg + legend + "</g>\n</svg>\n";
 }
 
 absl::Status WritePlot(const std::string& path, const PlotData& data) {

@@ -18,7 +18,9 @@ struct PlotBand {
 };
 
 struct PlotData {
-  std::string title;
+  std::string title;     // short: series, model family, horizon
+  std::string subtitle;  // "as of 2024-03-01 · source: eia"; may be empty
+  std::string unit;      // y axis label; may be empty
   std::vector<int64_t> history_ms;
   std::vector<double> history;
   std::vector<int64_t> forecast_ms;
@@ -29,6 +31,11 @@ struct PlotData {
 inline constexpr int kPlotWidth = 1000;
 inline constexpr int kPlotHeight = 450;
 
+// The chart: title and subtitle, a y axis with the unit, x ticks on
+// calendar boundaries (years, quarters, months, weeks or days, whichever
+// gives 3 to 8), a legend (history, forecast, each band), and a marker with
+// its date at the last observation. Elements carry ids (history,
+// forecast-mean, band-95, legend, last-observation, x-tick) for tests.
 std::string RenderSvg(const PlotData& data);
 
 // Writes an SVG or PNG chart; the format follows the extension.

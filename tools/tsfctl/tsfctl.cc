@@ -661,12 +661,28 @@ void Plot(const Client& c, const v1::ForecastResponse& f,
   v1::ReadLatestResponse latest;
   Check(c.points->ReadLatest(c.Context().get(), req, &latest),
         "reading history");
+  v1::GetSeriesRequest get;
+  get.set_name(f.series());
+  v1::GetSeriesResponse series;
+  Check(c.series->GetSeries(c.Context().get(), get, &series), "series");
   PlotData data;
-  // The model's first clause ("auto: mean of arima, ets, theta, airline"):
-  // the evidence after it does not fit a chart's title.
-  const std::string& d = f.model().description();
-  data.title = absl::StrCat(f.series(), ": ", d.substr(0, d.find(" (")));
+  // Series, model family, horizon: the evidence of the description does
+  // not fit a title.
+  data.title =
+      absl::StrCat(f.series(), ": ", f.model().name(), ", ", f.mean_size(),
+                   " steps of ", StepText(series.series().step()), " ahead");
   const v1::LatestPoints& h = latest.series(0);
+  if (h.timestamps_ms_size() > 0) {
+    data.subtitle = absl::StrCat(
+        "as of ", FormatTimestamp(h.timestamps_ms(h.timestamps_ms_size() - 1))
+                      .substr(0, 10));
+  }
+  if (auto it = series.series().labels().find("source");
+      it != series.series().labels().end()) {
+    absl::StrAppend(&data.subtitle, data.subtitle.empty() ? "" : " · ",
+                    "source: ", it->second);
+  }
+  data.unit = series.series().unit();
   data.history_ms.assign(h.timestamps_ms().begin(), h.timestamps_ms().end());
   data.history.assign(h.values().begin(), h.values().end());
   data.forecast_ms.assign(f.timestamps_ms().begin(), f.timestamps_ms().end());
