@@ -32,9 +32,12 @@ double IntervalCalibration::ConformalQuantile(double level) const {
   if (rank <= static_cast<double>(n)) {
     return scores_[static_cast<size_t>(rank) - 1];
   }
+  // Past the largest score, never below it: a higher level must not get a
+  // narrower interval than a lower one whose rank still fits.
   double sum2 = 0;
   for (double s : scores_) sum2 += s * s;
-  return NormalQuantile(0.5 + p / 2) * std::sqrt(sum2 / n);
+  return std::max(scores_.back(),
+                  NormalQuantile(0.5 + p / 2) * std::sqrt(sum2 / n));
 }
 
 std::string IntervalCalibration::Describe() const {

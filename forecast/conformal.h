@@ -12,7 +12,8 @@
 // q_L * sd_h, q_L the ceil((n + 1) L)-th smallest of the n scores: the
 // finite-sample conformal quantile. When n is too small for that rank
 // (n + 1 < 1 / (1 - L): 19 scores for 95%), q_L is z_L times the scores'
-// root mean square instead, the normal quantile with the observed scale.
+// root mean square instead, the normal quantile with the observed scale,
+// and never less than the largest score (so intervals stay nested).
 //
 // Pooled scores are few (one to five origins) and correlated within an
 // origin, so their upper quantiles are noisy and, more often than not, too

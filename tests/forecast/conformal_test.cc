@@ -33,6 +33,13 @@ TEST(IntervalCalibrationTest, TheConformalRankAndTheSmallSampleRule) {
   EXPECT_NEAR(c.Multiplier(95), 10 / 0.6744898 * 1.959964, 1e-5);
   EXPECT_NEAR(c.Multiplier(80), 10 / 0.6744898 * 1.281552, 1e-5);
   EXPECT_EQ(IntervalCalibration({NAN, INFINITY}).size(), 0u);
+  // Six scores: 80% takes the largest by rank, 95% is past the ranks; the
+  // 95% multiplier must still be the wider (one big score, small rms).
+  const IntervalCalibration six({0.1, 0.1, 0.1, 0.1, 0.1, 3});
+  EXPECT_EQ(six.ConformalQuantile(80), 3);
+  EXPECT_GE(six.ConformalQuantile(95), 3);
+  EXPECT_GE(six.Multiplier(95), six.Multiplier(80));
+  EXPECT_GE(six.Multiplier(80), six.Multiplier(50));
   // Thin tails (every score the same) get normal ones at the median's
   // scale: 0.5 / z(0.75) * z(0.975).
   const IntervalCalibration thin(std::vector<double>(40, 0.5));

@@ -70,12 +70,61 @@ class DashboardBrowserTest(unittest.TestCase):
         self.assertEqual(self.history_points(), 37)
         self.assertIn("revision", self.driver.find_element(By.ID, "status").text)
 
-        # The backtest button fills the table.
+        # The backtest button fills the table and says what picked the best.
         self.driver.find_element(By.ID, "backtest-button").click()
         wait_for(lambda: self.driver.find_elements(By.CSS_SELECTOR, "#backtest tr.best"),
                  what="backtest scores")
+        self.assertIn("best by mase:", self.driver.find_element(By.ID, "status").text)
 
         errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        self.assertEqual(errors, [], "console errors: %s" % errors)
+
+    def text_of(self, css):
+        return [e.get_attribute("textContent") for e in self.driver.find_elements(By.CSS_SELECTOR, css)]
+
+    def test_chart_reads_at_a_glance(self):
+        for width in (1400, 800):
+            self.driver.set_window_size(width, 900)
+            self.driver.get(self.server.http_url + "/?series=exports_cn&horizon=6&refresh=0")
+            wait_for(self.revision, what="the forecast")
+            # Legend, calendar ticks (36 months: years), the last observation.
+            legend = " ".join(self.text_of("#legend text"))
+            for entry in ("history", "forecast", "80%", "95%"):
+                self.assertIn(entry, legend)
+            self.assertEqual(self.text_of(".x-tick")[:3], ["2020", "2021", "2022"])
+            self.assertIn("2022-12-01", " ".join(self.text_of("#last-observation text")))
+            # The chart fills the page's width.
+            chart = self.driver.find_element(By.ID, "chart")
+            self.assertGreater(chart.size["width"], width * 0.8)
+        # Hover shows the values at the nearest time.
+        self.driver.execute_script(
+            "const c = document.getElementById('chart'); const b = c.getBoundingClientRect();"
+            "c.dispatchEvent(new MouseEvent('mousemove', {clientX: b.right - 5, clientY: b.top + 100}));")
+        hover = self.driver.find_element(By.CSS_SELECTOR, "#hover text").get_attribute("textContent")
+        self.assertIn("forecast", hover)
+        self.assertIn("95%", hover)
+        # The table view and the CSV download hold history and forecast.
+        self.driver.find_element(By.ID, "table-button").click()
+        rows = self.driver.find_elements(By.CSS_SELECTOR, "#data-table tr")
+        self.assertEqual(len(rows), 1 + 36 + 6)
+        href = self.driver.find_element(By.ID, "download-csv").get_attribute("href")
+        self.assertTrue(href.startswith("data:text/csv"))
+        self.assertIn("timestamp%2Cvalue%2Cmean", href)
+        # Fewer history points on request.
+        self.driver.execute_script(
+            "const s = document.getElementById('history-length'); s.value = '60';"
+            "s.dispatchEvent(new Event('change'));")
+        # A forecast that fails still shows the history, and why.
+        self.driver.get(self.server.http_url + "/?series=exports_cn&horizon=6&refresh=0&model=snaive&history=60")
+        self.driver.execute_script(
+            "const h = document.getElementById('horizon'); h.value = '0';"
+            "h.dispatchEvent(new Event('change'));")
+        wait_for(lambda: "forecast failed" in self.driver.find_element(By.ID, "status").text,
+                 what="the forecast error")
+        self.assertIn("horizon", self.driver.find_element(By.ID, "status").text)
+        self.assertEqual(self.history_points(), 36)
+        errors = [e for e in self.driver.get_log("browser")
+                  if e["level"] == "SEVERE" and "400" not in e["message"]]
         self.assertEqual(errors, [], "console errors: %s" % errors)
 
 
