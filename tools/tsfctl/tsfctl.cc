@@ -494,15 +494,11 @@ v1::ReadPointsRequest ReadRequest(const ReadArgs& a) {
   return req;
 }
 
-void Read(const Client& c, const ReadArgs& a) {
-  v1::StreamReadPointsRequest req;
-  *req.mutable_read() = ReadRequest(a);
-  if (a.limit < 0) Usage("--limit: must not be negative");
-  req.mutable_read()->set_limit(static_cast<int32_t>(a.limit));
+// The points a streamed read returns, appended to `ts` and `values`.
+void StreamPoints(const Client& c, const v1::StreamReadPointsRequest& req,
+                  std::vector<int64_t>& ts, std::vector<double>& values) {
   auto ctx = c.Context();
   auto reader = c.points->StreamReadPoints(ctx.get(), req);
-  std::vector<int64_t> ts;
-  std::vector<double> values;
   v1::StreamReadPointsResponse chunk;
   while (reader->Read(&chunk)) {
     ts.insert(ts.end(), chunk.timestamps_ms().begin(),
@@ -510,6 +506,16 @@ void Read(const Client& c, const ReadArgs& a) {
     values.insert(values.end(), chunk.values().begin(), chunk.values().end());
   }
   Check(reader->Finish(), "read");
+}
+
+void Read(const Client& c, const ReadArgs& a) {
+  v1::StreamReadPointsRequest req;
+  *req.mutable_read() = ReadRequest(a);
+  if (a.limit < 0) Usage("--limit: must not be negative");
+  req.mutable_read()->set_limit(static_cast<int32_t>(a.limit));
+  std::vector<int64_t> ts;
+  std::vector<double> values;
+  StreamPoints(c, req, ts, values);
   PrintPoints(std::cout, c.format(), a.series, ts, values, c.epoch_ms(),
               /*computed=*/!a.agg.empty());
 }
@@ -519,15 +525,7 @@ void ReadAllPoints(const Client& c, const std::string& series,
                    std::vector<int64_t>& ts, std::vector<double>& values) {
   v1::StreamReadPointsRequest req;
   req.mutable_read()->set_series(series);
-  auto ctx = c.Context();
-  auto reader = c.points->StreamReadPoints(ctx.get(), req);
-  v1::StreamReadPointsResponse chunk;
-  while (reader->Read(&chunk)) {
-    ts.insert(ts.end(), chunk.timestamps_ms().begin(),
-              chunk.timestamps_ms().end());
-    values.insert(values.end(), chunk.values().begin(), chunk.values().end());
-  }
-  Check(reader->Finish(), "read");
+  StreamPoints(c, req, ts, values);
 }
 
 void Latest(const Client& c, const ReadArgs& a) {
