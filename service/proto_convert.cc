@@ -58,26 +58,29 @@ absl::StatusOr<storage::SeriesDefinition> DefinitionFromProto(
           field, ".value_kind: unknown value ", series.value_kind()));
   }
   def.retention_ms = series.retention_ms();
-  switch (series.off_grid()) {
+  TSF_ASSIGN_OR_RETURN(
+      def.off_grid,
+      OffGridFromProto(series.off_grid(), absl::StrCat(field, ".off_grid")));
+  return def;
+}
+
+absl::StatusOr<storage::OffGridPolicy> OffGridFromProto(
+    v1::OffGridPolicy policy, absl::string_view field) {
+  switch (policy) {
     case v1::OFF_GRID_POLICY_UNSPECIFIED:
     case v1::OFF_GRID_POLICY_REJECT:
-      def.off_grid = storage::OffGridPolicy::kReject;
-      break;
+      return storage::OffGridPolicy::kReject;
     case v1::OFF_GRID_POLICY_SNAP_START:
-      def.off_grid = storage::OffGridPolicy::kSnapStart;
-      break;
+      return storage::OffGridPolicy::kSnapStart;
     case v1::OFF_GRID_POLICY_SNAP_END:
-      def.off_grid = storage::OffGridPolicy::kSnapEnd;
-      break;
+      return storage::OffGridPolicy::kSnapEnd;
     case v1::OFF_GRID_POLICY_ACCEPT:
-      def.off_grid = storage::OffGridPolicy::kAccept;
-      break;
+      return storage::OffGridPolicy::kAccept;
     default:
       return absl::InvalidArgumentError(
-          absl::StrCat(field, ".off_grid: unknown value ", series.off_grid(),
+          absl::StrCat(field, ": unknown value ", policy,
                        "; one of REJECT, SNAP_START, SNAP_END, ACCEPT"));
   }
-  return def;
 }
 
 void SeriesToProto(const storage::SeriesInfo& info, v1::Series* out) {

@@ -31,6 +31,10 @@ absl::StatusOr<std::vector<storage::LabelMatcher>> MatchersFromProto(
 absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
     const v1::WritePointsRequest& request);
 
+// UNSPECIFIED reads as REJECT, the default of new series.
+absl::StatusOr<storage::OffGridPolicy> OffGridFromProto(
+    v1::OffGridPolicy policy, absl::string_view field);
+
 absl::StatusOr<storage::Aggregator> AggregatorFromProto(
     v1::Aggregator aggregator, absl::string_view field);
 

@@ -89,6 +89,11 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
       update.description = series.description();
     } else if (path == "retention_ms") {
       update.retention_ms = series.retention_ms();
+    } else if (path == "off_grid") {
+      absl::StatusOr<storage::OffGridPolicy> policy =
+          OffGridFromProto(series.off_grid(), "series.off_grid");
+      if (!policy.ok()) return ToGrpcStatus(policy.status());
+      update.off_grid = *policy;
     } else if (path == "name" || path == "step" || path == "value_kind") {
       return ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat("update_mask: \"", path,
@@ -96,7 +101,8 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
     } else {
       return ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat("update_mask: unknown path \"", path,
-                       "\"; use labels, unit, description or retention_ms")));
+                       "\"; use labels, unit, description, retention_ms or "
+                       "off_grid")));
     }
   }
   absl::StatusOr<storage::SeriesInfo> info =

@@ -363,6 +363,7 @@ absl::StatusOr<SeriesInfo> RocksSeriesStore::UpdateSeries(
   if (update.unit) def.unit = *update.unit;
   if (update.description) def.description = *update.description;
   if (update.retention_ms) def.retention_ms = *update.retention_ms;
+  if (update.off_grid) def.off_grid = *update.off_grid;
   rocksdb::WriteBatch batch;
   TSF_RETURN_IF_ERROR(FromRocks(batch.Put(meta_cf_, SeriesKey(def.name),
                                           EncodeSeriesRecord(state->info))));

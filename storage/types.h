@@ -78,6 +78,7 @@ struct SeriesUpdate {
   std::optional<std::string> unit;
   std::optional<std::string> description;
   std::optional<int64_t> retention_ms;
+  std::optional<OffGridPolicy> off_grid;
 };
 
 enum class MatchType : uint8_t { kEqual, kNotEqual, kRegex, kNotRegex };

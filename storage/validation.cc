@@ -122,7 +122,8 @@ absl::Status ValidateDefinition(const SeriesDefinition& def,
       def.value_kind != ValueKind::kFlow) {
     return Invalid(absl::StrCat(field, ".value_kind"), "unknown value kind");
   }
-  SeriesUpdate update{def.labels, def.unit, def.description, def.retention_ms};
+  SeriesUpdate update{def.labels, def.unit, def.description, def.retention_ms,
+                      def.off_grid};
   return ValidateUpdate(update, field);
 }
 
@@ -145,6 +146,10 @@ absl::Status ValidateUpdate(const SeriesUpdate& update,
     return Invalid(absl::StrCat(field, ".description"),
                    absl::StrCat("must be UTF-8 of at most ",
                                 kMaxDescriptionLength, " bytes"));
+  }
+  if (update.off_grid && (*update.off_grid < OffGridPolicy::kReject ||
+                          *update.off_grid > OffGridPolicy::kAccept)) {
+    return Invalid(absl::StrCat(field, ".off_grid"), "unknown policy");
   }
   if (update.retention_ms) {
     return ValidateRetention(*update.retention_ms,

@@ -193,6 +193,14 @@ TEST_F(TsfctlTest, OffGridPolicyFromTheCommandLine) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Tsfctl({"read", "m_end", "-f", "csv"});
   EXPECT_EQ(r.out, "timestamp,value\n2024-01-01T00:00:00Z,1\n");
+  // The policy can change; points stored before stay where they are.
+  ASSERT_EQ(
+      Tsfctl({"series", "update", "m", "--off-grid", "snap_start"}).exit_code,
+      0);
+  r = Tsfctl({"write", "-", "--series", "m"}, "2024-01-15,1\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"read", "m", "-f", "csv"});
+  EXPECT_EQ(r.out, "timestamp,value\n2024-01-01T00:00:00Z,1\n");
   r = Tsfctl({"series", "create", "x", "--step", "1d", "--off-grid", "round"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("expected reject, snap_start, snap_end or accept"),

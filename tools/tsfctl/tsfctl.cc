@@ -284,6 +284,10 @@ void SeriesUpdate(const Client& c, const SeriesArgs& a, const CLI::App& cmd) {
     s->set_retention_ms(ParseRetention(a.retention));
     mask->add_paths("retention_ms");
   }
+  if (cmd.count("--off-grid")) {
+    s->set_off_grid(ParseOffGrid(a.off_grid));
+    mask->add_paths("off_grid");
+  }
   if (mask->paths_size() == 0) {
     Usage(
         "update: give at least one of --label, --clear-labels, --unit, "
@@ -923,15 +927,14 @@ int Run(int argc, char** argv) {
     cmd->add_option("--description", sa.description, "free text");
     cmd->add_option("--retention", sa.retention,
                     "keep points this long, e.g. 90d, 5y; 0 = forever");
+    cmd->add_option("--off-grid", sa.off_grid,
+                    "points off the step grid: reject (default for new "
+                    "series), snap_start, snap_end or accept");
     if (create) {
       cmd->add_option("--step", sa.step,
                       "calendar step: 1d, 1bd (business days), 1h, 1w, 1mo, "
                       "1q, 1y...")
           ->required();
-      cmd->add_option("--off-grid", sa.off_grid,
-                      "points off the step grid: reject, snap_start, "
-                      "snap_end or accept")
-          ->capture_default_str();
       cmd->add_option("--kind", sa.kind, "level (prices) or flow (tonnage)")
           ->capture_default_str();
     }
@@ -946,7 +949,7 @@ int Run(int argc, char** argv) {
   CLI::App* show = series->add_subcommand("show", "show one series");
   show->add_option("name", sa.name)->required();
   CLI::App* update = series->add_subcommand(
-      "update", "change labels, unit, description or retention");
+      "update", "change labels, unit, description, retention or off-grid");
   update->add_option("name", sa.name)->required();
   add_definition(update, false);
   update->add_flag("--clear-labels", sa.clear_labels, "remove all labels");
