@@ -74,7 +74,8 @@ class DashboardBrowserTest(unittest.TestCase):
         self.driver.find_element(By.ID, "backtest-button").click()
         wait_for(lambda: self.driver.find_elements(By.CSS_SELECTOR, "#backtest tr.best"),
                  what="backtest scores")
-        self.assertIn("best by mase:", self.driver.find_element(By.ID, "status").text)
+        self.assertIn("best by mase:",
+                      self.driver.find_element(By.CSS_SELECTOR, "#backtest caption").text)
 
         errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
         self.assertEqual(errors, [], "console errors: %s" % errors)
@@ -85,7 +86,7 @@ class DashboardBrowserTest(unittest.TestCase):
     def test_chart_reads_at_a_glance(self):
         for width in (1400, 800):
             self.driver.set_window_size(width, 900)
-            self.driver.get(self.server.http_url + "/?series=exports_cn&horizon=6&refresh=0")
+            self.driver.get(self.server.http_url + "/?series=exports_cn&horizon=6&refresh=600")
             wait_for(self.revision, what="the forecast")
             # Legend, calendar ticks (36 months: years), the last observation.
             legend = " ".join(self.text_of("#legend text"))
@@ -115,7 +116,7 @@ class DashboardBrowserTest(unittest.TestCase):
             "const s = document.getElementById('history-length'); s.value = '60';"
             "s.dispatchEvent(new Event('change'));")
         # A forecast that fails still shows the history, and why.
-        self.driver.get(self.server.http_url + "/?series=exports_cn&horizon=6&refresh=0&model=snaive&history=60")
+        self.driver.get(self.server.http_url + "/?series=exports_cn&horizon=6&refresh=600&model=snaive&history=60")
         self.driver.execute_script(
             "const h = document.getElementById('horizon'); h.value = '0';"
             "h.dispatchEvent(new Event('change'));")
