@@ -40,6 +40,13 @@ double IntervalCalibration::ConformalQuantile(double level) const {
                   NormalQuantile(0.5 + p / 2) * std::sqrt(sum2 / n));
 }
 
+std::vector<std::pair<std::string, double>> IntervalCalibration::Parameters()
+    const {
+  return {{"conformal.scores", static_cast<double>(scores_.size())},
+          {"conformal.q80", Multiplier(80)},
+          {"conformal.q95", Multiplier(95)}};
+}
+
 std::string IntervalCalibration::Describe() const {
   return absl::StrFormat("conformal over %d scores (q80 %.3g, q95 %.3g)",
                          scores_.size(), Multiplier(80), Multiplier(95));
@@ -97,12 +104,12 @@ class FittedConformal final : public FittedModel {
       int horizon, absl::Span<const double> levels) const override {
     absl::Status s = CheckPredictArgs(horizon, levels);
     if (!s.ok()) return s;
-    const double level80[] = {80};
-    absl::StatusOr<Prediction> p = inner_->Predict(horizon, level80);
-    if (!p.ok()) return p;
-    p->intervals = CalibratedIntervals(p->mean, SpreadOf(p->intervals[0]),
-                                       levels, calibration_);
-    return p;
+    absl::StatusOr<MeanAndSpread> p = PredictMeanAndSpread(*inner_, horizon);
+    if (!p.ok()) return p.status();
+    Prediction out;
+    out.intervals = CalibratedIntervals(p->mean, p->sd, levels, calibration_);
+    out.mean = std::move(p->mean);
+    return out;
   }
   const FitSummary& summary() const override { return inner_->summary(); }
   std::string Description() const override {
@@ -111,9 +118,7 @@ class FittedConformal final : public FittedModel {
   }
   std::vector<std::pair<std::string, double>> Parameters() const override {
     std::vector<std::pair<std::string, double>> p = inner_->Parameters();
-    p.emplace_back("conformal.scores", calibration_.size());
-    p.emplace_back("conformal.q80", calibration_.Multiplier(80));
-    p.emplace_back("conformal.q95", calibration_.Multiplier(95));
+    for (auto& param : calibration_.Parameters()) p.push_back(std::move(param));
     return p;
   }
   std::vector<std::string> Warnings() const override {

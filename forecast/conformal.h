@@ -53,6 +53,9 @@ class IntervalCalibration {
   size_t size() const { return scores_.size(); }
   // "conformal over 54 scores (q80 1.31, q95 2.05)".
   std::string Describe() const;
+  // conformal.scores, conformal.q80 and conformal.q95, for a fit's
+  // Parameters().
+  std::vector<std::pair<std::string, double>> Parameters() const;
 
  private:
   std::vector<double> scores_;  // sorted

@@ -20,13 +20,19 @@ std::vector<int64_t> RollingOrigins(int64_t n, int horizon, int windows,
   return origins;
 }
 
-std::vector<double> SpreadOf(const PredictionInterval& interval80) {
+absl::StatusOr<MeanAndSpread> PredictMeanAndSpread(const FittedModel& fit,
+                                                   int horizon) {
   static const double z = NormalQuantile(0.9);
-  std::vector<double> sd(interval80.lower.size());
-  for (size_t h = 0; h < sd.size(); ++h) {
-    sd[h] = std::max(0.0, interval80.upper[h] - interval80.lower[h]) / (2 * z);
+  const double levels[] = {80};
+  absl::StatusOr<Prediction> p = fit.Predict(horizon, levels);
+  if (!p.ok()) return p.status();
+  const PredictionInterval& interval80 = p->intervals[0];
+  MeanAndSpread out{std::move(p->mean), std::vector<double>(horizon)};
+  for (int h = 0; h < horizon; ++h) {
+    out.sd[h] =
+        std::max(0.0, interval80.upper[h] - interval80.lower[h]) / (2 * z);
   }
-  return sd;
+  return out;
 }
 
 absl::StatusOr<std::vector<OriginForecast>> ForecastAtOrigins(
@@ -34,7 +40,6 @@ absl::StatusOr<std::vector<OriginForecast>> ForecastAtOrigins(
     absl::Span<const int64_t> origins, int horizon, Estimate estimate) {
   std::vector<OriginForecast> out;
   out.reserve(origins.size());
-  const double levels[] = {80};
   std::unique_ptr<Model> frozen;
   const Model* fitter = &model;
   for (int64_t origin : origins) {
@@ -47,9 +52,9 @@ absl::StatusOr<std::vector<OriginForecast>> ForecastAtOrigins(
       frozen = (*fitted)->Refitter(FittedModel::Keep::kParameters);
       if (frozen != nullptr) fitter = frozen.get();
     }
-    absl::StatusOr<Prediction> p = (*fitted)->Predict(horizon, levels);
+    absl::StatusOr<MeanAndSpread> p = PredictMeanAndSpread(**fitted, horizon);
     if (!p.ok()) return Annotate(p.status(), absl::StrCat("origin ", origin));
-    out.push_back({origin, std::move(p->mean), SpreadOf(p->intervals[0])});
+    out.push_back({origin, std::move(p->mean), std::move(p->sd)});
   }
   return out;
 }

@@ -46,8 +46,15 @@ absl::StatusOr<std::vector<OriginForecast>> ForecastAtOrigins(
     absl::Span<const int64_t> origins, int horizon,
     Estimate estimate = Estimate::kAtEachOrigin);
 
-// The width scale of an 80% interval (see OriginForecast::sd).
-std::vector<double> SpreadOf(const PredictionInterval& interval80);
+// A fit's mean for steps 1..horizon and the spread its own 80% interval
+// implies (see OriginForecast::sd): what conformal intervals and `auto`
+// build on.
+struct MeanAndSpread {
+  std::vector<double> mean;
+  std::vector<double> sd;
+};
+absl::StatusOr<MeanAndSpread> PredictMeanAndSpread(const FittedModel& fit,
+                                                   int horizon);
 
 }  // namespace tsforecast::forecast
 

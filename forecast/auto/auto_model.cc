@@ -22,6 +22,17 @@ struct Member {
   double weight = 1;
 };
 
+// mean += w * add_mean and sd += w * add_sd, step by step: the
+// combination of members' forecasts and of their spreads.
+void AddWeighted(double w, absl::Span<const double> add_mean,
+                 absl::Span<const double> add_sd, std::vector<double>& mean,
+                 std::vector<double>& sd) {
+  for (size_t h = 0; h < mean.size(); ++h) {
+    mean[h] += w * add_mean[h];
+    sd[h] += w * add_sd[h];
+  }
+}
+
 // Equal weights that sum to 1.
 void WeighEqually(std::vector<Member>& members) {
   for (Member& m : members) {
@@ -64,16 +75,10 @@ class FittedAuto final : public FittedModel {
     Prediction out;
     out.mean.assign(horizon, 0);
     std::vector<double> sd(horizon, 0);
-    const double level80[] = {80};
     for (const Member& m : members_) {
-      const double w = m.weight;
-      absl::StatusOr<Prediction> p = m.fit->Predict(horizon, level80);
+      absl::StatusOr<MeanAndSpread> p = PredictMeanAndSpread(*m.fit, horizon);
       if (!p.ok()) return p.status();
-      const std::vector<double> spread = SpreadOf(p->intervals[0]);
-      for (int h = 0; h < horizon; ++h) {
-        out.mean[h] += w * p->mean[h];
-        sd[h] += w * spread[h];
-      }
+      AddWeighted(m.weight, p->mean, p->sd, out.mean, sd);
     }
     out.intervals =
         calibration_ ? CalibratedIntervals(out.mean, sd, levels, *calibration_)
@@ -108,9 +113,9 @@ class FittedAuto final : public FittedModel {
     p.emplace_back("validation.origins", evidence_.origins);
     p.emplace_back("validation.horizon", evidence_.validation_horizon);
     if (calibration_) {
-      p.emplace_back("conformal.scores", calibration_->size());
-      p.emplace_back("conformal.q80", calibration_->Multiplier(80));
-      p.emplace_back("conformal.q95", calibration_->Multiplier(95));
+      for (auto& param : calibration_->Parameters()) {
+        p.push_back(std::move(param));
+      }
     }
     return p;
   }
@@ -133,9 +138,8 @@ class FittedAuto final : public FittedModel {
   FitSummary summary_;
 };
 
-// Fits the named candidates (all when `names` is empty) on the whole
-// series, keeping those that fit, in order, up to `limit`; `failures`
-// collects the others' errors.
+// Fits the candidates `order` lists, in that order, on the whole series,
+// keeping up to `limit` that fit; `failures` collects the others' errors.
 std::vector<Member> FitMembers(const std::vector<Candidate>& pool,
                                absl::Span<const size_t> order,
                                const SeriesView& view, size_t limit,
@@ -167,10 +171,10 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
   absl::Status s = CheckSeries(series, 3, Name());
   if (!s.ok()) return s;
   const int64_t n = static_cast<int64_t>(series.values.size());
+  const bool constant = arima::IsConstant(series.values);
   const SeasonChoice seasons =
-      arima::IsConstant(series.values)
-          ? SeasonChoice{}
-          : ChooseSeasons(series.values, series.season_lengths);
+      constant ? SeasonChoice{}
+               : ChooseSeasons(series.values, series.season_lengths);
   const int horizon = DefaultValidationHorizon(series);
   const SeriesView view{series.values, seasons.kept, horizon};
   const std::vector<Candidate> pool =
@@ -186,14 +190,13 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
   const int validation_horizon =
       static_cast<int>(std::min<int64_t>(horizon, n - min_train));
   const std::vector<int64_t> origins =
-      arima::IsConstant(series.values) || validation_horizon < 1
+      constant || validation_horizon < 1
           ? std::vector<int64_t>{}
           : RollingOrigins(n, validation_horizon, options_.windows,
                            validation_horizon, min_train);
 
   if (origins.empty()) {
     // Too short to validate: a fixed pair, or whatever fits.
-    const bool constant = arima::IsConstant(series.values);
     std::vector<size_t> order;
     for (size_t i = 0; i < pool.size(); ++i) {
       // Naive repeats a constant exactly; theta and damped are M3's best
@@ -318,12 +321,8 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
       OriginForecast c{origins[o], std::vector<double>(validation_horizon, 0),
                        std::vector<double>(validation_horizon, 0)};
       for (size_t k = 0; k < ranked.size(); ++k) {
-        const size_t i = ranked[k];
-        const double w = members[k].weight;
-        for (int h = 0; h < validation_horizon; ++h) {
-          c.mean[h] += w * at[i][o].mean[h];
-          c.sd[h] += w * at[i][o].sd[h];
-        }
+        const OriginForecast& member = at[ranked[k]][o];
+        AddWeighted(members[k].weight, member.mean, member.sd, c.mean, c.sd);
       }
       combined.push_back(std::move(c));
     }
