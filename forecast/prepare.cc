@@ -67,9 +67,10 @@ absl::StatusOr<Grid> PrepareGrid(absl::Span<const RawPoint> points,
   if (missing > options.max_missing_fraction * steps) {
     return absl::FailedPreconditionError(absl::StrFormat(
         "%d of %d steps of %s are missing (%.0f%%); at most %.0f%% can be "
-        "filled: aggregate to a longer step or pick a window with fewer gaps",
+        "filled: aggregate to a longer step or pick a window with fewer "
+        "gaps%s",
         missing, steps, step.ToString(), 100.0 * missing / steps,
-        100 * options.max_missing_fraction));
+        100 * options.max_missing_fraction, options.more_missing_remedies));
   }
   // Linear interpolation between the known neighbours (the first and last
   // steps always hold points).

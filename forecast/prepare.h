@@ -30,6 +30,9 @@ struct GridOptions {
   // Largest share of the grid's steps that may be missing (and filled).
   // Default 0.2; range [0, 1].
   double max_missing_fraction = 0.2;
+  // Remedies the caller offers beyond the grid's own, appended to the
+  // too-many-missing error ("; or allow more with ...").
+  std::string more_missing_remedies = "";
   // Largest grid accepted, steps. Default 10,000,000.
   int64_t max_steps = 10000000;
 };

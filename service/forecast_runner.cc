@@ -2,7 +2,6 @@
 
 #include <cmath>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
@@ -96,6 +95,7 @@ absl::StatusOr<TrainingData> LoadTrainingData(storage::SeriesStore& store,
   forecast::GridOptions options;
   options.step = info.definition.step;
   TrainingData data;
+  std::vector<std::string> aggregation_warnings;
   if (job.aggregation) {
     const CalendarStep& coarse = job.aggregation->step;
     if (coarse.NominalMs() < info.definition.step.NominalMs()) {
@@ -111,7 +111,7 @@ absl::StatusOr<TrainingData> LoadTrainingData(storage::SeriesStore& store,
     const int64_t last_ts = read.points.back().timestamp_ms;
     if (!points.empty() && info.definition.step.Add(last_ts, 1) <
                                coarse.Add(points.back().timestamp_ms, 1)) {
-      data.grid.warnings.push_back(
+      aggregation_warnings.push_back(
           absl::StrCat("the last ", coarse.ToString(), " window, from ",
                        FormatTimestamp(points.back().timestamp_ms),
                        ", is not complete yet (the series ends at ",
@@ -137,29 +137,20 @@ absl::StatusOr<TrainingData> LoadTrainingData(storage::SeriesStore& store,
                             : forecast::GridAggregation::kLast;
   options.max_missing_fraction = job.max_missing_percent / 100;
   data.revision = read.revision;
-  absl::StatusOr<forecast::Grid> grid = forecast::PrepareGrid(raw, options);
-  if (absl::IsFailedPrecondition(grid.status()) &&
-      absl::StrContains(grid.status().message(), " are missing")) {
-    // The remedies only the service knows of.
-    std::string more = absl::StrCat(
-        "; or allow more with max_missing_percent in the request (now ",
-        job.max_missing_percent,
-        "; the server's default is set by "
-        "--max_missing_percent)");
-    if (options.step.unit() == StepUnit::kDay) {
-      absl::StrAppend(&more,
-                      "; a price that trades on weekdays only belongs in a "
-                      "business-day series (step 1bd)");
-    }
-    return absl::Status(grid.status().code(),
-                        absl::StrCat(grid.status().message(), more));
+  // The remedies only the service knows of.
+  options.more_missing_remedies = absl::StrCat(
+      "; or allow more with max_missing_percent in the request (now ",
+      job.max_missing_percent,
+      "; the server's default is set by --max_missing_percent)");
+  if (options.step.unit() == StepUnit::kDay) {
+    absl::StrAppend(&options.more_missing_remedies,
+                    "; a price that trades on weekdays only belongs in a "
+                    "business-day series (step 1bd)");
   }
-  if (!grid.ok()) return grid.status();
-  std::vector<std::string> warnings = std::move(data.grid.warnings);
-  data.grid = std::move(*grid);
-  warnings.insert(warnings.end(), data.grid.warnings.begin(),
-                  data.grid.warnings.end());
-  data.grid.warnings = std::move(warnings);
+  TSF_ASSIGN_OR_RETURN(data.grid, forecast::PrepareGrid(raw, options));
+  data.grid.warnings.insert(data.grid.warnings.begin(),
+                            aggregation_warnings.begin(),
+                            aggregation_warnings.end());
   if (job.season_lengths.empty()) {
     data.season_lengths = forecast::DefaultSeasonLengths(options.step);
   } else if (!(job.season_lengths.size() == 1 && job.season_lengths[0] == 1)) {
