@@ -183,16 +183,55 @@ int64_t CalendarStep::NominalMs() const {
   }
 }
 
+CalendarStep CalendarStep::WithHolidays(
+    std::shared_ptr<const Holidays> holidays) const {
+  CalendarStep out = *this;
+  out.holidays_ =
+      holidays != nullptr && !holidays->empty() ? std::move(holidays) : nullptr;
+  return out;
+}
+
+bool operator==(const CalendarStep& a, const CalendarStep& b) {
+  if (a.unit_ != b.unit_ || a.count_ != b.count_) return false;
+  if (a.holidays_ == b.holidays_) return true;
+  return a.holidays_ != nullptr && b.holidays_ != nullptr &&
+         *a.holidays_ == *b.holidays_;
+}
+
+int64_t CalendarStep::OpenDayIndex(int64_t ts_ms) const {
+  const int64_t index = MsToBusinessIndex(ts_ms);
+  if (holidays_ == nullptr) return index;
+  // A holiday counts itself, so it shares the index of the open day before.
+  return index -
+         holidays_->CountThrough(FloorDiv(BusinessIndexToMs(index), kDayMs));
+}
+
+int64_t CalendarStep::OpenDayStartMs(int64_t index) const {
+  if (holidays_ == nullptr) return BusinessIndexToMs(index);
+  // The least weekday b with b - holidays through b == index. The map from
+  // b is monotone, so iterating from below reaches that fixed point, and it
+  // is never a holiday (the weekday before would be a smaller one). Each
+  // round skips at least one holiday, so the rounds are few.
+  int64_t b = index;
+  for (;;) {
+    const int64_t next =
+        index + holidays_->CountThrough(FloorDiv(BusinessIndexToMs(b), kDayMs));
+    if (next == b) return BusinessIndexToMs(b);
+    b = next;
+  }
+}
+
 bool CalendarStep::IsOnCalendar(int64_t ts_ms) const {
   if (!IsBusinessDays()) return true;
-  const int64_t days = FloorDiv(ts_ms, kDayMs) - kBusinessOriginDays;
-  return days - 7 * FloorDiv(days, 7) < 5;
+  const int64_t day = FloorDiv(ts_ms, kDayMs);
+  const int64_t days = day - kBusinessOriginDays;
+  if (days - 7 * FloorDiv(days, 7) >= 5) return false;
+  return holidays_ == nullptr || !holidays_->Contains(day);
 }
 
 int64_t CalendarStep::AlignDown(int64_t ts_ms) const {
   if (IsBusinessDays()) {
-    return BusinessIndexToMs(FloorDiv(MsToBusinessIndex(ts_ms), count_) *
-                             count_);
+    return OpenDayStartMs(FloorDiv(OpenDayIndex(ts_ms), count_) * count_);
   }
   if (IsFixed()) {
     const int64_t step = NominalMs();
@@ -205,8 +244,8 @@ int64_t CalendarStep::AlignDown(int64_t ts_ms) const {
 
 int64_t CalendarStep::StepsBetween(int64_t from_ms, int64_t to_ms) const {
   if (IsBusinessDays()) {
-    return FloorDiv(MsToBusinessIndex(to_ms), count_) -
-           FloorDiv(MsToBusinessIndex(from_ms), count_);
+    return FloorDiv(OpenDayIndex(to_ms), count_) -
+           FloorDiv(OpenDayIndex(from_ms), count_);
   }
   if (IsFixed()) {
     const int64_t step = NominalMs();
@@ -219,13 +258,26 @@ int64_t CalendarStep::StepsBetween(int64_t from_ms, int64_t to_ms) const {
 
 int64_t CalendarStep::Add(int64_t ts_ms, int64_t n) const {
   if (IsBusinessDays()) {
-    return BusinessIndexToMs((FloorDiv(MsToBusinessIndex(ts_ms), count_) + n) *
-                             count_);
+    return OpenDayStartMs((FloorDiv(OpenDayIndex(ts_ms), count_) + n) * count_);
   }
   if (IsFixed()) return ts_ms + n * NominalMs();
   const int64_t months = MonthsPerStep();
   const int64_t start = FloorDiv(MsToMonthIndex(ts_ms), months) * months;
   return MonthIndexToMs(start + n * months);
+}
+
+absl::StatusOr<CalendarStep> CalendarWithHolidays(const CalendarStep& step,
+                                                  const HolidaySpec& spec) {
+  if (spec.empty()) return step;
+  if (!step.IsBusinessDays()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "holidays apply to business-day series (step 1bd), not to step ",
+        step.ToString()));
+  }
+  absl::StatusOr<std::shared_ptr<const Holidays>> holidays =
+      ResolveHolidays(spec);
+  if (!holidays.ok()) return holidays.status();
+  return step.WithHolidays(*std::move(holidays));
 }
 
 }  // namespace tsforecast

@@ -8,11 +8,13 @@
 #define TSFORECAST_COMMON_CALENDAR_STEP_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/holidays.h"
 
 namespace tsforecast {
 
@@ -45,8 +47,13 @@ class CalendarStep {
   static constexpr int64_t kMaxCount = 1000000;
 
   CalendarStep() = default;
-  constexpr CalendarStep(StepUnit unit, int64_t count)
-      : unit_(unit), count_(count) {}
+  CalendarStep(StepUnit unit, int64_t count) : unit_(unit), count_(count) {}
+
+  // This step skipping `holidays` too (business days only; other units
+  // ignore them). Holidays are not part of the text form.
+  CalendarStep WithHolidays(std::shared_ptr<const Holidays> holidays) const;
+  // Null when the step has no holidays.
+  const std::shared_ptr<const Holidays>& holidays() const { return holidays_; }
 
   // Parses "30s", "5m", "1h", "1d", "1bd", "1w", "1mo", "1q", "1y" (count
   // then unit; count >= 1). Long unit names ("day", "months",
@@ -66,8 +73,8 @@ class CalendarStep {
   bool IsFixed() const { return unit_ <= StepUnit::kWeek; }
   // True for business days (Monday to Friday).
   bool IsBusinessDays() const { return unit_ == StepUnit::kBusinessDay; }
-  // Whether `ts_ms` lies on a day the step counts: false for Saturdays and
-  // Sundays with business days, true for every time otherwise.
+  // Whether `ts_ms` lies on a day the step counts: false for Saturdays,
+  // Sundays and holidays with business days, true for every time otherwise.
   bool IsOnCalendar(int64_t ts_ms) const;
 
   // Exact length for fixed units; the average length for calendar units
@@ -81,7 +88,9 @@ class CalendarStep {
   // 1970-01 is a multiple of the step in months (so quarters start in Jan, Apr,
   // Jul, Oct and years on Jan 1). Business days start at 00:00 UTC on a
   // weekday whose index among weekdays since Monday 1969-12-29 is a multiple
-  // of the count; Saturday and Sunday belong to the Friday before.
+  // of the count; Saturday and Sunday belong to the Friday before. With
+  // holidays, business days are counted among open weekdays, and a holiday
+  // belongs to the open day before it.
   int64_t AlignDown(int64_t ts_ms) const;
 
   // `ts_ms` moved by `n` steps (n may be negative). For calendar units the
@@ -93,14 +102,26 @@ class CalendarStep {
   // step start.
   int64_t StepsBetween(int64_t from_ms, int64_t to_ms) const;
 
-  friend bool operator==(const CalendarStep&, const CalendarStep&) = default;
+  // Equal units, counts and holidays.
+  friend bool operator==(const CalendarStep& a, const CalendarStep& b);
 
  private:
   int64_t MonthsPerStep() const;
+  // The index among open weekdays of the business day containing `ts_ms`,
+  // and its inverse (the start of the open day with that index).
+  int64_t OpenDayIndex(int64_t ts_ms) const;
+  int64_t OpenDayStartMs(int64_t index) const;
 
   StepUnit unit_ = StepUnit::kDay;
   int64_t count_ = 1;
+  // Shared: one calendar serves every step of every series that names it.
+  std::shared_ptr<const Holidays> holidays_;
 };
+
+// `step` with the holidays `spec` declares. INVALID_ARGUMENT when `spec`
+// is invalid or declares holidays for a step other than business days.
+absl::StatusOr<CalendarStep> CalendarWithHolidays(const CalendarStep& step,
+                                                  const HolidaySpec& spec);
 
 }  // namespace tsforecast
 

@@ -93,11 +93,22 @@ absl::StatusOr<TrainingData> LoadTrainingData(storage::SeriesStore& store,
                      " points in the training window; at least 2 are needed"));
   }
   forecast::GridOptions options;
-  options.step = info.definition.step;
+  absl::StatusOr<CalendarStep> calendar =
+      CalendarWithHolidays(info.definition.step, info.definition.holidays);
+  if (!calendar.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "series \"", job.series,
+        "\": its holidays cannot be resolved: ", calendar.status().message()));
+  }
+  options.step = *calendar;
   TrainingData data;
   std::vector<std::string> aggregation_warnings;
   if (job.aggregation) {
-    const CalendarStep& coarse = job.aggregation->step;
+    // Coarser business days keep the series' holidays.
+    const CalendarStep coarse =
+        job.aggregation->step.IsBusinessDays()
+            ? job.aggregation->step.WithHolidays(calendar->holidays())
+            : job.aggregation->step;
     if (coarse.NominalMs() < info.definition.step.NominalMs()) {
       return absl::InvalidArgumentError(absl::StrCat(
           "aggregation.step: ", coarse.ToString(),
@@ -146,6 +157,11 @@ absl::StatusOr<TrainingData> LoadTrainingData(storage::SeriesStore& store,
     absl::StrAppend(&options.more_missing_remedies,
                     "; a price that trades on weekdays only belongs in a "
                     "business-day series (step 1bd)");
+  } else if (options.step.IsBusinessDays() &&
+             options.step.holidays() == nullptr) {
+    absl::StrAppend(&options.more_missing_remedies,
+                    "; exchange holidays stop counting as missing once the "
+                    "series names its holiday_calendar");
   }
   TSF_ASSIGN_OR_RETURN(data.grid, forecast::PrepareGrid(raw, options));
   data.grid.warnings.insert(data.grid.warnings.begin(),

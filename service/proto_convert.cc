@@ -61,7 +61,33 @@ absl::StatusOr<storage::SeriesDefinition> DefinitionFromProto(
   TSF_ASSIGN_OR_RETURN(
       def.off_grid,
       OffGridFromProto(series.off_grid(), absl::StrCat(field, ".off_grid")));
+  TSF_ASSIGN_OR_RETURN(def.holidays, HolidaysFromProto(series, field));
+  def.decimals = series.has_decimals() ? series.decimals() : -1;
+  if (def.decimals < 0 && series.has_decimals()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ".decimals: ", def.decimals, " is out of range; use 0 to 12"));
+  }
   return def;
+}
+
+absl::StatusOr<HolidaySpec> HolidaysFromProto(const v1::Series& series,
+                                              absl::string_view field) {
+  HolidaySpec spec;
+  spec.calendar = series.holiday_calendar();
+  if (static_cast<size_t>(series.holidays_size()) > kMaxHolidayDates) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".holidays: ", series.holidays_size(),
+                     " dates; at most ", kMaxHolidayDates, " may be listed"));
+  }
+  const std::vector<std::string> texts(series.holidays().begin(),
+                                       series.holidays().end());
+  absl::StatusOr<std::vector<int64_t>> dates = ParseHolidayDates(texts);
+  if (!dates.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".", dates.status().message()));
+  }
+  spec.dates = *std::move(dates);
+  return spec;
 }
 
 absl::StatusOr<storage::OffGridPolicy> OffGridFromProto(
@@ -95,6 +121,9 @@ void SeriesToProto(const storage::SeriesInfo& info, v1::Series* out) {
                           : v1::VALUE_KIND_LEVEL);
   out->set_retention_ms(def.retention_ms);
   out->set_off_grid(static_cast<v1::OffGridPolicy>(def.off_grid));
+  out->set_holiday_calendar(def.holidays.calendar);
+  for (int64_t day : def.holidays.dates) out->add_holidays(FormatIsoDay(day));
+  if (def.decimals >= 0) out->set_decimals(def.decimals);
   out->set_create_time_ms(info.create_time_ms);
   out->set_revision(info.revision);
 }

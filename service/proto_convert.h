@@ -35,6 +35,11 @@ absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
 absl::StatusOr<storage::OffGridPolicy> OffGridFromProto(
     v1::OffGridPolicy policy, absl::string_view field);
 
+// `holiday_calendar` and `holidays` of `series`; errors name
+// `field`.holidays[i] for a date that is not YYYY-MM-DD.
+absl::StatusOr<HolidaySpec> HolidaysFromProto(const v1::Series& series,
+                                              absl::string_view field);
+
 absl::StatusOr<storage::Aggregator> AggregatorFromProto(
     v1::Aggregator aggregator, absl::string_view field);
 

@@ -94,6 +94,18 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
           OffGridFromProto(series.off_grid(), "series.off_grid");
       if (!policy.ok()) return ToGrpcStatus(policy.status());
       update.off_grid = *policy;
+    } else if (path == "holidays" || path == "holiday_calendar") {
+      absl::StatusOr<HolidaySpec> holidays =
+          HolidaysFromProto(series, "series");
+      if (!holidays.ok()) return ToGrpcStatus(holidays.status());
+      update.holidays = *std::move(holidays);
+    } else if (path == "decimals") {
+      update.decimals = series.has_decimals() ? series.decimals() : -1;
+      if (series.has_decimals() && series.decimals() < 0) {
+        return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+            "series.decimals: ", series.decimals(),
+            " is out of range; use 0 to 12, or leave it out to clear")));
+      }
     } else if (path == "name" || path == "step" || path == "value_kind") {
       return ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat("update_mask: \"", path,
@@ -101,8 +113,8 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
     } else {
       return ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat("update_mask: unknown path \"", path,
-                       "\"; use labels, unit, description, retention_ms or "
-                       "off_grid")));
+                       "\"; use labels, unit, description, retention_ms, "
+                       "off_grid, holidays or decimals")));
     }
   }
   absl::StatusOr<storage::SeriesInfo> info =

@@ -364,6 +364,9 @@ absl::StatusOr<SeriesInfo> RocksSeriesStore::UpdateSeries(
   if (update.description) def.description = *update.description;
   if (update.retention_ms) def.retention_ms = *update.retention_ms;
   if (update.off_grid) def.off_grid = *update.off_grid;
+  if (update.holidays) def.holidays = *update.holidays;
+  if (update.decimals) def.decimals = *update.decimals;
+  TSF_RETURN_IF_ERROR(ValidateHolidays(def, "series"));
   rocksdb::WriteBatch batch;
   TSF_RETURN_IF_ERROR(FromRocks(batch.Put(meta_cf_, SeriesKey(def.name),
                                           EncodeSeriesRecord(state->info))));

@@ -42,6 +42,16 @@ std::string EncodeSeriesRecord(const SeriesInfo& info) {
   }
   // Added after version 1 shipped: records without it are kAccept.
   out.push_back(static_cast<char>(def.off_grid));
+  // Added later still: records without them declare no decimals and no
+  // holidays.
+  PutVarint(&out, static_cast<uint64_t>(def.decimals + 1));
+  PutString(&out, def.holidays.calendar);
+  PutVarint(&out, def.holidays.dates.size());
+  int64_t previous = 0;
+  for (int64_t day : def.holidays.dates) {
+    PutVarint(&out, ZigZagEncode(day - previous));
+    previous = day;
+  }
   return out;
 }
 
@@ -84,6 +94,23 @@ absl::StatusOr<SeriesInfo> DecodeSeriesRecord(absl::string_view in) {
       return corrupt("invalid off-grid policy");
     }
     def.off_grid = policy;
+  }
+  if (pos < in.size()) {
+    uint64_t decimals = 0, dates = 0;
+    if (!GetVarint(in, &pos, &decimals) ||
+        !GetString(in, &pos, &def.holidays.calendar) ||
+        !GetVarint(in, &pos, &dates) || decimals > 64 ||
+        dates > in.size() - pos) {
+      return corrupt("truncated decimals or holidays");
+    }
+    def.decimals = static_cast<int32_t>(decimals) - 1;
+    int64_t day = 0;
+    for (uint64_t i = 0; i < dates; ++i) {
+      uint64_t delta = 0;
+      if (!GetVarint(in, &pos, &delta)) return corrupt("truncated holidays");
+      day += ZigZagDecode(delta);
+      def.holidays.dates.push_back(day);
+    }
   }
   if (pos != in.size()) return corrupt("trailing bytes");
   def.step = CalendarStep(unit, static_cast<int64_t>(count));

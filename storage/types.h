@@ -60,6 +60,11 @@ struct SeriesDefinition {
   ValueKind value_kind = ValueKind::kLevel;
   int64_t retention_ms = 0;  // 0: keep forever
   OffGridPolicy off_grid = OffGridPolicy::kReject;
+  // Closed weekdays of a business-day series (empty for other steps).
+  HolidaySpec holidays;
+  // Decimal places the values carry (a price in cents: 2), used when
+  // printing them; -1 when not declared.
+  int32_t decimals = -1;
 };
 
 // A stored series: its definition plus what the store adds.
@@ -79,6 +84,8 @@ struct SeriesUpdate {
   std::optional<std::string> description;
   std::optional<int64_t> retention_ms;
   std::optional<OffGridPolicy> off_grid;
+  std::optional<HolidaySpec> holidays;
+  std::optional<int32_t> decimals;
 };
 
 enum class MatchType : uint8_t { kEqual, kNotEqual, kRegex, kNotRegex };

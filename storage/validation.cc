@@ -122,9 +122,23 @@ absl::Status ValidateDefinition(const SeriesDefinition& def,
       def.value_kind != ValueKind::kFlow) {
     return Invalid(absl::StrCat(field, ".value_kind"), "unknown value kind");
   }
-  SeriesUpdate update{def.labels, def.unit, def.description, def.retention_ms,
-                      def.off_grid};
-  return ValidateUpdate(update, field);
+  SeriesUpdate update{def.labels,       def.unit,     def.description,
+                      def.retention_ms, def.off_grid, def.holidays,
+                      def.decimals};
+  s = ValidateUpdate(update, field);
+  if (!s.ok()) return s;
+  return ValidateHolidays(def, field);
+}
+
+absl::Status ValidateHolidays(const SeriesDefinition& def,
+                              absl::string_view field) {
+  absl::StatusOr<CalendarStep> calendar =
+      CalendarWithHolidays(def.step, def.holidays);
+  if (!calendar.ok()) {
+    return Invalid(absl::StrCat(field, ".holidays"),
+                   calendar.status().message());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateUpdate(const SeriesUpdate& update,
@@ -150,6 +164,16 @@ absl::Status ValidateUpdate(const SeriesUpdate& update,
   if (update.off_grid && (*update.off_grid < OffGridPolicy::kReject ||
                           *update.off_grid > OffGridPolicy::kAccept)) {
     return Invalid(absl::StrCat(field, ".off_grid"), "unknown policy");
+  }
+  if (update.holidays) {
+    absl::Status s = ValidateHolidaySpec(*update.holidays);
+    if (!s.ok()) return Invalid(absl::StrCat(field, ".holidays"), s.message());
+  }
+  if (update.decimals &&
+      (*update.decimals < -1 || *update.decimals > kMaxDecimals)) {
+    return Invalid(absl::StrCat(field, ".decimals"),
+                   absl::StrCat(*update.decimals, " is out of range; use 0 to ",
+                                kMaxDecimals, ", or -1 for not declared"));
   }
   if (update.retention_ms) {
     return ValidateRetention(*update.retention_ms,
@@ -198,11 +222,35 @@ absl::string_view OffGridPolicyName(OffGridPolicy policy) {
   return "reject";
 }
 
+namespace {
+
+// Why a business day is not on the calendar, or "" when it is.
+std::string OffCalendarReason(const CalendarStep& step, int64_t ts) {
+  if (step.IsOnCalendar(ts)) return "";
+  const int64_t day = ts >= 0 ? ts / 86400000 : (ts - 86399999) / 86400000;
+  if (step.holidays() != nullptr && step.holidays()->Contains(day)) {
+    return absl::StrCat(", weekdays only; ", FormatIsoDay(day),
+                        " is one of its holidays");
+  }
+  return ", weekdays only";
+}
+
+}  // namespace
+
 absl::Status ApplyOffGridPolicy(const SeriesDefinition& def,
                                 std::vector<Point>& points,
                                 absl::string_view field) {
   if (def.off_grid == OffGridPolicy::kAccept) return absl::OkStatus();
-  const CalendarStep& step = def.step;
+  absl::StatusOr<CalendarStep> calendar =
+      CalendarWithHolidays(def.step, def.holidays);
+  // Validated when the series was defined; failing now means a shipped
+  // calendar the series names is gone from this build.
+  if (!calendar.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "series \"", def.name,
+        "\": its holidays cannot be resolved: ", calendar.status().message()));
+  }
+  const CalendarStep& step = *calendar;
   for (size_t i = 0; i < points.size(); ++i) {
     const int64_t ts = points[i].timestamp_ms;
     const int64_t start = step.AlignDown(ts);
@@ -217,9 +265,7 @@ absl::Status ApplyOffGridPolicy(const SeriesDefinition& def,
               absl::StrCat(
                   FormatTimestamp(ts), " is not a step start of series \"",
                   def.name, "\" (step ", step.ToString(),
-                  step.IsBusinessDays() && !step.IsOnCalendar(ts)
-                      ? ", weekdays only"
-                      : "",
+                  OffCalendarReason(step, ts),
                   "; the steps around it start at ", FormatTimestamp(start),
                   " and ", FormatTimestamp(step.Add(start, 1)),
                   "); the series' off_grid policy is reject: write step "

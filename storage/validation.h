@@ -18,6 +18,7 @@ inline constexpr size_t kMaxUnitLength = 64;
 inline constexpr size_t kMaxDescriptionLength = 4096;
 inline constexpr int64_t kMinRetentionMs = 1000;
 inline constexpr int64_t kMaxRetentionMs = int64_t{1} << 53;
+inline constexpr int32_t kMaxDecimals = 12;
 
 // 1 to 200 characters of [A-Za-z0-9_.:-], not starting with a digit, '.' or
 // '-'.
@@ -30,6 +31,10 @@ absl::Status ValidateDefinition(const SeriesDefinition& def,
                                 absl::string_view field);
 absl::Status ValidateUpdate(const SeriesUpdate& update,
                             absl::string_view field);
+// The holidays against the step they would apply to: only business-day
+// series have them. `field` is the path of the definition.
+absl::Status ValidateHolidays(const SeriesDefinition& def,
+                              absl::string_view field);
 // Finite values, timestamps within the accepted years. `field` is the path of
 // the series entry; errors name e.g. "series[2].values[17]".
 absl::Status ValidatePoints(const std::vector<Point>& points,

@@ -172,6 +172,46 @@ TEST_F(TsfctlTest, BusinessDaySeriesForecastsOnWeekdays) {
   EXPECT_EQ(r.out.find("2024-03-30T"), std::string::npos) << r.out;
 }
 
+// Exchange holidays from the command line: Good Friday 2024 (March 29) is
+// closed on the NYSE, so the forecast after Thursday the 28th starts on
+// Monday April 1; declared decimals shape every printed value.
+TEST_F(TsfctlTest, HolidaysAndDecimalsFromTheCommandLine) {
+  CommandResult r =
+      Tsfctl({"series", "create", "wti", "--step", "1bd", "--holiday-calendar",
+              "us_nyse", "--holidays", "2024-03-27", "--decimals", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1bd/us_nyse+1"), std::string::npos) << r.out;
+  std::string csv;
+  for (int d : {18, 19, 20, 21, 22, 25, 26, 28}) {
+    csv += absl::StrCat("2024-03-", d, ",", 60.5 + d, "\n");
+  }
+  r = Tsfctl({"write", "-", "--series", "wti"}, csv);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = Tsfctl({"write", "-", "--series", "wti"}, "2024-03-29,81\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("2024-03-29 is one of its holidays"), std::string::npos)
+      << r.err;
+  r = Tsfctl({"read", "wti", "-f", "csv"});
+  EXPECT_NE(r.out.find("2024-03-19T00:00:00Z,79.50\n"), std::string::npos)
+      << r.out;
+  r = Tsfctl({"forecast", "wti", "-H", "2", "-m", "naive", "-f", "csv"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2024-04-01T00:00:00Z,88.50,"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("2024-04-02T"), std::string::npos) << r.out;
+  // The series' own date goes; the calendar stays; decimals cleared.
+  r = Tsfctl({"series", "update", "wti", "--holidays", "", "--decimals", "-1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("1bd/us_nyse "), std::string::npos) << r.out;
+  r = Tsfctl({"read", "wti", "-f", "csv"});
+  EXPECT_NE(r.out.find("2024-03-19T00:00:00Z,79.5\n"), std::string::npos)
+      << r.out;
+  r = Tsfctl({"series", "update", "wti", "--holiday-calendar", "tse"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("INVALID_ARGUMENT"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("known: uk_lse, us_nyse"), std::string::npos) << r.err;
+}
+
 // A mid-month date in a monthly series: rejected by default, with what
 // would accept it; snapped when the series says so.
 TEST_F(TsfctlTest, OffGridPolicyFromTheCommandLine) {

@@ -1,5 +1,6 @@
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -115,6 +116,114 @@ TEST_F(ForecastServiceTest, BusinessDaySeriesForecastOnWeekdays) {
   // Eight holidays filled, and said so; no weekend counted as missing.
   ASSERT_EQ(resp.warnings_size(), 1);
   EXPECT_NE(resp.warnings(0).find("8 "), std::string::npos) << resp.warnings(0);
+}
+
+// The same price on the New York exchange's calendar: its holidays are
+// neither missing nor forecast, a point on one is off the grid, and the
+// calendar can be changed later (which changes the forecast's dates).
+TEST_F(ForecastServiceTest, HolidaysAreNeitherMissingNorForecast) {
+  v1::CreateSeriesRequest create;
+  v1::Series* def = create.mutable_series();
+  def->set_name("wti");
+  def->mutable_step()->set_unit(v1::STEP_UNIT_BUSINESS_DAY);
+  def->set_holiday_calendar("us_nyse");
+  def->add_holidays("2024-12-24");  // the series' own closure
+  def->set_decimals(2);
+  v1::CreateSeriesResponse created;
+  ASSERT_TRUE(series_->CreateSeries(Ctx().get(), create, &created).ok());
+  EXPECT_EQ(created.series().holiday_calendar(), "us_nyse");
+  ASSERT_EQ(created.series().holidays_size(), 1);
+  EXPECT_EQ(created.series().holidays(0), "2024-12-24");
+  EXPECT_EQ(created.series().decimals(), 2);
+
+  auto day_ms = [](int y, int m, int d) {
+    return absl::ToUnixMillis(
+        absl::FromCivil(absl::CivilDay(y, m, d), absl::UTCTimeZone()));
+  };
+  // Every open day from 2024-06-03 to 2024-12-23, walking weekdays and
+  // skipping the exchange's holidays by hand (Juneteenth, July 4, Labor
+  // Day, Thanksgiving).
+  const std::set<int64_t> closed = {day_ms(2024, 6, 19), day_ms(2024, 7, 4),
+                                    day_ms(2024, 9, 2), day_ms(2024, 11, 28)};
+  const CalendarStep weekdays(StepUnit::kBusinessDay, 1);
+  std::vector<int64_t> ts;
+  std::vector<double> values;
+  for (int64_t t = day_ms(2024, 6, 3); t <= day_ms(2024, 12, 23);
+       t = weekdays.Add(t, 1)) {
+    if (closed.contains(t)) continue;
+    ts.push_back(t);
+    values.push_back(70 + 0.05 * ts.size());
+  }
+  ASSERT_TRUE(Write("wti", ts, values).ok());
+  EXPECT_GRPC(Write("wti", {day_ms(2024, 11, 28)}, {71}),
+              StatusCode::INVALID_ARGUMENT,
+              "2024-11-28 is one of its holidays");
+
+  v1::ForecastRequest req;
+  req.set_series("wti");
+  req.set_horizon(3);
+  req.mutable_model()->set_name("naive");
+  v1::ForecastResponse resp;
+  grpc::Status s = Forecast(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.model().training_points(), static_cast<int64_t>(ts.size()));
+  EXPECT_EQ(resp.warnings_size(), 0);  // nothing filled: no holiday missing
+  // After Monday the 23rd: the 24th (own) and 25th (exchange) are closed.
+  ASSERT_EQ(resp.timestamps_ms_size(), 3);
+  EXPECT_EQ(resp.timestamps_ms(0), day_ms(2024, 12, 26));
+  EXPECT_EQ(resp.timestamps_ms(1), day_ms(2024, 12, 27));
+  EXPECT_EQ(resp.timestamps_ms(2), day_ms(2024, 12, 30));
+
+  // Without holidays the closed days count as missing and are forecast.
+  v1::UpdateSeriesRequest update;
+  update.mutable_series()->set_name("wti");
+  update.mutable_update_mask()->add_paths("holidays");
+  v1::UpdateSeriesResponse updated;
+  ASSERT_TRUE(series_->UpdateSeries(Ctx().get(), update, &updated).ok());
+  EXPECT_EQ(updated.series().holiday_calendar(), "");
+  EXPECT_EQ(updated.series().decimals(), 2);  // not in the mask: kept
+  s = Forecast(req, &resp);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(resp.timestamps_ms(0), day_ms(2024, 12, 24));
+  ASSERT_EQ(resp.warnings_size(), 1);
+  EXPECT_NE(resp.warnings(0).find("filled 4 missing steps"), std::string::npos)
+      << resp.warnings(0);
+}
+
+TEST_F(ForecastServiceTest, HolidaysAreCheckedAtTheField) {
+  v1::CreateSeriesRequest create;
+  v1::Series* def = create.mutable_series();
+  def->set_name("copper_daily");
+  def->mutable_step()->set_unit(v1::STEP_UNIT_DAY);
+  def->set_holiday_calendar("us_nyse");
+  v1::CreateSeriesResponse created;
+  EXPECT_GRPC(series_->CreateSeries(Ctx().get(), create, &created),
+              StatusCode::INVALID_ARGUMENT,
+              "series.holidays: holidays apply to business-day series");
+  def->mutable_step()->set_unit(v1::STEP_UNIT_BUSINESS_DAY);
+  def->set_holiday_calendar("lme");
+  EXPECT_GRPC(series_->CreateSeries(Ctx().get(), create, &created),
+              StatusCode::INVALID_ARGUMENT, "known: uk_lse, us_nyse");
+  def->set_holiday_calendar("uk_lse");
+  def->add_holidays("2024-12-32");
+  EXPECT_GRPC(series_->CreateSeries(Ctx().get(), create, &created),
+              StatusCode::INVALID_ARGUMENT,
+              "series.holidays[0]: \"2024-12-32\" is not a date");
+  def->clear_holidays();
+  def->set_decimals(13);
+  EXPECT_GRPC(series_->CreateSeries(Ctx().get(), create, &created),
+              StatusCode::INVALID_ARGUMENT, "series.decimals: 13 is out of");
+  def->clear_decimals();
+  ASSERT_TRUE(series_->CreateSeries(Ctx().get(), create, &created).ok());
+  EXPECT_FALSE(created.series().has_decimals());
+  // Holidays added to a monthly series by update: refused, nothing changed.
+  v1::UpdateSeriesRequest update;
+  update.mutable_series()->set_name("exports");
+  update.mutable_series()->set_holiday_calendar("us_nyse");
+  update.mutable_update_mask()->add_paths("holidays");
+  v1::UpdateSeriesResponse updated;
+  EXPECT_GRPC(series_->UpdateSeries(Ctx().get(), update, &updated),
+              StatusCode::INVALID_ARGUMENT, "not to step 1mo");
 }
 
 // A weekday price stored as a daily series: weekends are 2 of 7 steps

@@ -1,5 +1,6 @@
-// The series record: a round trip, and records written before the
-// off-grid policy existed read as kAccept (what those series did).
+// The series record: a round trip, and records written before a trailing
+// field existed read with that field's old meaning (off-grid kAccept, no
+// decimals, no holidays).
 #include "storage/series_record.h"
 
 #include "gtest/gtest.h"
@@ -32,15 +33,41 @@ TEST(SeriesRecordTest, RoundTripsEveryPolicy) {
   }
 }
 
+// Without decimals or holidays the record ends: policy byte, then decimals
+// (varint 0), calendar (empty string) and date count (0), one byte each.
+constexpr size_t kTrailingAfterPolicy = 3;
+
 TEST(SeriesRecordTest, RecordsWithoutAPolicyAccept) {
   std::string legacy = EncodeSeriesRecord(Example(OffGridPolicy::kReject));
-  legacy.pop_back();  // the policy byte, added last
+  legacy.resize(legacy.size() - kTrailingAfterPolicy - 1);
   ASSERT_OK_AND_ASSIGN(SeriesInfo back, DecodeSeriesRecord(legacy));
   EXPECT_EQ(back.definition.off_grid, OffGridPolicy::kAccept);
   std::string bad = EncodeSeriesRecord(Example(OffGridPolicy::kReject));
-  bad.back() = 9;
+  bad[bad.size() - kTrailingAfterPolicy - 1] = 9;
   EXPECT_STATUS(DecodeSeriesRecord(bad), absl::StatusCode::kDataLoss,
                 "invalid off-grid policy");
+}
+
+TEST(SeriesRecordTest, RoundTripsDecimalsAndHolidays) {
+  SeriesInfo info = Example(OffGridPolicy::kReject);
+  info.definition.decimals = 2;
+  info.definition.holidays.calendar = "us_nyse";
+  // Days before and after the epoch: the deltas are signed.
+  info.definition.holidays.dates = {-400, 19716, 20081};
+  const std::string record = EncodeSeriesRecord(info);
+  ASSERT_OK_AND_ASSIGN(SeriesInfo back, DecodeSeriesRecord(record));
+  EXPECT_EQ(back.definition.decimals, 2);
+  EXPECT_EQ(back.definition.holidays, info.definition.holidays);
+  // A record from before decimals and holidays: none declared.
+  std::string older = EncodeSeriesRecord(Example(OffGridPolicy::kSnapEnd));
+  older.resize(older.size() - kTrailingAfterPolicy);
+  ASSERT_OK_AND_ASSIGN(SeriesInfo old, DecodeSeriesRecord(older));
+  EXPECT_EQ(old.definition.off_grid, OffGridPolicy::kSnapEnd);
+  EXPECT_EQ(old.definition.decimals, -1);
+  EXPECT_TRUE(old.definition.holidays.empty());
+  // Cut inside the dates: corrupt, not a shorter list.
+  EXPECT_STATUS(DecodeSeriesRecord(record.substr(0, record.size() - 1)),
+                absl::StatusCode::kDataLoss, "holidays");
 }
 
 }  // namespace

@@ -35,6 +35,18 @@ std::string FormatComputed(double v) {
   return FormatValue(std::strtod(buf, nullptr));
 }
 
+std::string FormatNumber(double v, int decimals, bool computed) {
+  if (decimals >= 0 && std::isfinite(v)) {
+    // -0.00 reads as a sign error in a table of prices.
+    std::string out = absl::StrFormat("%.*f", decimals, v);
+    if (out[0] == '-' && out.find_first_not_of("-0.") == std::string::npos) {
+      out.erase(0, 1);
+    }
+    return out;
+  }
+  return computed ? FormatComputed(v) : FormatValue(v);
+}
+
 namespace {
 
 // A JSON number: what FormatValue writes for a finite double, or an
@@ -152,10 +164,10 @@ void PrintRows(std::ostream& out, Format format,
 
 void PrintPoints(std::ostream& out, Format format, const std::string& series,
                  const std::vector<int64_t>& timestamps_ms,
-                 const std::vector<double>& values, bool epoch_ms,
+                 const std::vector<double>& values, bool epoch_ms, int decimals,
                  bool computed) {
-  const auto value_text = [computed](double v) {
-    return computed ? FormatComputed(v) : FormatValue(v);
+  const auto value_text = [decimals, computed](double v) {
+    return FormatNumber(v, decimals, computed);
   };
   auto ts_text = [&](int64_t ts) {
     return epoch_ms ? absl::StrCat(ts) : FormatTimestamp(ts);

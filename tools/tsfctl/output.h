@@ -22,6 +22,10 @@ std::string FormatValue(double v);
 // significant digits, then the shortest text of that, so a yearly sum
 // prints as 22127.7, not 22127.699999999997.
 std::string FormatComputed(double v);
+// A number of a series that declares `decimals` places (a price in cents:
+// 2): fixed with that many; with decimals -1 (not declared) FormatComputed
+// when `computed`, else FormatValue.
+std::string FormatNumber(double v, int decimals, bool computed);
 std::string JsonString(const std::string& s);
 
 // Rows of cells under a header. JSON writes cells that are numbers as
@@ -32,10 +36,11 @@ void PrintRows(std::ostream& out, Format format,
 
 // Points of one series: table and CSV print timestamp,value rows; JSON an
 // object {"series": ..., "points": [{"timestamp": ..., "value": ...}]}.
+// Values as FormatNumber(v, decimals, computed).
 void PrintPoints(std::ostream& out, Format format, const std::string& series,
                  const std::vector<int64_t>& timestamps_ms,
                  const std::vector<double>& values, bool epoch_ms,
-                 bool computed = false);
+                 int decimals = -1, bool computed = false);
 
 }  // namespace tsforecast::tsfctl
 
