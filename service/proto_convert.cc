@@ -1,5 +1,7 @@
 #include "service/proto_convert.h"
 
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "storage/selector.h"
@@ -200,6 +202,32 @@ absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
     writes.push_back(std::move(w));
   }
   return writes;
+}
+
+absl::StatusOr<v1::Aggregation> AggregationFromText(
+    absl::string_view step, absl::string_view aggregator,
+    absl::string_view step_field, absl::string_view aggregator_field) {
+  static const auto* kAggregators =
+      new std::map<std::string, v1::Aggregator, std::less<>>{
+          {"avg", v1::AGGREGATOR_AVG},     {"mean", v1::AGGREGATOR_AVG},
+          {"min", v1::AGGREGATOR_MIN},     {"max", v1::AGGREGATOR_MAX},
+          {"sum", v1::AGGREGATOR_SUM},     {"count", v1::AGGREGATOR_COUNT},
+          {"first", v1::AGGREGATOR_FIRST}, {"last", v1::AGGREGATOR_LAST}};
+  absl::StatusOr<CalendarStep> parsed = CalendarStep::Parse(step);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(step_field, ": ", parsed.status().message()));
+  }
+  auto it = kAggregators->find(aggregator);
+  if (it == kAggregators->end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        aggregator_field, ": \"", aggregator.substr(0, 32),
+        "\" is not one of avg, min, max, sum, count, first, last"));
+  }
+  v1::Aggregation out;
+  out.set_aggregator(it->second);
+  *out.mutable_step() = StepToProto(*parsed);
+  return out;
 }
 
 absl::StatusOr<storage::Aggregator> AggregatorFromProto(

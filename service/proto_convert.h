@@ -40,6 +40,13 @@ absl::StatusOr<storage::OffGridPolicy> OffGridFromProto(
 absl::StatusOr<HolidaySpec> HolidaysFromProto(const v1::Series& series,
                                               absl::string_view field);
 
+// An aggregation as text parameters give it: `step` such as "1w" and
+// `aggregator` one of avg (or mean), min, max, sum, count, first, last.
+// Errors name `step_field` or `aggregator_field`.
+absl::StatusOr<v1::Aggregation> AggregationFromText(
+    absl::string_view step, absl::string_view aggregator,
+    absl::string_view step_field, absl::string_view aggregator_field);
+
 absl::StatusOr<storage::Aggregator> AggregatorFromProto(
     v1::Aggregator aggregator, absl::string_view field);
 

@@ -1,7 +1,5 @@
 #include "service/http/dashboard_api.h"
 
-#include <map>
-
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
@@ -126,25 +124,10 @@ void DashboardApi::Forecast(const httplib::Request& req,
                            p.Get("save_vintage") == "true");
   // A coarser step: step=1w&agg=last.
   if (p.Has("step") || p.Has("agg")) {
-    absl::StatusOr<CalendarStep> step = CalendarStep::Parse(p.Get("step"));
-    if (!step.ok()) {
-      return Fail(res, absl::InvalidArgumentError(
-                           absl::StrCat("step: ", step.status().message())));
-    }
-    static const auto* kAggregators = new std::map<std::string, v1::Aggregator>{
-        {"avg", v1::AGGREGATOR_AVG},     {"mean", v1::AGGREGATOR_AVG},
-        {"min", v1::AGGREGATOR_MIN},     {"max", v1::AGGREGATOR_MAX},
-        {"sum", v1::AGGREGATOR_SUM},     {"count", v1::AGGREGATOR_COUNT},
-        {"first", v1::AGGREGATOR_FIRST}, {"last", v1::AGGREGATOR_LAST}};
-    auto it = kAggregators->find(p.Get("agg", "last"));
-    if (it == kAggregators->end()) {
-      return Fail(res, absl::InvalidArgumentError(absl::StrCat(
-                           "agg: \"", p.Get("agg"),
-                           "\" is not one of avg, min, max, sum, count, "
-                           "first, last")));
-    }
-    request.mutable_aggregation()->set_aggregator(it->second);
-    *request.mutable_aggregation()->mutable_step() = StepToProto(*step);
+    absl::StatusOr<v1::Aggregation> aggregation =
+        AggregationFromText(p.Get("step"), p.Get("agg", "last"), "step", "agg");
+    if (!aggregation.ok()) return Fail(res, aggregation.status());
+    *request.mutable_aggregation() = *std::move(aggregation);
   }
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> answer =
       forecasts_->Answer(request, HttpDeadline());

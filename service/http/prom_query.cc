@@ -7,6 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "service/proto_convert.h"
 #include "storage/selector.h"
 
 namespace tsforecast::service::http {
@@ -15,7 +16,7 @@ namespace {
 constexpr char kSupported[] =
     "this server understands number literals, series selectors such as "
     "ndpr_oxide_cny{market=\"shanghai\"} and forecast(<selector>[, "
-    "\"<model>\"]); see docs/http_api.md";
+    "\"<model>\"[, \"<step>\", \"<aggregator>\"]]); see docs/http_api.md";
 
 // Number literals with + - * / and parentheses; false when `text` is not
 // such an expression.
@@ -114,15 +115,15 @@ std::vector<std::string> SplitArguments(absl::string_view text) {
   return out;
 }
 
-absl::StatusOr<std::string> StringLiteral(absl::string_view text) {
+// `what` names the argument and gives an example for the error.
+absl::StatusOr<std::string> StringLiteral(absl::string_view text,
+                                          absl::string_view what) {
   if (text.size() >= 2 && (text.front() == '"' || text.front() == '\'') &&
       text.back() == text.front()) {
     return std::string(text.substr(1, text.size() - 2));
   }
-  return absl::InvalidArgumentError(
-      absl::StrCat("forecast(): the model must be a quoted string such as "
-                   "\"ets\", not ",
-                   text));
+  return absl::InvalidArgumentError(absl::StrCat(
+      "forecast(): the ", what, " must be a quoted string, not ", text));
 }
 
 // "rate(" -> "rate"; empty when the text is not a function call.
@@ -205,15 +206,29 @@ absl::StatusOr<PromQuery> ParsePromQuery(absl::string_view raw) {
   }
   const std::vector<std::string> args =
       SplitArguments(text.substr(open + 1, text.size() - open - 2));
-  if (args.empty() || args.size() > 2 || args[0].empty()) {
+  if (args.empty() || args.size() == 3 || args.size() > 4 || args[0].empty()) {
     return absl::InvalidArgumentError(
-        "forecast() takes a selector and optionally a quoted model name, "
-        "e.g. forecast(ndpr_oxide_cny, \"ets\")");
+        "forecast() takes a selector, optionally a quoted model name, and "
+        "optionally a coarser step with its aggregator, e.g. "
+        "forecast(ndpr_oxide_cny, \"ets\") or forecast(brent_spot_usd, "
+        "\"auto\", \"1w\", \"last\")");
   }
   q.kind = PromQuery::Kind::kForecast;
   TSF_ASSIGN_OR_RETURN(q.matchers, Selector(args[0]));
-  if (args.size() == 2) {
-    TSF_ASSIGN_OR_RETURN(q.model, StringLiteral(args[1]));
+  if (args.size() >= 2) {
+    TSF_ASSIGN_OR_RETURN(q.model,
+                         StringLiteral(args[1], "model (such as \"ets\")"));
+  }
+  if (args.size() == 4) {
+    TSF_ASSIGN_OR_RETURN(std::string step,
+                         StringLiteral(args[2], "step (such as \"1w\")"));
+    TSF_ASSIGN_OR_RETURN(
+        std::string aggregator,
+        StringLiteral(args[3], "aggregator (such as \"last\")"));
+    TSF_ASSIGN_OR_RETURN(
+        q.aggregation,
+        AggregationFromText(step, aggregator, "forecast(): the step",
+                            "forecast(): the aggregator"));
   }
   return q;
 }
@@ -237,9 +252,15 @@ absl::StatusOr<PromResult> PromEvaluator::Evaluate(const PromQuery& query,
   TSF_ASSIGN_OR_RETURN(std::vector<storage::SeriesInfo> infos,
                        store_->ListSeries(query.matchers, "", 100000));
   PromResult result;
+  std::optional<CalendarStep> coarse;
+  if (query.aggregation) {
+    TSF_ASSIGN_OR_RETURN(coarse,
+                         StepFromProto(query.aggregation->step(), "step"));
+  }
   for (const storage::SeriesInfo& info : infos) {
-    const int64_t lookback =
-        std::max<int64_t>(5 * 60 * 1000, info.definition.step.NominalMs());
+    // A forecast on a coarser step lies on that step's grid.
+    const CalendarStep& step = coarse ? *coarse : info.definition.step;
+    const int64_t lookback = std::max<int64_t>(5 * 60 * 1000, step.NominalMs());
     if (query.kind == PromQuery::Kind::kSelector) {
       const storage::TimeRange range{start_ms - lookback + 1, end_ms + 1};
       TSF_ASSIGN_OR_RETURN(storage::ReadResult read,
@@ -259,13 +280,12 @@ absl::StatusOr<PromResult> PromEvaluator::Evaluate(const PromQuery& query,
                          store_->ReadLatest(info.definition.name, 1));
     if (last.points.empty() || last.points[0].timestamp_ms >= end_ms) continue;
     const int64_t horizon = std::clamp<int64_t>(
-        info.definition.step.StepsBetween(last.points[0].timestamp_ms, end_ms) +
-            1,
-        1, 10000);
+        step.StepsBetween(last.points[0].timestamp_ms, end_ms) + 1, 1, 10000);
     v1::ForecastRequest request;
     request.set_series(info.definition.name);
     request.set_horizon(static_cast<int32_t>(horizon));
     request.mutable_model()->set_name(query.model);
+    if (query.aggregation) *request.mutable_aggregation() = *query.aggregation;
     absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> forecast =
         forecasts_->Answer(request, deadline);
     if (!forecast.ok()) {

@@ -1,10 +1,12 @@
 // The part of PromQL the HTTP port understands (docs/http_api.md): number
 // literals with + - * / and parentheses, series selectors, and
-// forecast(<selector>[, "<model>"]), evaluated over stored series.
+// forecast(<selector>[, "<model>"[, "<step>", "<aggregator>"]]), evaluated
+// over stored series.
 #ifndef TSFORECAST_SERVICE_HTTP_PROM_QUERY_H_
 #define TSFORECAST_SERVICE_HTTP_PROM_QUERY_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,8 @@ struct PromQuery {
   double scalar = 0;
   std::vector<storage::LabelMatcher> matchers;
   std::string model = "auto";  // forecast() only
+  // forecast() on a coarser step: forecast(brent, "ets", "1w", "last").
+  std::optional<v1::Aggregation> aggregation;
 };
 
 // INVALID_ARGUMENT naming what is not understood.

@@ -191,6 +191,27 @@ TEST_F(HttpPortTest, PrometheusApiSubsetForGrafana) {
                        "\"136\"]"))
       << r->body.substr(0, 400);
   EXPECT_TRUE(Contains(r->body, "\"band\":\"upper_95\""));
+  // On a coarser step: yearly sums of 2020-2023, 2023's being
+  // 12 * 100 + (36 + ... + 47) + 30 = 1728, which naive carries into 2024.
+  r = Get(
+      "/api/v1/query_range?query=forecast(exports_cn%2C%22naive%22%2C%221y%22"
+      "%2C%22sum%22)&start=2024-01-01T00:00:00Z&end=2024-01-01T00:00:00Z&"
+      "step=1d");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_TRUE(Contains(r->body,
+                       "\"series\":\"exports_cn\"},\"values\":[["
+                       "1704067200,\"1728\"]]"))
+      << r->body.substr(0, 400);
+  r = Get(
+      "/api/v1/query?query=forecast(exports_cn%2C%22naive%22%2C%221y%22%2C%22"
+      "median%22)&time=2024-01-01T00:00:00Z");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_TRUE(Contains(r->body,
+                       "forecast(): the aggregator: \\\"median\\\" is "
+                       "not one of"))
+      << r->body;
   // Every model of the table is reachable from PromQL's forecast().
   r =
       Get("/api/v1/query_range?query=forecast(exports_cn%2C%22arima%22)&start="

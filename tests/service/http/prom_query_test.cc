@@ -25,6 +25,12 @@ TEST(PromQueryTest, ScalarsSelectorsAndForecast) {
   EXPECT_EQ(q.matchers.size(), 2u);
   ASSERT_OK_AND_ASSIGN(q, ParsePromQuery("forecast(x)"));
   EXPECT_EQ(q.model, "auto");
+  EXPECT_FALSE(q.aggregation.has_value());
+  ASSERT_OK_AND_ASSIGN(
+      q, ParsePromQuery("forecast(brent, \"ets\", \"1w\", 'last')"));
+  ASSERT_TRUE(q.aggregation.has_value());
+  EXPECT_EQ(q.aggregation->aggregator(), v1::AGGREGATOR_LAST);
+  EXPECT_EQ(q.aggregation->step().unit(), v1::STEP_UNIT_WEEK);
 }
 
 TEST(PromQueryTest, UnsupportedPromQlIsAClearError) {
@@ -37,6 +43,13 @@ TEST(PromQueryTest, UnsupportedPromQlIsAClearError) {
                 absl::StatusCode::kInvalidArgument, "quoted string");
   EXPECT_STATUS(ParsePromQuery("forecast(x, \"a\", 3)"),
                 absl::StatusCode::kInvalidArgument, "takes a selector");
+  EXPECT_STATUS(ParsePromQuery("forecast(x, \"a\", \"1w\")"),
+                absl::StatusCode::kInvalidArgument, "coarser step");
+  EXPECT_STATUS(ParsePromQuery("forecast(x, \"a\", \"1fortnight\", \"last\")"),
+                absl::StatusCode::kInvalidArgument,
+                "forecast(): the step: step \"1fortnight\": unknown unit");
+  EXPECT_STATUS(ParsePromQuery("forecast(x, \"a\", 1w, \"last\")"),
+                absl::StatusCode::kInvalidArgument, "step (such as");
   EXPECT_STATUS(ParsePromQuery(""), absl::StatusCode::kInvalidArgument,
                 "must not be empty");
   EXPECT_STATUS(ParsePromQuery("x{a=}"), absl::StatusCode::kInvalidArgument,
