@@ -291,31 +291,46 @@ grpc::Status ForecastServiceImpl::ListForecastVintages(
                      "\" is not a token from a previous page")));
   }
   // One more than asked tells whether another page follows.
-  absl::StatusOr<std::vector<storage::SeriesAttachment>> docs =
-      store_->ListAttachments(request->series(), before_id, page_size + 1,
-                              /*with_payload=*/true);
-  if (!docs.ok()) return ToGrpcStatus(docs.status());
-  for (size_t i = 0; i < docs->size() && i < page_size; ++i) {
-    const storage::SeriesAttachment& doc = (*docs)[i];
-    v1::ForecastResponse full;
-    if (!full.ParseFromString(doc.payload)) {
-      return ToGrpcStatus(absl::DataLossError(
-          absl::StrCat("forecast vintage ", doc.id, " is unreadable")));
-    }
+  absl::StatusOr<std::vector<v1::ForecastVintage>> vintages =
+      LoadVintages(request->series(), before_id, page_size + 1);
+  if (!vintages.ok()) return ToGrpcStatus(vintages.status());
+  for (size_t i = 0; i < vintages->size() && i < page_size; ++i) {
+    const v1::ForecastVintage& full = (*vintages)[i];
     v1::ForecastVintage* v = response->add_vintages();
-    v->set_vintage_id(static_cast<int64_t>(doc.id));
-    v->set_create_time_ms(doc.create_time_ms);
+    v->set_vintage_id(full.vintage_id());
+    v->set_create_time_ms(full.create_time_ms());
     v1::ForecastResponse* summary = v->mutable_forecast();
-    summary->set_series(full.series());
-    summary->set_revision(full.revision());
-    summary->set_vintage_id(static_cast<int64_t>(doc.id));
-    *summary->mutable_model() = full.model();
+    summary->set_series(full.forecast().series());
+    summary->set_revision(full.forecast().revision());
+    summary->set_vintage_id(full.vintage_id());
+    *summary->mutable_model() = full.forecast().model();
   }
-  if (docs->size() > page_size) {
+  if (vintages->size() > page_size) {
     response->set_next_page_token(
         absl::StrCat(response->vintages(page_size - 1).vintage_id()));
   }
   return grpc::Status::OK;
+}
+
+absl::StatusOr<std::vector<v1::ForecastVintage>>
+ForecastServiceImpl::LoadVintages(absl::string_view series, uint64_t before_id,
+                                  size_t limit) const {
+  absl::StatusOr<std::vector<storage::SeriesAttachment>> docs =
+      store_->ListAttachments(series, before_id, limit, /*with_payload=*/true);
+  if (!docs.ok()) return docs.status();
+  std::vector<v1::ForecastVintage> out;
+  out.reserve(docs->size());
+  for (const storage::SeriesAttachment& doc : *docs) {
+    v1::ForecastVintage& v = out.emplace_back();
+    if (!v.mutable_forecast()->ParseFromString(doc.payload)) {
+      return absl::DataLossError(
+          absl::StrCat("forecast vintage ", doc.id, " is unreadable"));
+    }
+    v.set_vintage_id(static_cast<int64_t>(doc.id));
+    v.set_create_time_ms(doc.create_time_ms);
+    v.mutable_forecast()->set_vintage_id(static_cast<int64_t>(doc.id));
+  }
+  return out;
 }
 
 grpc::Status ForecastServiceImpl::GetForecastVintage(

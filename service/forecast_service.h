@@ -69,6 +69,10 @@ class ForecastServiceImpl final
       const v1::ForecastRequest& request, absl::Time deadline);
   absl::Status RunBacktest(const v1::BacktestRequest& request,
                            v1::BacktestResponse* response);
+  // Up to `limit` saved vintages of `series` with ids below `before_id` (0:
+  // from the newest), newest first, each with its whole forecast.
+  absl::StatusOr<std::vector<v1::ForecastVintage>> LoadVintages(
+      absl::string_view series, uint64_t before_id, size_t limit) const;
 
   ~ForecastServiceImpl() override;
 

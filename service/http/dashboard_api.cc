@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "forecast/vintage_errors.h"
 #include "google/protobuf/util/json_util.h"
 #include "service/http/http_util.h"
 #include "service/http/json_text.h"
@@ -56,6 +57,9 @@ void DashboardApi::Series(const httplib::Request&,
     AppendJsonString(&body, info.definition.step.ToString());
     body += ",\"unit\":";
     AppendJsonString(&body, info.definition.unit);
+    if (info.definition.decimals >= 0) {
+      absl::StrAppend(&body, ",\"decimals\":", info.definition.decimals);
+    }
     absl::StrAppend(&body, ",\"revision\":", info.revision, ",\"labels\":{");
     bool first = true;
     for (const auto& [k, v] : info.definition.labels) {
@@ -181,6 +185,76 @@ void DashboardApi::Models(const httplib::Request&,
   // ListModels reads only the registry; it needs no call context.
   forecasts_->ListModels(nullptr, nullptr, &response);
   Reply(res, response);
+}
+
+// Each saved forecast with what happened since: the forecast itself for
+// drawing, and its errors on the steps whose actuals have arrived.
+void DashboardApi::Vintages(const httplib::Request& req,
+                            httplib::Response& res) const {
+  const Params p(req);
+  if (absl::Status s = RequireSeries(p); !s.ok()) return Fail(res, s);
+  absl::StatusOr<int64_t> last = ParseIntParam(p, "last", 10, 1, 100);
+  if (!last.ok()) return Fail(res, last.status());
+  absl::StatusOr<std::vector<v1::ForecastVintage>> vintages =
+      forecasts_->LoadVintages(p.Get("series"), 0, static_cast<size_t>(*last));
+  if (!vintages.ok()) return Fail(res, vintages.status());
+  absl::StatusOr<storage::ReadResult> read =
+      store_->Read(p.Get("series"), storage::TimeRange{}, 0);
+  if (!read.ok()) return Fail(res, read.status());
+  std::vector<int64_t> actual_ts;
+  std::vector<double> actual;
+  for (const storage::Point& point : read->points) {
+    actual_ts.push_back(point.timestamp_ms);
+    actual.push_back(point.value);
+  }
+  auto numbers = [](const auto& values) {
+    std::string out = "[";
+    for (int i = 0; i < values.size(); ++i) {
+      absl::StrAppend(&out, i > 0 ? "," : "", JsonNumber(values[i]));
+    }
+    return out + "]";
+  };
+  std::string body = "{\"series\":";
+  AppendJsonString(&body, p.Get("series"));
+  body += ",\"vintages\":[";
+  for (size_t i = 0; i < vintages->size(); ++i) {
+    const v1::ForecastVintage& v = (*vintages)[i];
+    const v1::ForecastResponse& f = v.forecast();
+    std::vector<forecast::ForecastBand> bands;
+    for (const v1::PredictionInterval& pi : f.intervals()) {
+      bands.push_back({pi.level(),
+                       {pi.lower().begin(), pi.lower().end()},
+                       {pi.upper().begin(), pi.upper().end()}});
+    }
+    const std::vector<int64_t> steps(f.timestamps_ms().begin(),
+                                     f.timestamps_ms().end());
+    const std::vector<double> mean(f.mean().begin(), f.mean().end());
+    const forecast::VintageErrors e =
+        forecast::CompareWithActuals(steps, mean, bands, actual_ts, actual);
+    absl::StrAppend(&body, i > 0 ? "," : "", "{\"vintage_id\":", v.vintage_id(),
+                    ",\"create_time_ms\":", v.create_time_ms(),
+                    ",\"revision\":", f.revision(), ",\"model\":");
+    AppendJsonString(&body, f.model().name());
+    absl::StrAppend(&body, ",\"timestamps_ms\":[");
+    for (size_t h = 0; h < steps.size(); ++h) {
+      absl::StrAppend(&body, h > 0 ? "," : "", steps[h]);
+    }
+    absl::StrAppend(&body, "],\"mean\":", numbers(f.mean()),
+                    ",\"intervals\":[");
+    for (int b = 0; b < f.intervals_size(); ++b) {
+      const v1::PredictionInterval& pi = f.intervals(b);
+      absl::StrAppend(&body, b > 0 ? "," : "",
+                      "{\"level\":", JsonNumber(pi.level()),
+                      ",\"lower\":", numbers(pi.lower()),
+                      ",\"upper\":", numbers(pi.upper()),
+                      ",\"coverage\":", JsonNumber(e.coverage[b]), "}");
+    }
+    absl::StrAppend(&body, "],\"due\":", e.due, ",\"pending\":", e.pending,
+                    ",\"mae\":", JsonNumber(e.mae),
+                    ",\"mase\":", JsonNumber(e.mase), "}");
+  }
+  body += "]}";
+  res.set_content(body, "application/json");
 }
 
 }  // namespace tsforecast::service::http

@@ -4,9 +4,12 @@
 //   GET /api/tsf/v1/forecast?series=&horizon=&model=&level=&known_revision=
 //   GET /api/tsf/v1/backtest?series=&horizon=&model=&windows=
 //   GET /api/tsf/v1/models                      as ListModels
+//   GET /api/tsf/v1/vintages?series=&last=      saved forecasts against the
+//                                               actuals since
 // Forecast and backtest answers are the proto messages in JSON (field names
 // as in the .proto); errors are {"error":{"code":..,"message":..}} with
-// the matching HTTP status.
+// the matching HTTP status. Series list entries carry "decimals" when the
+// series declares them.
 #ifndef TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
 #define TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
 
@@ -28,6 +31,7 @@ class DashboardApi {
   void Forecast(const httplib::Request& req, httplib::Response& res) const;
   void Backtest(const httplib::Request& req, httplib::Response& res) const;
   void Models(const httplib::Request& req, httplib::Response& res) const;
+  void Vintages(const httplib::Request& req, httplib::Response& res) const;
 
  private:
   storage::SeriesStore* store_;

@@ -128,6 +128,7 @@ void HttpServer::AddRoutes() {
   get("/api/tsf/v1/forecast", "tsf_forecast", &DashboardApi::Forecast);
   get("/api/tsf/v1/backtest", "tsf_backtest", &DashboardApi::Backtest);
   get("/api/tsf/v1/models", "tsf_models", &DashboardApi::Models);
+  get("/api/tsf/v1/vintages", "tsf_vintages", &DashboardApi::Vintages);
   s.Get("/", Measured(metrics, "dashboard",
                       [](const httplib::Request&, httplib::Response& res) {
                         res.set_content(DashboardHtml(),

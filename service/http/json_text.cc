@@ -49,6 +49,10 @@ std::string PromValue(double v) {
   return buf;
 }
 
+std::string JsonNumber(double v) {
+  return std::isfinite(v) ? PromValue(v) : "null";
+}
+
 std::string PromTime(int64_t ts_ms) {
   const int64_t seconds = ts_ms / 1000;
   int64_t millis = ts_ms % 1000;

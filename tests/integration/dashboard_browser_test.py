@@ -128,6 +128,43 @@ class DashboardBrowserTest(unittest.TestCase):
                   if e["level"] == "SEVERE" and "400" not in e["message"]]
         self.assertEqual(errors, [], "console errors: %s" % errors)
 
+    def test_saved_forecasts_against_actuals_and_declared_decimals(self):
+        # Two vintages made at the end of 2022, then 2023's first months.
+        for model in ("naive", "snaive"):
+            self.server.tsfctl("forecast", "exports_cn", "-H", "6", "-m", model, "--save-vintage")
+        self.server.tsfctl("write", "-", stdin="exports_cn,2023-01-01,1362\nexports_cn,2023-02-01,1371\n")
+        self.server.tsfctl("series", "update", "exports_cn", "--decimals", "2")
+        for width in (1400, 800):
+            self.driver.set_window_size(width, 900)
+            self.driver.get(self.server.http_url + "/?series=exports_cn&horizon=6&refresh=600&vintages=1")
+            wait_for(lambda: self.driver.find_elements(By.CSS_SELECTOR, "#vintages tr td"),
+                     what="the vintages table")
+            rows = self.driver.find_elements(By.CSS_SELECTOR, "#vintages tr")
+            self.assertEqual(len(rows), 1 + 2)
+            cells = [c.text for c in rows[1].find_elements(By.TAG_NAME, "td")]
+            # Newest first: snaive; 2 of 6 steps due, 4 pending, MAE with
+            # the series' two decimals.
+            self.assertEqual(cells[2], "snaive")
+            self.assertEqual(cells[3:5], ["2", "4"])
+            self.assertRegex(cells[5], r"^[0-9,]+\.[0-9]{2}$")
+            self.assertIn("95%:", cells[7])
+            # Both drawn on the chart, named in the legend.
+            self.assertEqual(len(self.driver.find_elements(By.CSS_SELECTOR, "#chart polyline.vintage")), 2)
+            self.assertIn("saved forecasts (2)", " ".join(self.text_of("#legend text")))
+            # Declared decimals in the axis labels and the table.
+            self.assertTrue(all(t.endswith(tuple("0123456789")) and "." in t
+                                for t in self.text_of(".axis text:not(.x-tick)")
+                                if t[0].isdigit()), self.text_of(".axis text"))
+        self.driver.find_element(By.ID, "table-button").click()
+        first = self.driver.find_elements(By.CSS_SELECTOR, "#data-table tr")[1]
+        self.assertEqual(first.find_elements(By.TAG_NAME, "td")[1].text, "1,000.00")
+        # A second click hides them again.
+        self.driver.find_element(By.ID, "vintages-button").click()
+        wait_for(lambda: not self.driver.find_elements(By.CSS_SELECTOR, "#chart polyline.vintage"),
+                 what="the vintages to go")
+        errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
+        self.assertEqual(errors, [], "console errors: %s" % errors)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -10,10 +10,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/time_util.h"
+#include "forecast/vintage_errors.h"
 #include "tools/tsfctl/plot.h"
 #include "tools/tsfctl/points_commands.h"
 #include "tools/tsfctl/series_commands.h"
-#include "tools/tsfctl/vintage_compare.h"
 
 namespace tsforecast::tsfctl {
 namespace {
@@ -235,7 +235,7 @@ void Vintages(const Client& c, const ForecastArgs& a) {
     Check(c.forecasts->GetForecastVintage(c.Context().get(), get, &got),
           "vintage");
     const v1::ForecastResponse& f = got.vintage().forecast();
-    std::vector<ForecastBand> bands;
+    std::vector<forecast::ForecastBand> bands;
     for (const v1::PredictionInterval& pi : f.intervals()) {
       bands.push_back({pi.level(),
                        {pi.lower().begin(), pi.lower().end()},
@@ -244,7 +244,8 @@ void Vintages(const Client& c, const ForecastArgs& a) {
     const std::vector<int64_t> steps(f.timestamps_ms().begin(),
                                      f.timestamps_ms().end());
     const std::vector<double> mean(f.mean().begin(), f.mean().end());
-    const VintageErrors e = CompareWithActuals(steps, mean, bands, ts, values);
+    const forecast::VintageErrors e =
+        forecast::CompareWithActuals(steps, mean, bands, ts, values);
     std::vector<std::string> cover;
     for (size_t b = 0; b < bands.size(); ++b) {
       cover.push_back(absl::StrCat(FormatValue(bands[b].level),

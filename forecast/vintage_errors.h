@@ -1,14 +1,14 @@
 // A saved forecast against what happened since: the steps whose actuals
 // have arrived, and its errors on them so far.
-#ifndef TSFORECAST_TOOLS_TSFCTL_VINTAGE_COMPARE_H_
-#define TSFORECAST_TOOLS_TSFCTL_VINTAGE_COMPARE_H_
+#ifndef TSFORECAST_FORECAST_VINTAGE_ERRORS_H_
+#define TSFORECAST_FORECAST_VINTAGE_ERRORS_H_
 
 #include <cstdint>
 #include <vector>
 
 #include "absl/types/span.h"
 
-namespace tsforecast::tsfctl {
+namespace tsforecast::forecast {
 
 struct ForecastBand {
   double level = 0;
@@ -35,6 +35,6 @@ VintageErrors CompareWithActuals(absl::Span<const int64_t> timestamps,
                                  absl::Span<const int64_t> actual_ts,
                                  absl::Span<const double> actual);
 
-}  // namespace tsforecast::tsfctl
+}  // namespace tsforecast::forecast
 
-#endif  // TSFORECAST_TOOLS_TSFCTL_VINTAGE_COMPARE_H_
+#endif  // TSFORECAST_FORECAST_VINTAGE_ERRORS_H_

@@ -1,9 +1,9 @@
-#include "tools/tsfctl/vintage_compare.h"
+#include "forecast/vintage_errors.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace tsforecast::tsfctl {
+namespace tsforecast::forecast {
 
 VintageErrors CompareWithActuals(absl::Span<const int64_t> timestamps,
                                  absl::Span<const double> mean,
@@ -47,4 +47,4 @@ VintageErrors CompareWithActuals(absl::Span<const int64_t> timestamps,
   return out;
 }
 
-}  // namespace tsforecast::tsfctl
+}  // namespace tsforecast::forecast

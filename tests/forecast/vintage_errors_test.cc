@@ -1,15 +1,15 @@
-#include "tools/tsfctl/vintage_compare.h"
+#include "forecast/vintage_errors.h"
 
 #include <cmath>
 
 #include "gtest/gtest.h"
 
-namespace tsforecast::tsfctl {
+namespace tsforecast::forecast {
 namespace {
 
 // History 10, 12, 11 (mean one-step change 1.5); a forecast of 3 steps,
 // two of which have happened: 14 (inside the band) and 20 (outside).
-TEST(VintageCompareTest, ErrorsOnTheStepsDueSoFar) {
+TEST(VintageErrorsTest, ErrorsOnTheStepsDueSoFar) {
   const std::vector<int64_t> actual_ts = {1, 2, 3, 4, 5};
   const std::vector<double> actual = {10, 12, 11, 14, 20};
   const std::vector<int64_t> steps = {4, 5, 6};
@@ -25,7 +25,7 @@ TEST(VintageCompareTest, ErrorsOnTheStepsDueSoFar) {
   EXPECT_DOUBLE_EQ(e.coverage[0], 0.5);
 }
 
-TEST(VintageCompareTest, NothingDueYetIsNotANumber) {
+TEST(VintageErrorsTest, NothingDueYetIsNotANumber) {
   const std::vector<int64_t> actual_ts = {1, 2};
   const std::vector<double> actual = {1, 2};
   const std::vector<ForecastBand> bands = {{80, {0}, {5}}};
@@ -39,4 +39,4 @@ TEST(VintageCompareTest, NothingDueYetIsNotANumber) {
 }
 
 }  // namespace
-}  // namespace tsforecast::tsfctl
+}  // namespace tsforecast::forecast
