@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -492,6 +493,23 @@ TEST_F(TsfctlTest, ForecastPlotsAndWatchFollowsWrites) {
   };
   EXPECT_EQ(be32(16), 1000);
   EXPECT_EQ(be32(20), 450);
+  // With declared decimals the y labels carry them.
+  ASSERT_EQ(Tsfctl({"series", "update", "sales", "--decimals", "1"}).exit_code,
+            0);
+  r = Tsfctl({"forecast", "sales", "-H", "6", "--plot", svg});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream again(svg);
+  const std::string with_places((std::istreambuf_iterator<char>(again)),
+                                std::istreambuf_iterator<char>());
+  const std::regex y_label(
+      "text-anchor=\"end\" fill=\"#555\">(-?[0-9]+)(\\.[0-9]+)?</text>");
+  int labels = 0;
+  for (auto it = std::sregex_iterator(with_places.begin(), with_places.end(),
+                                      y_label);
+       it != std::sregex_iterator(); ++it, ++labels) {
+    EXPECT_EQ((*it)[2].str().size(), 2u) << (*it)[0];
+  }
+  EXPECT_GE(labels, 3);
   r = Tsfctl({"forecast", "sales", "-H", "6", "--plot", dir_.Sub("x.pdf")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("must end in .svg or .png"), std::string::npos);

@@ -132,6 +132,7 @@ void Plot(const Client& c, const v1::Series& series,
                     "source: ", it->second);
   }
   data.unit = series.unit();
+  data.decimals = Decimals(series);
   data.history_ms.assign(h.timestamps_ms().begin(), h.timestamps_ms().end());
   data.history.assign(h.values().begin(), h.values().end());
   data.forecast_ms.assign(f.timestamps_ms().begin(), f.timestamps_ms().end());

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "common/calendar_step.h"
 #include "common/time_util.h"
+#include "tools/tsfctl/output.h"
 
 namespace tsforecast::tsfctl {
 namespace {
@@ -140,8 +141,10 @@ std::string RenderSvg(const PlotData& d) {
         &svg,
         "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
         "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\" "
-        "fill=\"#555\">%g</text>\n",
-        kLeft, kPlotWidth - kRight, sy(v), sy(v), kLeft - 6, sy(v) + 4, v);
+        "fill=\"#555\">%s</text>\n",
+        kLeft, kPlotWidth - kRight, sy(v), sy(v), kLeft - 6, sy(v) + 4,
+        d.decimals >= 0 ? FormatNumber(v, d.decimals, true)
+                        : absl::StrFormat("%g", v));
   }
   for (const auto& [t, label] :
        CalendarTicks(static_cast<int64_t>(x0), static_cast<int64_t>(x1))) {

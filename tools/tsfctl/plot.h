@@ -21,6 +21,7 @@ struct PlotData {
   std::string title;     // short: series, model family, horizon
   std::string subtitle;  // "as of 2024-03-01 · source: eia"; may be empty
   std::string unit;      // y axis label; may be empty
+  int decimals = -1;     // places of the y labels; -1: shortest (%g)
   std::vector<int64_t> history_ms;
   std::vector<double> history;
   std::vector<int64_t> forecast_ms;
