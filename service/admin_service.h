@@ -2,6 +2,9 @@
 #ifndef TSFORECAST_SERVICE_ADMIN_SERVICE_H_
 #define TSFORECAST_SERVICE_ADMIN_SERVICE_H_
 
+#include <string>
+
+#include "service/access.h"
 #include "storage/series_store.h"
 #include "tsforecast/v1/admin.grpc.pb.h"
 
@@ -9,7 +12,10 @@ namespace tsforecast::service {
 
 class AdminServiceImpl final : public tsforecast::v1::AdminService::Service {
  public:
-  explicit AdminServiceImpl(storage::SeriesStore* store) : store_(store) {}
+  // Backups go under `backup_root` (an absolute directory) only.
+  AdminServiceImpl(storage::SeriesStore* store, const Access* access,
+                   std::string backup_root)
+      : store_(store), access_(access), backup_root_(std::move(backup_root)) {}
 
   grpc::Status Backup(grpc::ServerContext* context,
                       const v1::BackupRequest* request,
@@ -22,7 +28,14 @@ class AdminServiceImpl final : public tsforecast::v1::AdminService::Service {
                                v1::GetStorageStatsResponse* response) override;
 
  private:
+  // An admin caller with an unscoped token (these calls cover every
+  // series).
+  absl::Status CheckAdmin(const grpc::ServerContext& context,
+                          absl::string_view what) const;
+
   storage::SeriesStore* store_;
+  const Access* access_;
+  const std::string backup_root_;
 };
 
 }  // namespace tsforecast::service

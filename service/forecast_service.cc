@@ -236,10 +236,30 @@ ForecastServiceImpl::~ForecastServiceImpl() {
       +[](int* n) { return *n == 0; }, &detached_));
 }
 
+absl::StatusOr<Caller> ForecastServiceImpl::CallerFor(
+    const grpc::ServerContextBase& context, auth::Role need,
+    absl::string_view series, absl::string_view what) const {
+  absl::StatusOr<Caller> caller = access_->Check(context, need, what);
+  if (!caller.ok()) return caller.status();
+  absl::Status in_scope = access_->CheckSeries(*caller, series);
+  if (!in_scope.ok()) return in_scope;
+  return caller;
+}
+
 grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
     grpc::CallbackServerContext* context, const v1::ForecastRequest* request,
     v1::ForecastResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // Saving a vintage writes to the series.
+  absl::StatusOr<Caller> caller = CallerFor(
+      *context,
+      request->save_vintage() ? auth::Role::kWrite : auth::Role::kRead,
+      request->series(),
+      request->save_vintage() ? "Forecast with save_vintage" : "Forecast");
+  if (!caller.ok()) {
+    reactor->Finish(ToGrpcStatus(caller.status()));
+    return reactor;
+  }
   const absl::Time deadline = absl::FromChrono(context->deadline());
   // Fast path on this thread: an unchanged revision or a cache hit.
   if (auto quick = FromMemory(*request)) {
@@ -273,8 +293,12 @@ grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
 }
 
 grpc::Status ForecastServiceImpl::ListForecastVintages(
-    grpc::ServerContext*, const v1::ListForecastVintagesRequest* request,
+    grpc::ServerContext* context,
+    const v1::ListForecastVintagesRequest* request,
     v1::ListForecastVintagesResponse* response) {
+  absl::StatusOr<Caller> caller = CallerFor(
+      *context, auth::Role::kRead, request->series(), "ListForecastVintages");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->page_size() < 0 || request->page_size() > 1000) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
         "page_size: ", request->page_size(), " is outside [1, 1000]")));
@@ -334,8 +358,11 @@ ForecastServiceImpl::LoadVintages(absl::string_view series, uint64_t before_id,
 }
 
 grpc::Status ForecastServiceImpl::GetForecastVintage(
-    grpc::ServerContext*, const v1::GetForecastVintageRequest* request,
+    grpc::ServerContext* context, const v1::GetForecastVintageRequest* request,
     v1::GetForecastVintageResponse* response) {
+  absl::StatusOr<Caller> caller = CallerFor(
+      *context, auth::Role::kRead, request->series(), "GetForecastVintage");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (request->vintage_id() <= 0) {
     return ToGrpcStatus(absl::InvalidArgumentError(
         "vintage_id: required, as returned by Forecast with save_vintage or "
@@ -366,6 +393,9 @@ grpc::Status ForecastServiceImpl::GetForecastVintage(
 grpc::Status ForecastServiceImpl::ForecastMany(
     grpc::ServerContext* context, const v1::ForecastManyRequest* request,
     grpc::ServerWriter<v1::ForecastManyResponse>* writer) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kRead, "ForecastMany");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<std::vector<storage::LabelMatcher>> matchers =
       MatchersFromProto(request->matchers(), request->selector());
   if (!matchers.ok()) return ToGrpcStatus(matchers.status());
@@ -373,6 +403,12 @@ grpc::Status ForecastServiceImpl::ForecastMany(
     return ToGrpcStatus(absl::InvalidArgumentError(
         "selector: give at least one matcher, e.g. {country=\"CN\"}"));
   }
+  if (request->forecast().save_vintage()) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        "forecast.save_vintage: not supported by ForecastMany; save "
+        "vintages with Forecast, one series at a time"));
+  }
+  Access::NarrowToScope(*caller, &*matchers);
   absl::StatusOr<std::vector<storage::SeriesInfo>> series =
       store_->ListSeries(*matchers, "", 100000);
   if (!series.ok()) return ToGrpcStatus(series.status());
@@ -413,6 +449,14 @@ grpc::Status ForecastServiceImpl::ForecastMany(
 grpc::Status ForecastServiceImpl::WatchForecast(
     grpc::ServerContext* context, const v1::ForecastRequest* request,
     grpc::ServerWriter<v1::ForecastResponse>* writer) {
+  absl::StatusOr<Caller> caller = CallerFor(*context, auth::Role::kRead,
+                                            request->series(), "WatchForecast");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  if (request->save_vintage()) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        "save_vintage: not supported by WatchForecast (it would save one "
+        "per change); save vintages with Forecast"));
+  }
   uint64_t sent_revision = request->known_revision();
   while (!context->IsCancelled()) {
     absl::StatusOr<storage::SeriesInfo> info =
@@ -432,9 +476,12 @@ grpc::Status ForecastServiceImpl::WatchForecast(
   return grpc::Status::OK;
 }
 
-grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext*,
+grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext* context,
                                            const v1::BacktestRequest* request,
                                            v1::BacktestResponse* response) {
+  absl::StatusOr<Caller> caller =
+      CallerFor(*context, auth::Role::kRead, request->series(), "Backtest");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   return ToGrpcStatus(RunBacktest(*request, response));
 }
 
@@ -514,9 +561,17 @@ absl::Status ForecastServiceImpl::RunBacktest(
   return absl::OkStatus();
 }
 
-grpc::Status ForecastServiceImpl::ListModels(grpc::ServerContext*,
+grpc::Status ForecastServiceImpl::ListModels(grpc::ServerContext* context,
                                              const v1::ListModelsRequest*,
                                              v1::ListModelsResponse* response) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kRead, "ListModels");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  DescribeModels(response);
+  return grpc::Status::OK;
+}
+
+void ForecastServiceImpl::DescribeModels(v1::ListModelsResponse* response) {
   for (const forecast::ModelInfo& m : forecast::ListModels()) {
     v1::ModelInfo* info = response->add_models();
     info->set_name(m.name);
@@ -531,7 +586,6 @@ grpc::Status ForecastServiceImpl::ListModels(grpc::ServerContext*,
       }
     }
   }
-  return grpc::Status::OK;
 }
 
 }  // namespace tsforecast::service

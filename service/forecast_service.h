@@ -10,6 +10,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "service/access.h"
 #include "service/fit_scheduler.h"
 #include "service/forecast_runner.h"
 #include "service/metrics.h"
@@ -54,10 +55,12 @@ class ForecastServiceImpl final
   // more is RESOURCE_EXHAUSTED.
   // `metrics` (may be null) receives fit times by model.
   // `max_missing_percent` is the default of requests that leave it unset.
-  ForecastServiceImpl(storage::SeriesStore* store, int max_running_fits,
-                      int max_waiting_fits, Metrics* metrics = nullptr,
+  ForecastServiceImpl(storage::SeriesStore* store, const Access* access,
+                      int max_running_fits, int max_waiting_fits,
+                      Metrics* metrics = nullptr,
                       double max_missing_percent = kDefaultMaxMissingPercent)
       : store_(store),
+        access_(access),
         metrics_(metrics),
         max_missing_percent_(max_missing_percent),
         cache_(4096),
@@ -69,6 +72,8 @@ class ForecastServiceImpl final
       const v1::ForecastRequest& request, absl::Time deadline);
   absl::Status RunBacktest(const v1::BacktestRequest& request,
                            v1::BacktestResponse* response);
+  // The model catalogue, as ListModels answers it.
+  static void DescribeModels(v1::ListModelsResponse* response);
   // Up to `limit` saved vintages of `series` with ids below `before_id` (0:
   // from the newest), newest first, each with its whole forecast.
   absl::StatusOr<std::vector<v1::ForecastVintage>> LoadVintages(
@@ -121,7 +126,13 @@ class ForecastServiceImpl final
   // INVALID_ARGUMENT for a malformed aggregation.
   absl::StatusOr<ForecastJob> JobFor(const v1::ForecastRequest& request) const;
 
+  // The caller of a call about `series`, allowed `need`.
+  absl::StatusOr<Caller> CallerFor(const grpc::ServerContextBase& context,
+                                   auth::Role need, absl::string_view series,
+                                   absl::string_view what) const;
+
   storage::SeriesStore* store_;
+  const Access* access_;
   Metrics* metrics_;
   double max_missing_percent_;
   ForecastCache cache_;

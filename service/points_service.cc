@@ -73,8 +73,19 @@ absl::StatusOr<Page> ReadPage(storage::SeriesStore& store,
 
 }  // namespace
 
+absl::StatusOr<Caller> PointsServiceImpl::Reader(
+    const grpc::ServerContext& context, absl::string_view series,
+    absl::string_view what) const {
+  absl::StatusOr<Caller> caller =
+      access_->Check(context, auth::Role::kRead, what);
+  if (!caller.ok()) return caller.status();
+  absl::Status in_scope = access_->CheckSeries(*caller, series);
+  if (!in_scope.ok()) return in_scope;
+  return caller;
+}
+
 absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
-    const v1::WritePointsRequest& request) {
+    const Caller& caller, const v1::WritePointsRequest& request) {
   if (request.series_size() > limits_.max_series_per_request) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "series: ", request.series_size(), " entries; at most ",
@@ -93,13 +104,28 @@ absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
   }
   TSF_ASSIGN_OR_RETURN(std::vector<storage::SeriesWrite> writes,
                        WritesFromProto(request));
+  if (caller != nullptr && caller->Scoped()) {
+    for (const storage::SeriesWrite& w : writes) {
+      absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(w.series);
+      if (info.ok()) {
+        TSF_RETURN_IF_ERROR(
+            access_->CheckLabels(caller, w.series, info->definition.labels));
+      } else if (w.create_if_missing) {
+        TSF_RETURN_IF_ERROR(access_->CheckLabels(caller, w.series,
+                                                 w.create_if_missing->labels));
+      }
+    }
+  }
   return store_->Write(std::move(writes));
 }
 
 grpc::Status PointsServiceImpl::WritePoints(
-    grpc::ServerContext*, const v1::WritePointsRequest* request,
+    grpc::ServerContext* context, const v1::WritePointsRequest* request,
     v1::WritePointsResponse* response) {
-  absl::StatusOr<storage::WriteResult> result = Write(*request);
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kWrite, "WritePoints");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::StatusOr<storage::WriteResult> result = Write(*caller, *request);
   if (!result.ok()) return ToGrpcStatus(result.status());
   response->set_points_written(result->points_written);
   response->set_series_created(result->series_created);
@@ -115,12 +141,16 @@ grpc::Status PointsServiceImpl::StreamWritePoints(
     grpc::ServerContext* context,
     grpc::ServerReaderWriter<v1::StreamWritePointsResponse,
                              v1::StreamWritePointsRequest>* stream) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kWrite, "StreamWritePoints");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::StreamWritePointsRequest request;
   while (stream->Read(&request)) {
     if (context->IsCancelled()) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
     }
-    absl::StatusOr<storage::WriteResult> result = Write(request.batch());
+    absl::StatusOr<storage::WriteResult> result =
+        Write(*caller, request.batch());
     if (!result.ok()) {
       return ToGrpcStatus(
           Annotate(result.status(),
@@ -135,9 +165,12 @@ grpc::Status PointsServiceImpl::StreamWritePoints(
   return grpc::Status::OK;
 }
 
-grpc::Status PointsServiceImpl::ReadPoints(grpc::ServerContext*,
+grpc::Status PointsServiceImpl::ReadPoints(grpc::ServerContext* context,
                                            const v1::ReadPointsRequest* request,
                                            v1::ReadPointsResponse* response) {
+  absl::StatusOr<Caller> caller =
+      Reader(*context, request->series(), "ReadPoints");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const int64_t limit =
       request->limit() == 0 ? kDefaultReadLimit : request->limit();
   if (limit < 1 || limit > limits_.max_read_limit) {
@@ -181,6 +214,9 @@ grpc::Status PointsServiceImpl::ReadPoints(grpc::ServerContext*,
 grpc::Status PointsServiceImpl::StreamReadPoints(
     grpc::ServerContext* context, const v1::StreamReadPointsRequest* request,
     grpc::ServerWriter<v1::StreamReadPointsResponse>* writer) {
+  absl::StatusOr<Caller> caller =
+      Reader(*context, request->read().series(), "StreamReadPoints");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const int64_t chunk =
       request->chunk_size() == 0 ? kDefaultChunkSize : request->chunk_size();
   if (chunk < 1 || chunk > kMaxChunkSize) {
@@ -218,9 +254,12 @@ grpc::Status PointsServiceImpl::StreamReadPoints(
   return grpc::Status::OK;
 }
 
-grpc::Status PointsServiceImpl::ReadLatest(grpc::ServerContext*,
+grpc::Status PointsServiceImpl::ReadLatest(grpc::ServerContext* context,
                                            const v1::ReadLatestRequest* request,
                                            v1::ReadLatestResponse* response) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kRead, "ReadLatest");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const int64_t count = request->count() == 0 ? 1 : request->count();
   if (count < 1 || count > kMaxLatestCount) {
     return ToGrpcStatus(absl::InvalidArgumentError(
@@ -232,6 +271,10 @@ grpc::Status PointsServiceImpl::ReadLatest(grpc::ServerContext*,
         absl::StrCat("series: give 1 to ", kMaxLatestSeries, " series names")));
   }
   for (int i = 0; i < request->series_size(); ++i) {
+    absl::Status in_scope = access_->CheckSeries(*caller, request->series(i));
+    if (!in_scope.ok()) {
+      return ToGrpcStatus(Annotate(in_scope, absl::StrCat("series[", i, "]")));
+    }
     absl::StatusOr<storage::ReadResult> latest =
         store_->ReadLatest(request->series(i), static_cast<size_t>(count));
     if (!latest.ok()) {
@@ -250,8 +293,13 @@ grpc::Status PointsServiceImpl::ReadLatest(grpc::ServerContext*,
 }
 
 grpc::Status PointsServiceImpl::DeletePoints(
-    grpc::ServerContext*, const v1::DeletePointsRequest* request,
+    grpc::ServerContext* context, const v1::DeletePointsRequest* request,
     v1::DeletePointsResponse* response) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kWrite, "DeletePoints");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status in_scope = access_->CheckSeries(*caller, request->series());
+  if (!in_scope.ok()) return ToGrpcStatus(in_scope);
   absl::StatusOr<uint64_t> revision =
       store_->DeletePoints(request->series(), RangeOf(*request));
   if (!revision.ok()) return ToGrpcStatus(revision.status());

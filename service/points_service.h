@@ -2,6 +2,7 @@
 #ifndef TSFORECAST_SERVICE_POINTS_SERVICE_H_
 #define TSFORECAST_SERVICE_POINTS_SERVICE_H_
 
+#include "service/access.h"
 #include "service/service_limits.h"
 #include "storage/series_store.h"
 #include "tsforecast/v1/points.grpc.pb.h"
@@ -10,9 +11,10 @@ namespace tsforecast::service {
 
 class PointsServiceImpl final : public tsforecast::v1::PointsService::Service {
  public:
-  // `store` must outlive the service.
-  PointsServiceImpl(storage::SeriesStore* store, ServiceLimits limits)
-      : store_(store), limits_(limits) {}
+  // `store` and `access` must outlive the service.
+  PointsServiceImpl(storage::SeriesStore* store, ServiceLimits limits,
+                    const Access* access)
+      : store_(store), limits_(limits), access_(access) {}
 
   grpc::Status WritePoints(grpc::ServerContext* context,
                            const v1::WritePointsRequest* request,
@@ -35,12 +37,18 @@ class PointsServiceImpl final : public tsforecast::v1::PointsService::Service {
                             v1::DeletePointsResponse* response) override;
 
  private:
-  // Checks limits, converts and writes one request (or stream batch).
+  // Checks limits and the caller's scope, converts and writes one request
+  // (or stream batch).
   absl::StatusOr<storage::WriteResult> Write(
-      const v1::WritePointsRequest& request);
+      const Caller& caller, const v1::WritePointsRequest& request);
+  // The caller of a reading call that names `series`.
+  absl::StatusOr<Caller> Reader(const grpc::ServerContext& context,
+                                absl::string_view series,
+                                absl::string_view what) const;
 
   storage::SeriesStore* store_;
   const ServiceLimits limits_;
+  const Access* access_;
 };
 
 }  // namespace tsforecast::service

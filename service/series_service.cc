@@ -15,29 +15,43 @@ constexpr char kPageTokenPrefix[] = "n:";
 }  // namespace
 
 grpc::Status SeriesServiceImpl::CreateSeries(
-    grpc::ServerContext*, const v1::CreateSeriesRequest* request,
+    grpc::ServerContext* context, const v1::CreateSeriesRequest* request,
     v1::CreateSeriesResponse* response) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kWrite, "CreateSeries");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<storage::SeriesDefinition> def =
       DefinitionFromProto(request->series(), "series");
   if (!def.ok()) return ToGrpcStatus(def.status());
+  absl::Status in_scope = access_->CheckLabels(*caller, def->name, def->labels);
+  if (!in_scope.ok()) return ToGrpcStatus(in_scope);
   absl::StatusOr<storage::SeriesInfo> info = store_->CreateSeries(*def);
   if (!info.ok()) return ToGrpcStatus(info.status());
   SeriesToProto(*info, response->mutable_series());
   return grpc::Status::OK;
 }
 
-grpc::Status SeriesServiceImpl::GetSeries(grpc::ServerContext*,
+grpc::Status SeriesServiceImpl::GetSeries(grpc::ServerContext* context,
                                           const v1::GetSeriesRequest* request,
                                           v1::GetSeriesResponse* response) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kRead, "GetSeries");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(request->name());
   if (!info.ok()) return ToGrpcStatus(info.status());
+  absl::Status in_scope = access_->CheckLabels(*caller, info->definition.name,
+                                               info->definition.labels);
+  if (!in_scope.ok()) return ToGrpcStatus(in_scope);
   SeriesToProto(*info, response->mutable_series());
   return grpc::Status::OK;
 }
 
-grpc::Status SeriesServiceImpl::ListSeries(grpc::ServerContext*,
+grpc::Status SeriesServiceImpl::ListSeries(grpc::ServerContext* context,
                                            const v1::ListSeriesRequest* request,
                                            v1::ListSeriesResponse* response) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kRead, "ListSeries");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const int page_size =
       request->page_size() == 0 ? kDefaultPageSize : request->page_size();
   if (page_size < 1 || page_size > kMaxPageSize) {
@@ -56,6 +70,7 @@ grpc::Status SeriesServiceImpl::ListSeries(grpc::ServerContext*,
   absl::StatusOr<std::vector<storage::LabelMatcher>> matchers =
       MatchersFromProto(request->matchers(), request->selector());
   if (!matchers.ok()) return ToGrpcStatus(matchers.status());
+  Access::NarrowToScope(*caller, &*matchers);
   absl::StatusOr<std::vector<storage::SeriesInfo>> page =
       store_->ListSeries(*matchers, after, page_size + 1);
   if (!page.ok()) return ToGrpcStatus(page.status());
@@ -72,9 +87,14 @@ grpc::Status SeriesServiceImpl::ListSeries(grpc::ServerContext*,
 }
 
 grpc::Status SeriesServiceImpl::UpdateSeries(
-    grpc::ServerContext*, const v1::UpdateSeriesRequest* request,
+    grpc::ServerContext* context, const v1::UpdateSeriesRequest* request,
     v1::UpdateSeriesResponse* response) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kWrite, "UpdateSeries");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   const v1::Series& series = request->series();
+  absl::Status in_scope = access_->CheckSeries(*caller, series.name());
+  if (!in_scope.ok()) return ToGrpcStatus(in_scope);
   storage::SeriesUpdate update;
   std::vector<std::string> paths(request->update_mask().paths().begin(),
                                  request->update_mask().paths().end());
@@ -117,6 +137,11 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
                        "off_grid, holidays or decimals")));
     }
   }
+  // New labels must keep the series inside the caller's scope.
+  if (update.labels) {
+    in_scope = access_->CheckLabels(*caller, series.name(), *update.labels);
+    if (!in_scope.ok()) return ToGrpcStatus(in_scope);
+  }
   absl::StatusOr<storage::SeriesInfo> info =
       store_->UpdateSeries(series.name(), update);
   if (!info.ok()) return ToGrpcStatus(info.status());
@@ -125,8 +150,13 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
 }
 
 grpc::Status SeriesServiceImpl::DeleteSeries(
-    grpc::ServerContext*, const v1::DeleteSeriesRequest* request,
+    grpc::ServerContext* context, const v1::DeleteSeriesRequest* request,
     v1::DeleteSeriesResponse*) {
+  absl::StatusOr<Caller> caller =
+      access_->Check(*context, auth::Role::kAdmin, "DeleteSeries");
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status in_scope = access_->CheckSeries(*caller, request->name());
+  if (!in_scope.ok()) return ToGrpcStatus(in_scope);
   return ToGrpcStatus(store_->DeleteSeries(request->name()));
 }
 

@@ -2,6 +2,7 @@
 #ifndef TSFORECAST_SERVICE_SERIES_SERVICE_H_
 #define TSFORECAST_SERVICE_SERIES_SERVICE_H_
 
+#include "service/access.h"
 #include "storage/series_store.h"
 #include "tsforecast/v1/series.grpc.pb.h"
 
@@ -9,8 +10,9 @@ namespace tsforecast::service {
 
 class SeriesServiceImpl final : public tsforecast::v1::SeriesService::Service {
  public:
-  // `store` must outlive the service.
-  explicit SeriesServiceImpl(storage::SeriesStore* store) : store_(store) {}
+  // `store` and `access` must outlive the service.
+  SeriesServiceImpl(storage::SeriesStore* store, const Access* access)
+      : store_(store), access_(access) {}
 
   grpc::Status CreateSeries(grpc::ServerContext* context,
                             const v1::CreateSeriesRequest* request,
@@ -30,6 +32,7 @@ class SeriesServiceImpl final : public tsforecast::v1::SeriesService::Service {
 
  private:
   storage::SeriesStore* store_;
+  const Access* access_;
 };
 
 }  // namespace tsforecast::service

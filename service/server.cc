@@ -1,6 +1,7 @@
 #include "service/server.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -8,12 +9,18 @@
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "service/access.h"
 #include "service/admin_service.h"
+#include "service/auth/authorizer.h"
 #include "service/forecast_service.h"
 #include "service/grpc_metrics_interceptor.h"
 #include "service/http/http_server.h"
+#include "service/listen_address.h"
 #include "service/metrics.h"
 #include "service/points_service.h"
 #include "service/reflection_v1.h"
@@ -21,6 +28,36 @@
 #include "storage/series_store.h"
 
 namespace tsforecast::service {
+namespace {
+
+// Plaintext, or TLS from files that gRPC re-reads every minute, so that a
+// renewed certificate is served without a restart.
+std::shared_ptr<grpc::ServerCredentials> GrpcCredentials(
+    const ServerOptions& options) {
+  if (!options.tls()) return grpc::InsecureServerCredentials();
+  constexpr unsigned kRefreshSeconds = 60;
+  auto provider =
+      options.tls_client_ca_file.empty()
+          ? std::make_shared<
+                grpc::experimental::FileWatcherCertificateProvider>(
+                options.tls_key_file, options.tls_cert_file, kRefreshSeconds)
+          : std::make_shared<
+                grpc::experimental::FileWatcherCertificateProvider>(
+                options.tls_key_file, options.tls_cert_file,
+                options.tls_client_ca_file, kRefreshSeconds);
+  grpc::experimental::TlsServerCredentialsOptions tls(provider);
+  tls.watch_identity_key_cert_pairs();
+  if (!options.tls_client_ca_file.empty()) {
+    tls.watch_root_certs();
+    tls.set_cert_request_type(
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  } else {
+    tls.set_cert_request_type(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+  }
+  return grpc::experimental::TlsServerCredentials(tls);
+}
+
+}  // namespace
 
 absl::Status ServerOptions::Validate() const {
   if (listen_address.empty()) {
@@ -41,6 +78,30 @@ absl::Status ServerOptions::Validate() const {
       limits.max_read_limit < 1) {
     return absl::InvalidArgumentError("request limits must be positive");
   }
+  if (tls_cert_file.empty() != tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "tls_cert_file and tls_key_file go together");
+  }
+  if (!tls_client_ca_file.empty() && !tls()) {
+    return absl::InvalidArgumentError(
+        "tls_client_ca_file needs tls_cert_file and tls_key_file");
+  }
+  if (backup_root.empty()) {
+    return absl::InvalidArgumentError("backup_root: must not be empty");
+  }
+  if (!tls() && !allow_insecure_remote) {
+    for (const std::string& host :
+         {HostOf(listen_address), http_port >= 0 ? http_host : "127.0.0.1"}) {
+      if (!IsLoopbackHost(host)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "refusing to listen on ", host,
+            " without TLS: anyone who can reach it could read and change "
+            "the data. Give --tls_cert_file and --tls_key_file (and "
+            "--tokens_file), listen on 127.0.0.1, or accept the risk with "
+            "--allow_insecure_remote"));
+      }
+    }
+  }
   if (!(max_missing_percent >= 0 && max_missing_percent <= 100)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max_missing_percent: ", max_missing_percent, " is outside [0, 100]"));
@@ -53,26 +114,42 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   TSF_RETURN_IF_ERROR(options.Validate());
   std::unique_ptr<Server> server(new Server());
   server->metrics_ = std::make_unique<Metrics>();
+  if (!options.tokens_file.empty()) {
+    TSF_ASSIGN_OR_RETURN(server->authorizer_,
+                         auth::Authorizer::Load(options.tokens_file));
+  }
+  std::error_code ec;
+  const std::filesystem::path backup_root =
+      std::filesystem::absolute(options.backup_root, ec);
+  std::filesystem::create_directories(backup_root, ec);
+  if (ec || !std::filesystem::is_directory(backup_root)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("backup_root ", options.backup_root,
+                     " is not a directory and cannot be created"));
+  }
   TSF_ASSIGN_OR_RETURN(server->store_,
                        storage::SeriesStore::Open(options.storage));
+  server->access_ =
+      std::make_unique<Access>(server->authorizer_.get(), server->store_.get());
+  const Access* access = server->access_.get();
   server->series_service_ =
-      std::make_unique<SeriesServiceImpl>(server->store_.get());
-  server->points_service_ =
-      std::make_unique<PointsServiceImpl>(server->store_.get(), options.limits);
-  server->admin_service_ =
-      std::make_unique<AdminServiceImpl>(server->store_.get());
+      std::make_unique<SeriesServiceImpl>(server->store_.get(), access);
+  server->points_service_ = std::make_unique<PointsServiceImpl>(
+      server->store_.get(), options.limits, access);
+  server->admin_service_ = std::make_unique<AdminServiceImpl>(
+      server->store_.get(), access, backup_root.lexically_normal().string());
   const int running = options.max_running_fits > 0
                           ? options.max_running_fits
                           : std::max(1u, std::thread::hardware_concurrency());
   server->forecast_service_ = std::make_unique<ForecastServiceImpl>(
-      server->store_.get(), running, options.max_waiting_fits,
+      server->store_.get(), access, running, options.max_waiting_fits,
       server->metrics_.get(), options.max_missing_percent);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address,
-                           grpc::InsecureServerCredentials(), &server->port_);
+  builder.AddListeningPort(options.listen_address, GrpcCredentials(options),
+                           &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.RegisterService(server->series_service_.get());
@@ -112,16 +189,28 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     http::HttpOptions http_options;
     http_options.host = options.http_host;
     http_options.port = options.http_port;
+    http_options.tls_cert_file = options.tls_cert_file;
+    http_options.tls_key_file = options.tls_key_file;
+    http_options.tls_client_ca_file = options.tls_client_ca_file;
+    http_options.metrics_auth = options.metrics_auth;
+    http_options.allowed_hosts = options.http_allowed_hosts;
     Server* raw = server.get();
     TSF_ASSIGN_OR_RETURN(
         server->http_server_,
         http::HttpServer::Start(
             http_options,
             {server->store_.get(), server->forecast_service_.get(),
-             server->metrics_.get(), [raw] { return raw->ready_.load(); }}));
+             server->metrics_.get(), [raw] { return raw->ready_.load(); },
+             access}));
   }
   server->ready_ = true;
   return server;
+}
+
+absl::Status Server::Reload() {
+  if (authorizer_ != nullptr) TSF_RETURN_IF_ERROR(authorizer_->Reload());
+  if (http_server_ != nullptr) TSF_RETURN_IF_ERROR(http_server_->ReloadTls());
+  return absl::OkStatus();
 }
 
 int Server::http_port() const {

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "service/forecast_runner.h"
@@ -30,6 +31,10 @@ class AdminServiceImpl;
 class ForecastServiceImpl;
 class ReflectionV1Service;
 class Metrics;
+class Access;
+namespace auth {
+class Authorizer;
+}
 namespace http {
 class HttpServer;
 }
@@ -51,6 +56,27 @@ struct ServerOptions {
   // it off.
   std::string http_host = "127.0.0.1";
   int http_port = 8080;
+  // TLS on both ports: PEM certificate chain and key (both or neither);
+  // with a client CA, clients must present a certificate it signed
+  // (mTLS). The gRPC port re-reads the files every minute and the HTTP port
+  // on Reload() (SIGHUP).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // Bearer tokens (service/auth/token_file.h); empty: no access control.
+  std::string tokens_file;
+  // Whether /metrics needs a read token too (with a tokens file).
+  bool metrics_auth = false;
+  // Listening beyond loopback without TLS is refused unless this is set.
+  bool allow_insecure_remote = false;
+  // Backups are written under this directory only; created at start.
+  // Default "./backups".
+  std::string backup_root = "backups";
+  // Host header values the HTTP port serves; empty: loopback names and
+  // http_host.
+  std::vector<std::string> http_allowed_hosts;
+
+  bool tls() const { return !tls_cert_file.empty(); }
 
   absl::Status Validate() const;
 };
@@ -68,6 +94,10 @@ class Server {
   int http_port() const;
   storage::SeriesStore* store() { return store_.get(); }
 
+  // Re-reads the tokens file and the HTTP port's certificate (SIGHUP).
+  // On error what was in use stays, and the error says why.
+  absl::Status Reload();
+
   // Stops accepting calls, lets calls in flight finish for up to
   // `grace_seconds`, then closes the store. Idempotent.
   void Shutdown(double grace_seconds);
@@ -80,6 +110,8 @@ class Server {
   std::atomic<bool> ready_{false};
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<storage::SeriesStore> store_;
+  std::unique_ptr<auth::Authorizer> authorizer_;
+  std::unique_ptr<Access> access_;
   std::unique_ptr<SeriesServiceImpl> series_service_;
   std::unique_ptr<PointsServiceImpl> points_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;

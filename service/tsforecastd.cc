@@ -57,6 +57,26 @@ ABSL_FLAG(std::string, port_file, "",
 ABSL_FLAG(double, shutdown_grace_s, 5.0,
           "seconds calls in flight may take to finish on SIGTERM/SIGINT");
 ABSL_FLAG(bool, quiet, false, "log warnings and errors only");
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate chain for TLS on the gRPC and HTTP ports (with "
+          "--tls_key_file); re-read every minute (gRPC) and on SIGHUP (HTTP)");
+ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
+ABSL_FLAG(std::string, tls_client_ca_file, "",
+          "PEM CA: clients must present a certificate it signed (mTLS)");
+ABSL_FLAG(std::string, tokens_file, "",
+          "bearer tokens with roles (tsfctl token add); with it every call "
+          "but the health checks needs a token. Re-read on SIGHUP");
+ABSL_FLAG(bool, metrics_auth, false,
+          "/metrics needs a read token too (with --tokens_file)");
+ABSL_FLAG(bool, allow_insecure_remote, false,
+          "allow listening beyond loopback without TLS (anyone who can reach "
+          "the port can then read the traffic)");
+ABSL_FLAG(std::string, backup_root, "backups",
+          "backups are written under this directory only (created if "
+          "missing)");
+ABSL_FLAG(std::vector<std::string>, http_allowed_hosts, {},
+          "Host header values the HTTP port serves (default: localhost, "
+          "127.0.0.1, ::1 and --http_listen_host); * for any");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
@@ -99,6 +119,14 @@ int main(int argc, char** argv) {
   options.max_missing_percent = absl::GetFlag(FLAGS_max_missing_percent);
   options.http_host = absl::GetFlag(FLAGS_http_listen_host);
   options.http_port = absl::GetFlag(FLAGS_http_port);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
+  options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.tokens_file = absl::GetFlag(FLAGS_tokens_file);
+  options.metrics_auth = absl::GetFlag(FLAGS_metrics_auth);
+  options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
+  options.backup_root = absl::GetFlag(FLAGS_backup_root);
+  options.http_allowed_hosts = absl::GetFlag(FLAGS_http_allowed_hosts);
   if (absl::Status s = options.Validate(); !s.ok()) {
     std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());
     return 2;
@@ -122,6 +150,7 @@ int main(int argc, char** argv) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::unique_ptr<tsforecast::service::Server>> server =
@@ -147,7 +176,16 @@ int main(int argc, char** argv) {
   }
 
   int signal = 0;
-  sigwait(&signals, &signal);
+  // SIGHUP re-reads the tokens file and the HTTP certificate; a bad file
+  // keeps what is in use.
+  while (sigwait(&signals, &signal) == 0 && signal == SIGHUP) {
+    absl::Status s = (*server)->Reload();
+    if (s.ok()) {
+      TSF_LOG(INFO) << "SIGHUP: tokens and certificates reloaded";
+    } else {
+      TSF_LOG(ERROR) << "SIGHUP: reload failed, keeping the old ones: " << s;
+    }
+  }
   TSF_LOG(INFO) << "received signal " << signal << ", draining";
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace_s));
   TSF_LOG(INFO) << "stopped cleanly";

@@ -4,31 +4,10 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "re2/re2.h"
+#include "storage/selector.h"
 
 namespace tsforecast::storage {
 namespace {
-
-struct CompiledMatcher {
-  const LabelMatcher* matcher;
-  std::unique_ptr<RE2> regex;  // for kRegex and kNotRegex
-
-  bool Matches(absl::string_view value) const {
-    switch (matcher->type) {
-      case MatchType::kEqual:
-        return value == matcher->value;
-      case MatchType::kNotEqual:
-        return value != matcher->value;
-      case MatchType::kRegex:
-        return RE2::FullMatch(re2::StringPiece(value.data(), value.size()),
-                              *regex);
-      case MatchType::kNotRegex:
-        return !RE2::FullMatch(re2::StringPiece(value.data(), value.size()),
-                               *regex);
-    }
-    return false;
-  }
-};
 
 absl::string_view LabelOf(const Labels& labels, const std::string& name) {
   auto it = labels.find(name);
@@ -68,17 +47,10 @@ absl::StatusOr<std::vector<std::string>> LabelIndex::Select(
     size_t limit) const {
   std::vector<CompiledMatcher> compiled;
   for (size_t i = 0; i < matchers.size(); ++i) {
-    CompiledMatcher c{&matchers[i], nullptr};
-    if (matchers[i].type == MatchType::kRegex ||
-        matchers[i].type == MatchType::kNotRegex) {
-      c.regex = std::make_unique<RE2>(matchers[i].value, RE2::Quiet);
-      if (!c.regex->ok()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "matchers[", i, "].value: invalid regular expression \"",
-            matchers[i].value, "\": ", c.regex->error()));
-      }
-    }
-    compiled.push_back(std::move(c));
+    absl::StatusOr<CompiledMatcher> c =
+        CompiledMatcher::Compile(matchers[i], i);
+    if (!c.ok()) return c.status();
+    compiled.push_back(*std::move(c));
   }
 
   // Candidates: the smallest set a positive matcher (one that "" does not
@@ -89,10 +61,10 @@ absl::StatusOr<std::vector<std::string>> LabelIndex::Select(
   static const Postings kEmpty;
   for (const CompiledMatcher& c : compiled) {
     if (c.Matches("")) continue;  // also selects series lacking the label
-    auto by_label = postings_.find(c.matcher->name);
+    auto by_label = postings_.find(c.matcher().name);
     if (by_label == postings_.end()) return std::vector<std::string>();
-    if (c.matcher->type == MatchType::kEqual) {
-      auto by_value = by_label->second.find(c.matcher->value);
+    if (c.matcher().type == MatchType::kEqual) {
+      auto by_value = by_label->second.find(c.matcher().value);
       const Postings* p =
           by_value == by_label->second.end() ? &kEmpty : &by_value->second;
       if (p->size() < best->size()) best = p;
@@ -116,7 +88,7 @@ absl::StatusOr<std::vector<std::string>> LabelIndex::Select(
   auto consider = [&](const std::string& name) {
     const Labels& labels = labels_.at(name);
     for (const CompiledMatcher& c : compiled) {
-      if (!c.Matches(LabelOf(labels, c.matcher->name))) return;
+      if (!c.Matches(LabelOf(labels, c.matcher().name))) return;
     }
     out.push_back(name);
   };

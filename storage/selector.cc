@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "re2/re2.h"
 
 namespace tsforecast::storage {
 namespace {
@@ -112,6 +113,68 @@ class SelectorParser {
 absl::StatusOr<std::vector<LabelMatcher>> ParseSelector(
     absl::string_view selector) {
   return SelectorParser(selector).Parse();
+}
+
+absl::StatusOr<CompiledMatcher> CompiledMatcher::Compile(
+    const LabelMatcher& matcher, size_t index) {
+  CompiledMatcher out;
+  out.matcher_ = matcher;
+  if (matcher.type == MatchType::kRegex ||
+      matcher.type == MatchType::kNotRegex) {
+    out.regex_ = std::make_unique<RE2>(matcher.value, RE2::Quiet);
+    if (!out.regex_->ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "matchers[", index, "].value: invalid regular expression \"",
+          matcher.value.substr(0, 200), "\": ", out.regex_->error()));
+    }
+  }
+  return out;
+}
+
+CompiledMatcher::CompiledMatcher(CompiledMatcher&&) noexcept = default;
+CompiledMatcher& CompiledMatcher::operator=(CompiledMatcher&&) noexcept =
+    default;
+CompiledMatcher::~CompiledMatcher() = default;
+
+bool CompiledMatcher::Matches(absl::string_view value) const {
+  const re2::StringPiece piece(value.data(), value.size());
+  switch (matcher_.type) {
+    case MatchType::kEqual:
+      return value == matcher_.value;
+    case MatchType::kNotEqual:
+      return value != matcher_.value;
+    case MatchType::kRegex:
+      return RE2::FullMatch(piece, *regex_);
+    case MatchType::kNotRegex:
+      return !RE2::FullMatch(piece, *regex_);
+  }
+  return false;
+}
+
+absl::StatusOr<SeriesSelector> SeriesSelector::Compile(
+    const std::vector<LabelMatcher>& matchers) {
+  SeriesSelector out;
+  for (size_t i = 0; i < matchers.size(); ++i) {
+    absl::StatusOr<CompiledMatcher> c =
+        CompiledMatcher::Compile(matchers[i], i);
+    if (!c.ok()) return c.status();
+    out.matchers_.push_back(*std::move(c));
+  }
+  return out;
+}
+
+bool SeriesSelector::Matches(absl::string_view name,
+                             const Labels& labels) const {
+  for (const CompiledMatcher& c : matchers_) {
+    absl::string_view value;
+    if (c.matcher().name == kNameLabel) {
+      value = name;
+    } else if (auto it = labels.find(c.matcher().name); it != labels.end()) {
+      value = it->second;
+    }
+    if (!c.Matches(value)) return false;
+  }
+  return true;
 }
 
 }  // namespace tsforecast::storage

@@ -182,8 +182,7 @@ void DashboardApi::Backtest(const httplib::Request& req,
 void DashboardApi::Models(const httplib::Request&,
                           httplib::Response& res) const {
   v1::ListModelsResponse response;
-  // ListModels reads only the registry; it needs no call context.
-  forecasts_->ListModels(nullptr, nullptr, &response);
+  ForecastServiceImpl::DescribeModels(&response);
   Reply(res, response);
 }
 

@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "httplib.h"
 #include "service/http/dashboard_api.h"
+#include "service/http/http_access.h"
+#include "service/http/http_tls.h"
 #include "service/http/prom_api.h"
 
 namespace tsforecast::service::http {
@@ -37,7 +39,23 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     const HttpOptions& options, HttpBackends backends) {
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->backends_ = std::move(backends);
-  server->server_ = std::make_unique<httplib::Server>();
+  if (options.tls_cert_file.empty()) {
+    server->server_ = std::make_unique<httplib::Server>();
+  } else {
+    server->tls_ = std::make_unique<TlsIdentity>(options.tls_cert_file,
+                                                 options.tls_key_file,
+                                                 options.tls_client_ca_file);
+    if (absl::Status s = server->tls_->Reload(); !s.ok()) return s;
+    TlsIdentity* tls = server->tls_.get();
+    auto ssl = std::make_unique<httplib::SSLServer>(
+        [tls](SSL_CTX& ctx) { return tls->Configure(ctx); });
+    if (!ssl->is_valid()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("HTTP port: cannot set up TLS with client CA ",
+                       options.tls_client_ca_file));
+    }
+    server->server_ = std::move(ssl);
+  }
   const int threads = std::max(2, options.threads);
   server->server_->new_task_queue = [threads] {
     return new httplib::ThreadPool(threads);
@@ -47,7 +65,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   server->server_->set_keep_alive_timeout(30);
   // Small answers must not wait for Nagle's algorithm (40 ms stalls).
   server->server_->set_tcp_nodelay(true);
-  server->AddRoutes();
+  server->AddRoutes(options);
   if (options.port == 0) {
     server->port_ = server->server_->bind_to_any_port(options.host);
   } else if (server->server_->bind_to_port(options.host, options.port)) {
@@ -68,9 +86,24 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   return server;
 }
 
-void HttpServer::AddRoutes() {
+absl::Status HttpServer::ReloadTls() {
+  return tls_ == nullptr ? absl::OkStatus() : tls_->Reload();
+}
+
+void HttpServer::AddRoutes(const HttpOptions& options) {
   httplib::Server& s = *server_;
   Metrics* metrics = backends_.metrics;
+  static const Access kOpen(nullptr, nullptr);
+  auto access = std::make_shared<HttpAccess>(
+      backends_.access != nullptr ? backends_.access : &kOpen,
+      HttpAccessOptions{options.allowed_hosts.empty()
+                            ? DefaultAllowedHosts(options.host)
+                            : options.allowed_hosts,
+                        options.metrics_auth});
+  s.set_pre_routing_handler(
+      [access](const httplib::Request& req, httplib::Response& res) {
+        return access->Check(req, res);
+      });
   s.Get("/healthz",
         Measured(metrics, "healthz",
                  [](const httplib::Request&, httplib::Response& res) {
@@ -126,6 +159,12 @@ void HttpServer::AddRoutes() {
   get("/api/tsf/v1/series", "tsf_series", &DashboardApi::Series);
   get("/api/tsf/v1/points", "tsf_points", &DashboardApi::Points);
   get("/api/tsf/v1/forecast", "tsf_forecast", &DashboardApi::Forecast);
+  // POST too: saving a vintage changes data and is refused on GET.
+  s.Post("/api/tsf/v1/forecast",
+         Measured(metrics, "tsf_forecast",
+                  [dash](const httplib::Request& req, httplib::Response& res) {
+                    dash->Forecast(req, res);
+                  }));
   get("/api/tsf/v1/backtest", "tsf_backtest", &DashboardApi::Backtest);
   get("/api/tsf/v1/models", "tsf_models", &DashboardApi::Models);
   get("/api/tsf/v1/vintages", "tsf_vintages", &DashboardApi::Vintages);

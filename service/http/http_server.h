@@ -9,8 +9,10 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "service/access.h"
 #include "service/forecast_service.h"
 #include "service/metrics.h"
 #include "storage/series_store.h"
@@ -20,12 +22,22 @@ class Server;
 }
 
 namespace tsforecast::service::http {
+class TlsIdentity;
+}
+
+namespace tsforecast::service::http {
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
   // Connections served at once; a keep-alive connection holds a thread.
   int threads = 64;
+  // TLS (both files or neither) and optional client-certificate checks.
+  std::string tls_cert_file, tls_key_file, tls_client_ca_file;
+  // Whether /metrics needs a read token when access control is on.
+  bool metrics_auth = false;
+  // Host header values served; empty: loopback names and `host`.
+  std::vector<std::string> allowed_hosts;
 };
 
 struct HttpBackends {
@@ -34,6 +46,7 @@ struct HttpBackends {
   Metrics* metrics = nullptr;
   // /readyz answers 200 while this is true.
   std::function<bool()> ready;
+  const Access* access = nullptr;
 };
 
 class HttpServer {
@@ -45,12 +58,15 @@ class HttpServer {
   int port() const { return port_; }
   // Stops listening and waits for the serving thread. Idempotent.
   void Stop();
+  // Re-reads the TLS certificate and key (no-op without TLS).
+  absl::Status ReloadTls();
 
  private:
   HttpServer() = default;
-  void AddRoutes();
+  void AddRoutes(const HttpOptions& options);
 
   HttpBackends backends_;
+  std::unique_ptr<TlsIdentity> tls_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;

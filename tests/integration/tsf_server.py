@@ -24,14 +24,16 @@ class TsfServer:
     """tsforecastd with a temporary data dir; both ports ephemeral (the HTTP
     port off unless `http`)."""
 
-    def __init__(self, http=True):
+    def __init__(self, http=True, extra_args=(), token=None):
         self.tmp = tempfile.TemporaryDirectory()
+        self.token = token  # sent by tsfctl() as TSF_TOKEN
         port_file = os.path.join(self.tmp.name, "port")
         self.process = subprocess.Popen(
             [os.path.join(BUILD, "tsforecastd"), "--listen=127.0.0.1:0",
              "--http_port=0" if http else "--http_port=-1",
              "--data_dir=" + os.path.join(self.tmp.name, "data"),
-             "--port_file=" + port_file, "--quiet"])
+             "--backup_root=" + os.path.join(self.tmp.name, "backups"),
+             "--port_file=" + port_file, "--quiet", *extra_args])
         deadline = time.time() + 30
         while not (os.path.exists(port_file) and read_text(port_file).count("\n") == 2):
             if time.time() > deadline or self.process.poll() is not None:
@@ -42,8 +44,11 @@ class TsfServer:
         self.http_url = "http://127.0.0.1:" + http_port if http else None
 
     def tsfctl(self, *args, stdin=""):
+        env = dict(os.environ)
+        if self.token:
+            env["TSF_TOKEN"] = self.token
         result = subprocess.run([os.path.join(BUILD, "tsfctl"), "--server=" + self.grpc_address, *args],
-                                input=stdin.encode(), capture_output=True, timeout=60)
+                                input=stdin.encode(), capture_output=True, timeout=60, env=env)
         if result.returncode != 0:
             raise RuntimeError("tsfctl %s failed: %s" % (args, result.stderr.decode()))
         return result.stdout.decode()
@@ -56,6 +61,16 @@ class TsfServer:
         self.process.terminate()
         self.process.wait(timeout=30)
         self.tmp.cleanup()
+
+
+def add_token(tokens_file, name, role, selector=None):
+    """A new token in `tokens_file` (tsfctl token add); returns its secret."""
+    args = [os.path.join(BUILD, "tsfctl"), "token", "add", name, "--role", role,
+            "--tokens_file", tokens_file]
+    if selector:
+        args += ["--selector", selector]
+    out = subprocess.run(args, capture_output=True, check=True, timeout=30).stdout.decode()
+    return out.strip().splitlines()[-1]
 
 
 def monthly_csv(series, values, start_year=2020):

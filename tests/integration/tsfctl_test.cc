@@ -339,13 +339,15 @@ TEST_F(TsfctlTest, BackupThenRestoreIntoAFreshServer) {
       Tsfctl({"write", "-", "--series", "g"}, "2024-01-01,1\n2024-01-02,2\n")
           .exit_code,
       0);
-  const std::string backup = dir_.Sub("backup");
-  CommandResult r = Tsfctl({"backup", backup});
+  // The server's backup root is set by the fixture (ServerProcess).
+  CommandResult r = Tsfctl({"backup", "nightly"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("--restore_from="), std::string::npos);
-  r = Tsfctl({"backup", "relative"});
+  const std::string backup = dir_.Sub("data") + ".backups/nightly";
+  EXPECT_NE(r.out.find(backup), std::string::npos) << r.out;
+  r = Tsfctl({"backup", "/etc/x"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("INVALID_ARGUMENT"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("PERMISSION_DENIED"), std::string::npos) << r.err;
 
   testing::ServerProcess restored;
   std::string error;

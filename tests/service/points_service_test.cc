@@ -1,5 +1,6 @@
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "tests/service/service_test_fixture.h"
 
@@ -318,12 +319,30 @@ TEST_F(PointsServiceTest, BackupCompactAndStats) {
   EXPECT_GT(stats.points_sst_bytes(), 0u);
   EXPECT_EQ(stats.points_written(), 1000u);
   v1::BackupRequest backup;
-  backup.set_directory(dir_.Sub("backup"));
+  backup.set_directory("nightly");  // under the backup root
   v1::BackupResponse backed;
   ASSERT_TRUE(admin_->Backup(Ctx().get(), backup, &backed).ok());
   EXPECT_GT(backed.bytes(), 0u);
+  EXPECT_EQ(backed.directory(), dir_.Sub("backups") + "/nightly");
   EXPECT_GRPC(admin_->Backup(Ctx().get(), backup, &backed),
               StatusCode::ALREADY_EXISTS, "already exists");
+  // Only under the root: no escape, no control characters, a parent that
+  // exists (FAILED_PRECONDITION, not a retryable UNAVAILABLE).
+  for (const auto& [directory, code, message] :
+       std::vector<std::tuple<std::string, StatusCode, std::string>>{
+           {"/tmp/elsewhere", StatusCode::PERMISSION_DENIED,
+            "is outside the backup root"},
+           {"../escape", StatusCode::INVALID_ARGUMENT, "\"..\" is not allowed"},
+           {dir_.Sub("backups") + "/x/../../y", StatusCode::INVALID_ARGUMENT,
+            "is not allowed"},
+           {"a\nb", StatusCode::INVALID_ARGUMENT, "control characters"},
+           {"missing/child", StatusCode::FAILED_PRECONDITION, "does not exist"},
+           {"", StatusCode::INVALID_ARGUMENT, "required"}}) {
+    backup.set_directory(directory);
+    EXPECT_GRPC(admin_->Backup(Ctx().get(), backup, &backed), code, message);
+  }
+  backup.set_directory(dir_.Sub("backups") + "/absolute_inside");
+  ASSERT_TRUE(admin_->Backup(Ctx().get(), backup, &backed).ok());
 }
 
 }  // namespace

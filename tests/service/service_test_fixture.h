@@ -30,6 +30,8 @@ class ServiceTest : public ::testing::Test {
     options.limits.max_points_per_request = 100000;
     options.limits.max_series_per_request = 100;
     options.max_message_bytes = 8 << 20;
+    options.backup_root = dir_.Sub("backups");
+    options.http_port = -1;
     auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);

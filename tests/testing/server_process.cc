@@ -53,7 +53,8 @@ bool ServerProcess::Start(const std::string& data_dir,
                                    "--data_dir=" + data_dir,
                                    "--port_file=" + port_file_,
                                    "--quiet",
-                                   "--http_port=0"};
+                                   "--http_port=0",
+                                   "--backup_root=" + data_dir + ".backups"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   const std::string log = data_dir + ".log";
   pid_ = fork();

@@ -1,13 +1,17 @@
 #include "tools/tsfctl/client.h"
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
+#include <sstream>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "common/calendar_step.h"
 #include "common/time_util.h"
 
@@ -28,12 +32,48 @@ void Check(const grpc::Status& status, const std::string& what) {
   throw Exit{kExitServerError};
 }
 
+namespace {
+
+std::string ReadFileOrUsage(const std::string& path, const char* flag) {
+  std::ifstream in(path);
+  if (!in) Usage(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+std::shared_ptr<grpc::ChannelCredentials> Credentials(const Globals& g) {
+  if (!g.tls && g.tls_ca.empty() && g.tls_cert.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  if (!g.tls_ca.empty())
+    ssl.pem_root_certs = ReadFileOrUsage(g.tls_ca, "--tls_ca");
+  if (g.tls_cert.empty() != g.tls_key.empty()) {
+    Usage("--tls_cert and --tls_key go together");
+  }
+  if (!g.tls_cert.empty()) {
+    ssl.pem_cert_chain = ReadFileOrUsage(g.tls_cert, "--tls_cert");
+    ssl.pem_private_key = ReadFileOrUsage(g.tls_key, "--tls_key");
+  }
+  return grpc::SslCredentials(ssl);
+}
+
+}  // namespace
+
 Client::Client(const Globals& g) : globals_(g) {
+  std::string token;
+  if (!g.token_file.empty()) {
+    token = std::string(absl::StripAsciiWhitespace(
+        ReadFileOrUsage(g.token_file, "--token_file")));
+  } else if (const char* env = std::getenv("TSF_TOKEN")) {
+    token = std::string(absl::StripAsciiWhitespace(env));
+  }
+  if (!token.empty()) authorization_ = "Bearer " + token;
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);
   args.SetMaxSendMessageSize(256 << 20);
-  channel_ = grpc::CreateCustomChannel(
-      g.server, grpc::InsecureChannelCredentials(), args);
+  channel_ = grpc::CreateCustomChannel(g.server, Credentials(g), args);
   series = v1::SeriesService::NewStub(channel_);
   points = v1::PointsService::NewStub(channel_);
   admin = v1::AdminService::NewStub(channel_);
@@ -42,6 +82,8 @@ Client::Client(const Globals& g) : globals_(g) {
 
 std::unique_ptr<grpc::ClientContext> Client::Context(bool streaming) const {
   auto ctx = std::make_unique<grpc::ClientContext>();
+  if (!authorization_.empty())
+    ctx->AddMetadata("authorization", authorization_);
   if (globals_.timeout_s > 0 && !streaming) {
     ctx->set_deadline(std::chrono::system_clock::now() +
                       std::chrono::milliseconds(

@@ -41,6 +41,13 @@ struct Globals {
   double timeout_s = 30;
   std::string format = "table";
   bool epoch_ms = false;
+  // The bearer token: from this file, else the TSF_TOKEN environment
+  // variable; none when both are empty.
+  std::string token_file;
+  // TLS: the CA that signed the server's certificate (--tls_ca), or the
+  // system's roots with --tls; a client certificate and key for mTLS.
+  std::string tls_ca, tls_cert, tls_key;
+  bool tls = false;
 };
 
 class Client {
@@ -61,6 +68,7 @@ class Client {
 
  private:
   const Globals& globals_;
+  std::string authorization_;  // "Bearer ..." or empty
   std::shared_ptr<grpc::Channel> channel_;
 };
 

@@ -10,6 +10,7 @@
 #include "tools/tsfctl/forecast_commands.h"
 #include "tools/tsfctl/points_commands.h"
 #include "tools/tsfctl/series_commands.h"
+#include "tools/tsfctl/token_commands.h"
 
 namespace tsforecast::tsfctl {
 namespace {
@@ -62,10 +63,19 @@ int Run(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--epoch-ms", g.epoch_ms,
                "print timestamps as epoch milliseconds, not ISO-8601");
+  app.add_option("--token_file", g.token_file,
+                 "file holding the bearer token (default: $TSF_TOKEN)");
+  app.add_flag("--tls", g.tls, "use TLS, trusting the system's CAs");
+  app.add_option("--tls_ca", g.tls_ca,
+                 "use TLS, trusting this PEM CA (implies --tls)");
+  app.add_option("--tls_cert", g.tls_cert,
+                 "client certificate for mTLS (PEM, with --tls_key)");
+  app.add_option("--tls_key", g.tls_key, "client key for mTLS (PEM)");
 
   const auto run_series = AddSeriesCommands(app);
   const auto run_points = AddPointsCommands(app);
   const auto run_forecasts = AddForecastCommands(app);
+  const auto run_tokens = AddTokenCommands(app);
 
   std::string backup_dir;
   CLI::App* backup = app.add_subcommand(
@@ -84,8 +94,10 @@ int Run(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? 0 : kExitUsage;
   }
-  Client client(g);
   try {
+    // Token commands work on a file, not the server.
+    if (run_tokens()) return 0;
+    Client client(g);
     run_series(client);
     run_points(client);
     run_forecasts(client);

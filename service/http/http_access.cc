@@ -1,0 +1,113 @@
+#include "service/http/http_access.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "service/http/http_util.h"
+#include "service/http/json_text.h"
+#include "service/listen_address.h"
+
+namespace tsforecast::service::http {
+namespace {
+
+thread_local Caller current_caller;
+
+void Refuse(httplib::Response& res, const absl::Status& status) {
+  std::string body = "{\"error\":{\"code\":";
+  AppendJsonString(&body, CodeName(status.code()));
+  body += ",\"message\":";
+  AppendJsonString(&body, status.message());
+  body += "}}";
+  res.status = HttpStatusOf(status.code());
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    res.set_header("WWW-Authenticate", "Bearer");
+  }
+  res.set_content(body, "application/json");
+}
+
+// The host of a Host header: "example.com:8080" -> "example.com",
+// "[::1]:8080" -> "::1".
+std::string HostName(const std::string& header) {
+  if (absl::StartsWith(header, "[")) {
+    const size_t close = header.find(']');
+    return close == std::string::npos ? header : header.substr(1, close - 1);
+  }
+  const size_t colon = header.rfind(':');
+  return absl::AsciiStrToLower(
+      colon == std::string::npos ? header : header.substr(0, colon));
+}
+
+}  // namespace
+
+const Caller& RequestCaller() { return current_caller; }
+
+std::vector<std::string> DefaultAllowedHosts(const std::string& listen_host) {
+  std::vector<std::string> hosts = {"localhost", "127.0.0.1", "::1"};
+  const std::string host = absl::AsciiStrToLower(listen_host);
+  if (!host.empty() && host != "0.0.0.0" && host != "::" &&
+      std::find(hosts.begin(), hosts.end(), host) == hosts.end()) {
+    hosts.push_back(host);
+  }
+  return hosts;
+}
+
+bool HttpAccess::HostAllowed(const std::string& host_header) const {
+  const std::string host = HostName(host_header);
+  for (const std::string& allowed : options_.allowed_hosts) {
+    if (allowed == "*" || allowed == host) return true;
+  }
+  return false;
+}
+
+httplib::Server::HandlerResponse HttpAccess::Check(
+    const httplib::Request& req, httplib::Response& res) const {
+  using R = httplib::Server::HandlerResponse;
+  current_caller = nullptr;
+  // HTTP/1.1 requires Host; a browser tricked by DNS rebinding sends the
+  // attacker's name.
+  if (!HostAllowed(req.get_header_value("Host"))) {
+    Refuse(res, absl::PermissionDeniedError(absl::StrCat(
+                    "Host \"", req.get_header_value("Host").substr(0, 100),
+                    "\" is not served here (server flag "
+                    "--http_allowed_hosts)")));
+    return R::Handled;
+  }
+  const std::string& path = req.path;
+  const Params params(req);
+  // Saving a vintage stores data: never on a GET a link or a prefetch can
+  // trigger.
+  const bool saves =
+      path == "/api/tsf/v1/forecast" && (params.Get("save_vintage") == "1" ||
+                                         params.Get("save_vintage") == "true");
+  if (saves && req.method != "POST") {
+    Refuse(res, absl::InvalidArgumentError(
+                    "save_vintage: changes data, so it needs a POST"));
+    res.status = 405;
+    res.set_header("Allow", "POST");
+    return R::Handled;
+  }
+  const bool open = path == "/healthz" || path == "/readyz" || path == "/" ||
+                    (path == "/metrics" && !options_.metrics_auth);
+  if (open || !access_->enabled()) return R::Unhandled;
+  absl::StatusOr<Caller> caller =
+      access_->Check(req.get_header_value("Authorization"),
+                     saves ? auth::Role::kWrite : auth::Role::kRead,
+                     absl::StrCat(req.method, " ", path));
+  if (!caller.ok()) {
+    Refuse(res, caller.status());
+    return R::Handled;
+  }
+  if (params.Has("series")) {
+    absl::Status in_scope = access_->CheckSeries(*caller, params.Get("series"));
+    if (!in_scope.ok()) {
+      Refuse(res, in_scope);
+      return R::Handled;
+    }
+  }
+  current_caller = *std::move(caller);
+  return R::Unhandled;
+}
+
+}  // namespace tsforecast::service::http
