@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "forecast/vintage_errors.h"
 #include "google/protobuf/util/json_util.h"
+#include "service/http/http_access.h"
 #include "service/http/http_util.h"
 #include "service/http/json_text.h"
 #include "service/proto_convert.h"
@@ -44,8 +45,10 @@ absl::Status RequireSeries(const Params& p) {
 
 void DashboardApi::Series(const httplib::Request&,
                           httplib::Response& res) const {
+  std::vector<storage::LabelMatcher> visible;
+  Access::NarrowToScope(RequestCaller(), &visible);
   absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
-      store_->ListSeries({}, "", 100000);
+      store_->ListSeries(visible, "", 100000);
   if (!infos.ok()) return Fail(res, infos.status());
   std::string body = "{\"series\":[";
   for (size_t i = 0; i < infos->size(); ++i) {

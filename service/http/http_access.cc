@@ -61,19 +61,23 @@ bool HttpAccess::HostAllowed(const std::string& host_header) const {
   return false;
 }
 
-httplib::Server::HandlerResponse HttpAccess::Check(
+httplib::Server::HandlerResponse HttpAccess::CheckHost(
     const httplib::Request& req, httplib::Response& res) const {
-  using R = httplib::Server::HandlerResponse;
-  current_caller = nullptr;
   // HTTP/1.1 requires Host; a browser tricked by DNS rebinding sends the
   // attacker's name.
-  if (!HostAllowed(req.get_header_value("Host"))) {
-    Refuse(res, absl::PermissionDeniedError(absl::StrCat(
-                    "Host \"", req.get_header_value("Host").substr(0, 100),
-                    "\" is not served here (server flag "
-                    "--http_allowed_hosts)")));
-    return R::Handled;
+  if (HostAllowed(req.get_header_value("Host"))) {
+    return httplib::Server::HandlerResponse::Unhandled;
   }
+  Refuse(res, absl::PermissionDeniedError(absl::StrCat(
+                  "Host \"", req.get_header_value("Host").substr(0, 100),
+                  "\" is not served here (server flag "
+                  "--http_allowed_hosts)")));
+  return httplib::Server::HandlerResponse::Handled;
+}
+
+bool HttpAccess::Check(const httplib::Request& req,
+                       httplib::Response& res) const {
+  current_caller = nullptr;
   const std::string& path = req.path;
   const Params params(req);
   // Saving a vintage stores data: never on a GET a link or a prefetch can
@@ -86,28 +90,28 @@ httplib::Server::HandlerResponse HttpAccess::Check(
                     "save_vintage: changes data, so it needs a POST"));
     res.status = 405;
     res.set_header("Allow", "POST");
-    return R::Handled;
+    return false;
   }
   const bool open = path == "/healthz" || path == "/readyz" || path == "/" ||
                     (path == "/metrics" && !options_.metrics_auth);
-  if (open || !access_->enabled()) return R::Unhandled;
+  if (open || !access_->enabled()) return true;
   absl::StatusOr<Caller> caller =
       access_->Check(req.get_header_value("Authorization"),
                      saves ? auth::Role::kWrite : auth::Role::kRead,
                      absl::StrCat(req.method, " ", path));
   if (!caller.ok()) {
     Refuse(res, caller.status());
-    return R::Handled;
+    return false;
   }
   if (params.Has("series")) {
     absl::Status in_scope = access_->CheckSeries(*caller, params.Get("series"));
     if (!in_scope.ok()) {
       Refuse(res, in_scope);
-      return R::Handled;
+      return false;
     }
   }
   current_caller = *std::move(caller);
-  return R::Unhandled;
+  return true;
 }
 
 }  // namespace tsforecast::service::http

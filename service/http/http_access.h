@@ -1,6 +1,7 @@
-// Access control on the HTTP port, before any handler runs: the Host
-// allow-list (against DNS rebinding), the role each path needs, the scope
-// of a `series` parameter, and POST for requests that change data.
+// Access control on the HTTP port: the Host allow-list (against DNS
+// rebinding) before routing, then before each handler the role its path
+// needs, the scope of a `series` parameter, and POST for requests that
+// change data.
 // Handlers that list series narrow them with RequestCaller().
 #ifndef TSFORECAST_SERVICE_HTTP_HTTP_ACCESS_H_
 #define TSFORECAST_SERVICE_HTTP_HTTP_ACCESS_H_
@@ -29,10 +30,15 @@ class HttpAccess {
   HttpAccess(const Access* access, HttpAccessOptions options)
       : access_(access), options_(std::move(options)) {}
 
-  // For httplib's pre-routing hook: answers and returns Handled when the
-  // request is refused; otherwise records the caller for the handler.
-  httplib::Server::HandlerResponse Check(const httplib::Request& req,
-                                         httplib::Response& res) const;
+  // For httplib's pre-routing hook, before the body is read: refuses a
+  // Host not on the allow-list, and returns Handled when it did.
+  httplib::Server::HandlerResponse CheckHost(const httplib::Request& req,
+                                             httplib::Response& res) const;
+
+  // Before each handler, with the body read (a POST form's parameters
+  // count): answers and returns false when the request is refused;
+  // otherwise records the caller for the handler.
+  bool Check(const httplib::Request& req, httplib::Response& res) const;
 
  private:
   bool HostAllowed(const std::string& host_header) const;
@@ -43,9 +49,8 @@ class HttpAccess {
 
 // The caller of the request this thread is serving (null when access
 // control is off or the path is open). cpp-httplib has no per-request
-// context, but runs the pre-routing hook and the handler of one request on
-// the same worker thread, one request at a time, so a thread-local is
-// exact.
+// context, but runs a handler on one worker thread, one request at a time,
+// right after Check, so a thread-local is exact.
 const Caller& RequestCaller();
 
 }  // namespace tsforecast::service::http

@@ -16,12 +16,15 @@ using Handler =
     std::function<void(const httplib::Request&, httplib::Response&)>;
 
 // Counts and times every request under a fixed handler name (not the
-// path, which would let clients create unbounded label values).
-Handler Measured(Metrics* metrics, std::string name, Handler handler) {
-  return [metrics, name = std::move(name), handler = std::move(handler)](
-             const httplib::Request& req, httplib::Response& res) {
+// path, which would let clients create unbounded label values), after the
+// access check.
+Handler Measured(Metrics* metrics, std::shared_ptr<const HttpAccess> access,
+                 std::string name, Handler handler) {
+  return [metrics, access = std::move(access), name = std::move(name),
+          handler = std::move(handler)](const httplib::Request& req,
+                                        httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
-    handler(req, res);
+    if (access->Check(req, res)) handler(req, res);
     if (metrics == nullptr) return;
     // cpp-httplib fills in 200 after the handler when it set none.
     metrics->http_requests.Add(
@@ -102,15 +105,15 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                         options.metrics_auth});
   s.set_pre_routing_handler(
       [access](const httplib::Request& req, httplib::Response& res) {
-        return access->Check(req, res);
+        return access->CheckHost(req, res);
       });
   s.Get("/healthz",
-        Measured(metrics, "healthz",
+        Measured(metrics, access, "healthz",
                  [](const httplib::Request&, httplib::Response& res) {
                    res.set_content("ok\n", "text/plain");
                  }));
   s.Get("/readyz",
-        Measured(metrics, "readyz",
+        Measured(metrics, access, "readyz",
                  [this](const httplib::Request&, httplib::Response& res) {
                    const bool ready = !backends_.ready || backends_.ready();
                    res.status = ready ? 200 : 503;
@@ -118,7 +121,7 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                                    "text/plain");
                  }));
   s.Get("/metrics",
-        Measured(metrics, "metrics",
+        Measured(metrics, access, "metrics",
                  [metrics](const httplib::Request&, httplib::Response& res) {
                    res.set_content(metrics == nullptr ? "" : metrics->Render(),
                                    "text/plain; version=0.0.4; charset=utf-8");
@@ -129,7 +132,7 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                   void (PromApi::*method)(const httplib::Request&,
                                           httplib::Response&) const) {
     Handler h = Measured(
-        metrics, name,
+        metrics, access, name,
         [prom, method](const httplib::Request& req, httplib::Response& res) {
           ((*prom).*method)(req, res);
         });
@@ -150,7 +153,7 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
   auto get = [&](const std::string& path, const std::string& name,
                  void (DashboardApi::*method)(const httplib::Request&,
                                               httplib::Response&) const) {
-    s.Get(path, Measured(metrics, name,
+    s.Get(path, Measured(metrics, access, name,
                          [dash, method](const httplib::Request& req,
                                         httplib::Response& res) {
                            ((*dash).*method)(req, res);
@@ -161,14 +164,14 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
   get("/api/tsf/v1/forecast", "tsf_forecast", &DashboardApi::Forecast);
   // POST too: saving a vintage changes data and is refused on GET.
   s.Post("/api/tsf/v1/forecast",
-         Measured(metrics, "tsf_forecast",
+         Measured(metrics, access, "tsf_forecast",
                   [dash](const httplib::Request& req, httplib::Response& res) {
                     dash->Forecast(req, res);
                   }));
   get("/api/tsf/v1/backtest", "tsf_backtest", &DashboardApi::Backtest);
   get("/api/tsf/v1/models", "tsf_models", &DashboardApi::Models);
   get("/api/tsf/v1/vintages", "tsf_vintages", &DashboardApi::Vintages);
-  s.Get("/", Measured(metrics, "dashboard",
+  s.Get("/", Measured(metrics, access, "dashboard",
                       [](const httplib::Request&, httplib::Response& res) {
                         res.set_content(DashboardHtml(),
                                         "text/html; charset=utf-8");

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/calendar_step.h"
 #include "common/time_util.h"
 
 namespace tsforecast::service::http {
@@ -76,6 +77,14 @@ absl::StatusOr<int64_t> ParsePromTime(const std::string& field,
                                       const std::string& text) {
   double seconds;
   if (absl::SimpleAtod(text, &seconds) && std::isfinite(seconds)) {
+    // Bounded before converting: a huge number would overflow int64 and
+    // then every step count computed from it.
+    if (seconds < kMinTimestampMs / 1000.0 ||
+        seconds > kMaxTimestampMs / 1000.0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ": ", text.substr(0, 40),
+          " is outside years 1000 to 9999 (Unix seconds expected)"));
+    }
     return static_cast<int64_t>(std::llround(seconds * 1000));
   }
   absl::StatusOr<int64_t> ts = ParseTimestamp(text);
@@ -89,10 +98,16 @@ absl::StatusOr<int64_t> ParsePromTime(const std::string& field,
 
 absl::StatusOr<int64_t> ParsePromDuration(const std::string& field,
                                           const std::string& text) {
+  // Longer than the span of valid timestamps is never meaningful, and
+  // bounding it keeps the sums below from overflowing.
+  constexpr int64_t kMaxDurationMs = kMaxTimestampMs - kMinTimestampMs;
   double seconds;
   int64_t total = 0;
   if (absl::SimpleAtod(text, &seconds)) {
-    total = std::isfinite(seconds) ? std::llround(seconds * 1000) : -1;
+    total = std::isfinite(seconds) && seconds > 0 &&
+                    seconds <= kMaxDurationMs / 1000.0
+                ? std::llround(seconds * 1000)
+                : -1;
   } else {
     size_t i = 0;
     while (i < text.size()) {
@@ -101,7 +116,8 @@ absl::StatusOr<int64_t> ParsePromDuration(const std::string& field,
       size_t k = j;
       while (k < text.size() && std::isalpha(text[k])) ++k;
       int64_t n = 0;
-      if (j == i || k == j || !absl::SimpleAtoi(text.substr(i, j - i), &n)) {
+      if (j == i || k == j || !absl::SimpleAtoi(text.substr(i, j - i), &n) ||
+          n > kMaxDurationMs) {
         total = -1;
         break;
       }
@@ -119,6 +135,10 @@ absl::StatusOr<int64_t> ParsePromDuration(const std::string& field,
         if (unit == name) unit_ms = ms;
       }
       if (unit_ms == 0) {
+        total = -1;
+        break;
+      }
+      if (n > (kMaxDurationMs - total) / unit_ms) {
         total = -1;
         break;
       }

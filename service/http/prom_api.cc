@@ -1,7 +1,10 @@
 #include "service/http/prom_api.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "service/http/http_access.h"
 #include "service/http/http_util.h"
 #include "service/http/json_text.h"
 #include "storage/selector.h"
@@ -88,6 +91,7 @@ void PromApi::Query(const httplib::Request& req, httplib::Response& res) const {
   const Params p(req);
   absl::StatusOr<PromQuery> query = QueryParam(p);
   if (!query.ok()) return Error(res, query.status());
+  Access::NarrowToScope(RequestCaller(), &query->matchers);
   int64_t t = absl::ToUnixMillis(absl::Now());
   if (p.Has("time")) {
     absl::StatusOr<int64_t> parsed = ParsePromTime("time", p.Get("time"));
@@ -122,6 +126,7 @@ void PromApi::QueryRange(const httplib::Request& req,
   const Params p(req);
   absl::StatusOr<PromQuery> query = QueryParam(p);
   if (!query.ok()) return Error(res, query.status());
+  Access::NarrowToScope(RequestCaller(), &query->matchers);
   for (const char* field : {"start", "end", "step"}) {
     if (!p.Has(field)) {
       return Error(
@@ -186,6 +191,7 @@ void PromApi::Series(const httplib::Request& req,
       return Error(res, absl::InvalidArgumentError(
                             absl::StrCat("match[]: ", m.status().message())));
     }
+    Access::NarrowToScope(RequestCaller(), &*m);
     absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
         store_->ListSeries(*m, "", 100000);
     if (!infos.ok()) return Error(res, infos.status());
@@ -207,16 +213,50 @@ void PromApi::Series(const httplib::Request& req,
   Success(res, data);
 }
 
+// A scoped caller sees the labels of its series only.
+absl::StatusOr<std::set<std::string>> PromApi::VisibleLabels(
+    const std::string* values_of) const {
+  const Caller& caller = RequestCaller();
+  std::set<std::string> out;
+  if (caller == nullptr || !caller->Scoped()) {
+    const std::vector<std::string> all = values_of == nullptr
+                                             ? store_->LabelNames()
+                                             : store_->LabelValues(*values_of);
+    out.insert(all.begin(), all.end());
+    return out;
+  }
+  absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
+      store_->ListSeries(caller->scope_matchers, "", 100000);
+  if (!infos.ok()) return infos.status();
+  for (const storage::SeriesInfo& info : *infos) {
+    storage::Labels labels = info.definition.labels;
+    labels[storage::kNameLabel] = info.definition.name;
+    for (const auto& [name, value] : labels) {
+      if (values_of == nullptr) {
+        out.insert(name);
+      } else if (name == *values_of) {
+        out.insert(value);
+      }
+    }
+  }
+  return out;
+}
+
 void PromApi::Labels(const httplib::Request&, httplib::Response& res) const {
+  absl::StatusOr<std::set<std::string>> names = VisibleLabels(nullptr);
+  if (!names.ok()) return Error(res, names.status());
   std::string data;
-  AppendStringArray(&data, store_->LabelNames());
+  AppendStringArray(&data, {names->begin(), names->end()});
   Success(res, data);
 }
 
 void PromApi::LabelValues(const httplib::Request& req,
                           httplib::Response& res) const {
+  const std::string label(req.matches[1]);
+  absl::StatusOr<std::set<std::string>> values = VisibleLabels(&label);
+  if (!values.ok()) return Error(res, values.status());
   std::string data;
-  AppendStringArray(&data, store_->LabelValues(std::string(req.matches[1])));
+  AppendStringArray(&data, {values->begin(), values->end()});
   Success(res, data);
 }
 

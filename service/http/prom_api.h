@@ -5,6 +5,10 @@
 #ifndef TSFORECAST_SERVICE_HTTP_PROM_API_H_
 #define TSFORECAST_SERVICE_HTTP_PROM_API_H_
 
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
 #include "httplib.h"
 #include "service/http/prom_query.h"
 
@@ -24,6 +28,11 @@ class PromApi {
   void Metadata(const httplib::Request& req, httplib::Response& res) const;
 
  private:
+  // Label names (`values_of` null) or the values of one label, over the
+  // series the request's caller may see.
+  absl::StatusOr<std::set<std::string>> VisibleLabels(
+      const std::string* values_of) const;
+
   storage::SeriesStore* store_;
   PromEvaluator evaluator_;
 };
