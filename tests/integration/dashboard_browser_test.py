@@ -12,7 +12,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tsf_server import TsfServer, monthly_csv  # noqa: E402
+from tsf_server import TsfServer, add_token, monthly_csv  # noqa: E402
 
 
 def wait_for(predicate, timeout=30, what="condition"):
@@ -164,6 +164,47 @@ class DashboardBrowserTest(unittest.TestCase):
                  what="the vintages to go")
         errors = [e for e in self.driver.get_log("browser") if e["level"] == "SEVERE"]
         self.assertEqual(errors, [], "console errors: %s" % errors)
+
+
+class DashboardWithTokensTest(unittest.TestCase):
+    """With access control on, the page asks for a token, keeps it in the
+    tab's session (never the URL) and sends it as a header."""
+
+    def setUp(self):
+        self.tokens_dir = tempfile.TemporaryDirectory()
+        tokens = os.path.join(self.tokens_dir.name, "tokens")
+        self.reader = add_token(tokens, "dashboard", "read")
+        writer = add_token(tokens, "ingest", "write")
+        self.server = TsfServer(extra_args=["--tokens_file=" + tokens], token=writer)
+        self.server.tsfctl("write", "-", "--create-step", "1mo",
+                           stdin=monthly_csv("exports_cn", [1000 + 10 * i for i in range(36)]))
+        self.profile = tempfile.TemporaryDirectory()
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--no-first-run", "--user-data-dir=" + self.profile.name):
+            options.add_argument(flag)
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+    def tearDown(self):
+        self.driver.quit()
+        self.profile.cleanup()
+        self.server.stop()
+        self.tokens_dir.cleanup()
+
+    def test_asks_for_a_token_and_keeps_it_out_of_the_url(self):
+        url = self.server.http_url + "/?series=exports_cn&horizon=6&refresh=600"
+        self.driver.get(url)
+        login = wait_for(lambda: self.driver.find_element(By.ID, "login").is_displayed() and
+                         self.driver.find_element(By.ID, "login"), what="the token form")
+        self.driver.find_element(By.ID, "token").send_keys(self.reader)
+        login.find_element(By.TAG_NAME, "button").click()
+        wait_for(lambda: self.driver.execute_script("return document.body.dataset.revision || ''"),
+                 what="the forecast with the token")
+        self.assertTrue(self.driver.find_elements(By.ID, "forecast-mean"))
+        self.assertNotIn(self.reader, self.driver.current_url)
+        self.assertEqual(self.driver.execute_script("return sessionStorage.getItem('tsf_token')"),
+                         self.reader)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import grpc  # noqa: E402
 from tsforecast.v1 import forecast_pb2, forecast_pb2_grpc  # noqa: E402
 from tsforecast.v1 import points_pb2, points_pb2_grpc  # noqa: E402
 from tsforecast.v1 import series_pb2, series_pb2_grpc  # noqa: E402
-from tsf_server import TsfServer  # noqa: E402
+from tsf_server import TsfServer, add_token  # noqa: E402
 
 DAY = 86400000
 JAN_2024 = 1704067200000
@@ -200,6 +200,43 @@ class PythonClientTest(unittest.TestCase):
         self.assertIn(b"tsforecast/v1/points.proto", answers[1])
         self.assertIn(b"tsforecast/v1/series.proto", answers[1])  # its import
         self.assertIn(b"symbol \"nope.Nothing\" not found", answers[2])
+
+
+class PythonClientWithTokensTest(unittest.TestCase):
+    """The same stubs against a server with access control: the token goes
+    in the call's metadata."""
+
+    def setUp(self):
+        import tempfile
+        self.tmp = tempfile.TemporaryDirectory()
+        tokens = os.path.join(self.tmp.name, "tokens")
+        self.reader = add_token(tokens, "notebook", "read")
+        self.writer = add_token(tokens, "ingest", "write")
+        self.server = TsfServer(http=False, extra_args=["--tokens_file=" + tokens])
+        self.channel = grpc.insecure_channel(self.server.grpc_address)
+        self.series = series_pb2_grpc.SeriesServiceStub(self.channel)
+        self.points = points_pb2_grpc.PointsServiceStub(self.channel)
+
+    def tearDown(self):
+        self.channel.close()
+        self.server.stop()
+        self.tmp.cleanup()
+
+    def test_roles(self):
+        write = points_pb2.WritePointsRequest(series=[points_pb2.SeriesPoints(
+            series="py_tin", timestamps_ms=[JAN_2024], values=[25000.0],
+            create_if_missing=series_pb2.Series(step=series_pb2.Step(unit=series_pb2.STEP_UNIT_MONTH)))])
+        with self.assertRaises(grpc.RpcError) as anonymous:
+            self.points.WritePoints(write)
+        self.assertEqual(anonymous.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        with self.assertRaises(grpc.RpcError) as reader:
+            self.points.WritePoints(write, metadata=[("authorization", "Bearer " + self.reader)])
+        self.assertEqual(reader.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        self.assertIn("role write", reader.exception.details())
+        self.points.WritePoints(write, metadata=[("authorization", "Bearer " + self.writer)])
+        read = self.points.ReadPoints(points_pb2.ReadPointsRequest(series="py_tin"),
+                                      metadata=[("authorization", "Bearer " + self.reader)])
+        self.assertEqual(list(read.values), [25000.0])
 
 
 if __name__ == "__main__":

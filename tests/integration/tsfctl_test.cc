@@ -1,5 +1,6 @@
 // tsfctl and tsforecastd as a user runs them: real binaries, loopback.
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/test_certs.h"
 
 namespace tsforecast {
 namespace {
@@ -558,6 +560,88 @@ TEST(TsforecastdTest, BadFlagsExitWithUsageError) {
       << r.err;
   r = RunCommand({testing::BuildBinary("tsforecastd"), "--help"});
   EXPECT_NE(r.out.find("--max_points_per_request"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tsforecast
+
+namespace tsforecast {
+namespace {
+
+// Tokens and TLS from the command line: `token add` prints the secret as
+// its last line; a refused call names its gRPC code and exits 1.
+TEST(TsfctlAuthTest, TokensRolesAndTls) {
+  testing::TempDir dir;
+  const testing::TestCerts certs = testing::MakeTestCerts();
+  testing::WriteTextFile(dir.Sub("server.pem"), certs.server_cert_pem);
+  testing::WriteTextFile(dir.Sub("server.key"), certs.server_key_pem);
+  testing::WriteTextFile(dir.Sub("ca.pem"), certs.ca_pem);
+  const std::string tokens = dir.Sub("tokens");
+  const std::string tsfctl = testing::BuildBinary("tsfctl");
+  auto add = [&](const std::string& name, const std::string& role) {
+    CommandResult r = RunCommand({tsfctl, "token", "add", name, "--role", role,
+                                  "--tokens_file", tokens});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> lines =
+        absl::StrSplit(r.out, '\n', absl::SkipEmpty());
+    return lines.empty() ? std::string() : lines.back();
+  };
+  const std::string reader = add("dashboard", "read");
+  const std::string writer = add("ingest", "write");
+  EXPECT_EQ(reader.rfind("tsf_", 0), 0u) << reader;
+  EXPECT_NE(reader, writer);
+  CommandResult r = RunCommand({tsfctl, "token", "add", "ingest", "--role",
+                                "read", "--tokens_file", tokens});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("already in"), std::string::npos) << r.err;
+  r = RunCommand(
+      {tsfctl, "token", "add", "x", "--role", "root", "--tokens_file", tokens});
+  EXPECT_EQ(r.exit_code, 2);
+  // The file holds hashes, not secrets, and only its owner may read it.
+  std::ifstream in(tokens);
+  const std::string text((std::istreambuf_iterator<char>(in)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.find(reader.substr(21)), std::string::npos);
+  struct stat st;
+  ASSERT_EQ(stat(tokens.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  testing::WriteTextFile(dir.Sub("writer.token"), writer + "\n");
+
+  testing::ServerProcess server;
+  std::string error;
+  ASSERT_TRUE(server.Start(
+      dir.Sub("data"),
+      {"--tokens_file=" + tokens, "--tls_cert_file=" + dir.Sub("server.pem"),
+       "--tls_key_file=" + dir.Sub("server.key")},
+      &error))
+      << error;
+  auto run = [&](std::vector<std::string> args,
+                 const std::string& stdin_text = "") {
+    args.insert(args.begin(), {tsfctl, "--server=" + server.address(),
+                               "--tls_ca", dir.Sub("ca.pem")});
+    return RunCommand(args, stdin_text);
+  };
+  r = run({"series", "list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("UNAUTHENTICATED"), std::string::npos) << r.err;
+  setenv("TSF_TOKEN", reader.c_str(), 1);
+  r = run({"series", "create", "p", "--step", "1d"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("PERMISSION_DENIED"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("role write"), std::string::npos) << r.err;
+  r = run({"--token_file", dir.Sub("writer.token"), "write", "-", "--series",
+           "p", "--create-step", "1d"},
+          "2024-01-01,1\n2024-01-02,2\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = run({"read", "p", "-f", "csv"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("2024-01-02T00:00:00Z,2"), std::string::npos) << r.out;
+  unsetenv("TSF_TOKEN");
+  // Plaintext against the TLS port does not get through.
+  r = RunCommand({tsfctl, "--server=" + server.address(), "--timeout", "3",
+                  "series", "list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("UNAVAILABLE"), std::string::npos) << r.err;
 }
 
 }  // namespace
