@@ -5,6 +5,7 @@
 #ifndef TSFORECAST_FORECAST_BACKTEST_H_
 #define TSFORECAST_FORECAST_BACKTEST_H_
 
+#include <functional>
 #include <vector>
 
 #include "forecast/model.h"
@@ -18,6 +19,9 @@ struct BacktestOptions {
   double level = 95;  // interval level scored by coverage and MSIS
   // Season length of the MASE scale (1: naive).
   int mase_period = 1;
+  // Asked before each origin's fit; when it answers true the backtest ends
+  // with CANCELLED (a caller gone, a deadline passed, a server stopping).
+  std::function<bool()> stop = nullptr;
 };
 
 struct Metrics {

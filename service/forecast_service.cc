@@ -482,11 +482,37 @@ grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext* context,
   absl::StatusOr<Caller> caller =
       CallerFor(*context, auth::Role::kRead, request->series(), "Backtest");
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(RunBacktest(*request, response));
+  return ToGrpcStatus(
+      RunBacktest(*request, response, absl::FromChrono(context->deadline()),
+                  [context] { return context->IsCancelled(); }));
 }
 
 absl::Status ForecastServiceImpl::RunBacktest(
-    const v1::BacktestRequest& request, v1::BacktestResponse* response) {
+    const v1::BacktestRequest& request, v1::BacktestResponse* response,
+    absl::Time deadline, std::function<bool()> stop) {
+  // A slot among the fits; no sharing between backtests (each fills its
+  // own response), so the key is unique.
+  static std::atomic<uint64_t> next_key{0};
+  const std::string key = absl::StrCat("backtest#", next_key.fetch_add(1));
+  absl::Status status;
+  FitScheduler::Result slot =
+      scheduler_.Run(key, deadline, [&]() -> FitScheduler::Result {
+        status = BacktestNow(request, response, [&] {
+          return absl::Now() > deadline || (stop && stop());
+        });
+        return std::shared_ptr<const v1::ForecastResponse>();
+      });
+  if (!slot.ok()) return slot.status();
+  if (status.code() == absl::StatusCode::kCancelled && absl::Now() > deadline) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("backtest: ", status.message()));
+  }
+  return status;
+}
+
+absl::Status ForecastServiceImpl::BacktestNow(
+    const v1::BacktestRequest& request, v1::BacktestResponse* response,
+    std::function<bool()> stop) {
   ForecastJob base;
   base.series = request.series();
   base.horizon = request.horizon();
@@ -516,6 +542,7 @@ absl::Status ForecastServiceImpl::RunBacktest(
   options.windows = request.windows() == 0 ? 5 : request.windows();
   options.step = request.step();
   options.level = base.levels[0];
+  options.stop = std::move(stop);
   std::vector<v1::ModelSpec> specs(request.models().begin(),
                                    request.models().end());
   if (specs.empty()) specs.emplace_back();  // auto
@@ -535,6 +562,9 @@ absl::Status ForecastServiceImpl::RunBacktest(
         **model, {data.grid.values, data.season_lengths, options.horizon},
         options);
     if (!result.ok()) {
+      if (result.status().code() == absl::StatusCode::kCancelled) {
+        return result.status();
+      }
       // One model failing on this series does not fail the comparison.
       out->set_error(std::string(result.status().message()));
       if (result.status().code() == absl::StatusCode::kInvalidArgument) {

@@ -70,8 +70,12 @@ class ForecastServiceImpl final
   // revision, a saved vintage when asked); for the HTTP port too.
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> Answer(
       const v1::ForecastRequest& request, absl::Time deadline);
+  // On the fit scheduler, like forecasts: bounded with the others, and
+  // ending early (CANCELLED or DEADLINE_EXCEEDED) once `stop` says so or
+  // `deadline` passes.
   absl::Status RunBacktest(const v1::BacktestRequest& request,
-                           v1::BacktestResponse* response);
+                           v1::BacktestResponse* response, absl::Time deadline,
+                           std::function<bool()> stop = nullptr);
   // The model catalogue, as ListModels answers it.
   static void DescribeModels(v1::ListModelsResponse* response);
   // Up to `limit` saved vintages of `series` with ids below `before_id` (0:
@@ -119,6 +123,10 @@ class ForecastServiceImpl final
   // them).
   std::shared_ptr<const v1::ForecastResponse> FromMemory(
       const v1::ForecastRequest& request) const;
+  // The backtest itself, on the caller's thread.
+  absl::Status BacktestNow(const v1::BacktestRequest& request,
+                           v1::BacktestResponse* response,
+                           std::function<bool()> stop);
   // Keeps `forecast` as a vintage of its series; returns the vintage id.
   absl::StatusOr<int64_t> SaveVintage(const v1::ForecastResponse& forecast);
 

@@ -93,6 +93,7 @@ class Server {
   // The HTTP port actually bound; 0 when it is off.
   int http_port() const;
   storage::SeriesStore* store() { return store_.get(); }
+  const ForecastServiceImpl& forecasts() const { return *forecast_service_; }
 
   // Re-reads the tokens file and the HTTP port's certificate (SIGHUP).
   // On error what was in use stays, and the error says why.

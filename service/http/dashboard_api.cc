@@ -176,7 +176,9 @@ void DashboardApi::Backtest(const httplib::Request& req,
   // Checked by the service: "metric: ... is not one of ...".
   request.set_metric(p.Get("metric"));
   v1::BacktestResponse response;
-  if (absl::Status s = forecasts_->RunBacktest(request, &response); !s.ok()) {
+  if (absl::Status s =
+          forecasts_->RunBacktest(request, &response, HttpDeadline());
+      !s.ok()) {
     return Fail(res, s);
   }
   Reply(res, response);

@@ -62,6 +62,19 @@ TEST(BacktestTest, NaiveOnALineHasAKnownError) {
   EXPECT_NEAR(d.overall.mae, 0, 1e-9);
 }
 
+// A caller that goes away stops the backtest between origins.
+TEST(BacktestTest, StopsWhenAsked) {
+  std::vector<double> y;
+  for (int t = 0; t < 60; ++t) y.push_back(t % 7);
+  ASSERT_OK_AND_ASSIGN(auto naive, MakeModel("naive"));
+  int asked = 0;
+  BacktestOptions options{.horizon = 2, .windows = 10};
+  options.stop = [&asked] { return ++asked > 3; };
+  EXPECT_STATUS(Backtest(*naive, {y, {}}, options),
+                absl::StatusCode::kCancelled,
+                "backtest stopped after 3 of 10 origins");
+}
+
 TEST(BacktestTest, TooShortOrBadOptionsAreErrors) {
   ASSERT_OK_AND_ASSIGN(auto naive, MakeModel("naive"));
   const std::vector<double> y(20, 1.0);

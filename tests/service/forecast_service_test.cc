@@ -1,11 +1,14 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar_step.h"
+#include "service/forecast_service.h"
 #include "tests/service/service_test_fixture.h"
+#include "tests/testing/temp_dir.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
 
 namespace tsforecast::service {
@@ -588,6 +591,91 @@ TEST_F(ForecastServiceTest, BacktestAndListModels) {
   EXPECT_TRUE(found_ets_option);
   // Choices come with their allowed values, from the model table.
   EXPECT_EQ(ic_values, (std::vector<std::string>{"aicc", "aic", "bic"}));
+}
+
+}  // namespace
+}  // namespace tsforecast::service
+
+namespace tsforecast::service {
+namespace {
+
+// Backtests share the forecasts' bounded scheduler and stop at their
+// deadline instead of running on.
+TEST(BacktestLimitsTest, BoundedQueueAndDeadlines) {
+  testing::TempDir dir;
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.storage.data_dir = dir.Sub("data");
+  options.backup_root = dir.Sub("backups");
+  options.http_port = -1;
+  options.max_running_fits = 1;
+  options.max_waiting_fits = 0;
+  auto server = Server::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                     grpc::InsecureChannelCredentials());
+  auto points = v1::PointsService::NewStub(channel);
+  auto forecasts = v1::ForecastService::NewStub(channel);
+  v1::WritePointsRequest write;
+  v1::SeriesPoints* sp = write.add_series();
+  sp->set_series("hourly");
+  sp->mutable_create_if_missing()->mutable_step()->set_unit(
+      v1::STEP_UNIT_HOUR);
+  for (int i = 0; i < 2000; ++i) {
+    sp->add_timestamps_ms(int64_t{1704067200000} + i * int64_t{3600000});
+    sp->add_values(100 + 10 * std::sin(2 * M_PI * i / 24) + 0.01 * i +
+                   std::sin(i * 1.3));
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::WritePointsResponse written;
+    ASSERT_TRUE(points->WritePoints(&ctx, write, &written).ok());
+  }
+  v1::BacktestRequest heavy;
+  heavy.set_series("hourly");
+  heavy.set_horizon(24);
+  heavy.set_windows(60);
+  heavy.add_models()->set_name("auto");
+  // Deadline: answered DEADLINE_EXCEEDED, and the worker is freed.
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() +
+                     std::chrono::milliseconds(300));
+    v1::BacktestResponse resp;
+    EXPECT_EQ(forecasts->Backtest(&ctx, heavy, &resp).error_code(),
+              grpc::StatusCode::DEADLINE_EXCEEDED);
+  }
+  auto idle = [&] {
+    for (int i = 0; i < 600 && (*server)->forecasts().scheduler().running();
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return (*server)->forecasts().scheduler().running() == 0;
+  };
+  EXPECT_TRUE(idle()) << "the abandoned backtest kept its worker";
+  // One worker, no queue: while a backtest runs, the next is refused.
+  grpc::ClientContext first_ctx;
+  first_ctx.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(60));
+  v1::BacktestResponse first_resp;
+  std::thread first([&] {
+    forecasts->Backtest(&first_ctx, heavy, &first_resp).IgnoreError();
+  });
+  for (int i = 0; i < 600 && !(*server)->forecasts().scheduler().running();
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  {
+    grpc::ClientContext ctx;
+    v1::BacktestResponse resp;
+    const grpc::Status s = forecasts->Backtest(&ctx, heavy, &resp);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED)
+        << s.error_message();
+  }
+  // The client hanging up ends it too.
+  first_ctx.TryCancel();
+  first.join();
+  EXPECT_TRUE(idle()) << "the cancelled backtest kept its worker";
 }
 
 }  // namespace
