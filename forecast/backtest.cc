@@ -102,9 +102,9 @@ absl::StatusOr<BacktestResult> Backtest(const Model& model,
   BacktestResult result;
   for (int64_t origin : origins) {
     if (options.stop && options.stop()) {
-      return absl::CancelledError(
-          absl::StrCat("backtest stopped after ", result.windows, " of ",
-                       origins.size(), " origins"));
+      return absl::CancelledError(absl::StrCat("backtest stopped after ",
+                                               result.windows, " of ",
+                                               origins.size(), " origins"));
     }
     absl::StatusOr<std::unique_ptr<FittedModel>> fitted =
         model.Fit({series.values.subspan(0, origin), series.season_lengths,

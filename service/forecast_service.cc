@@ -437,6 +437,7 @@ grpc::Status ForecastServiceImpl::ForecastMany(
         out.set_error_message(std::string(result.status().message()));
       }
       absl::MutexLock lock(&write_mu);
+      auto step = watchdog_->Begin(context, "ForecastMany sending");
       if (!client_gone && !writer->Write(out)) client_gone = true;
     }
   };
@@ -466,6 +467,7 @@ grpc::Status ForecastServiceImpl::WatchForecast(
       absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> result =
           ForecastCached(*request, absl::FromChrono(context->deadline()));
       if (!result.ok()) return ToGrpcStatus(result.status());
+      auto step = watchdog_->Begin(context, "WatchForecast sending");
       if (!writer->Write(**result)) break;
       sent_revision = (*result)->revision();
     }

@@ -14,6 +14,7 @@
 #include "service/fit_scheduler.h"
 #include "service/forecast_runner.h"
 #include "service/metrics.h"
+#include "service/stream_watchdog.h"
 #include "storage/series_store.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
 
@@ -56,11 +57,12 @@ class ForecastServiceImpl final
   // `metrics` (may be null) receives fit times by model.
   // `max_missing_percent` is the default of requests that leave it unset.
   ForecastServiceImpl(storage::SeriesStore* store, const Access* access,
-                      int max_running_fits, int max_waiting_fits,
-                      Metrics* metrics = nullptr,
+                      StreamWatchdog* watchdog, int max_running_fits,
+                      int max_waiting_fits, Metrics* metrics = nullptr,
                       double max_missing_percent = kDefaultMaxMissingPercent)
       : store_(store),
         access_(access),
+        watchdog_(watchdog),
         metrics_(metrics),
         max_missing_percent_(max_missing_percent),
         cache_(4096),
@@ -141,6 +143,7 @@ class ForecastServiceImpl final
 
   storage::SeriesStore* store_;
   const Access* access_;
+  StreamWatchdog* watchdog_;
   Metrics* metrics_;
   double max_missing_percent_;
   ForecastCache cache_;

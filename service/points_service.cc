@@ -145,7 +145,12 @@ grpc::Status PointsServiceImpl::StreamWritePoints(
       access_->Check(*context, auth::Role::kWrite, "StreamWritePoints");
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   v1::StreamWritePointsRequest request;
-  while (stream->Read(&request)) {
+  for (;;) {
+    {
+      auto step =
+          watchdog_->Begin(context, "StreamWritePoints waiting for a batch");
+      if (!stream->Read(&request)) break;
+    }
     if (context->IsCancelled()) {
       return grpc::Status(grpc::StatusCode::CANCELLED, "client cancelled");
     }
@@ -160,6 +165,7 @@ grpc::Status PointsServiceImpl::StreamWritePoints(
     v1::StreamWritePointsResponse ack;
     ack.set_sequence(request.sequence());
     ack.set_points_written(result->points_written);
+    auto step = watchdog_->Begin(context, "StreamWritePoints acknowledging");
     if (!stream->Write(ack)) break;
   }
   return grpc::Status::OK;
@@ -247,7 +253,10 @@ grpc::Status PointsServiceImpl::StreamReadPoints(
       out.add_values(p.value);
     }
     sent += page->points.size();
-    if (!page->points.empty() && !writer->Write(out)) break;
+    if (!page->points.empty()) {
+      auto step = watchdog_->Begin(context, "StreamReadPoints sending");
+      if (!writer->Write(out)) break;
+    }
     if (!page->next_start) break;
     range.start_ms = *page->next_start;
   }

@@ -4,6 +4,7 @@
 
 #include "service/access.h"
 #include "service/service_limits.h"
+#include "service/stream_watchdog.h"
 #include "storage/series_store.h"
 #include "tsforecast/v1/points.grpc.pb.h"
 
@@ -13,8 +14,8 @@ class PointsServiceImpl final : public tsforecast::v1::PointsService::Service {
  public:
   // `store` and `access` must outlive the service.
   PointsServiceImpl(storage::SeriesStore* store, ServiceLimits limits,
-                    const Access* access)
-      : store_(store), limits_(limits), access_(access) {}
+                    const Access* access, StreamWatchdog* watchdog)
+      : store_(store), limits_(limits), access_(access), watchdog_(watchdog) {}
 
   grpc::Status WritePoints(grpc::ServerContext* context,
                            const v1::WritePointsRequest* request,
@@ -49,6 +50,7 @@ class PointsServiceImpl final : public tsforecast::v1::PointsService::Service {
   storage::SeriesStore* store_;
   const ServiceLimits limits_;
   const Access* access_;
+  StreamWatchdog* watchdog_;
 };
 
 }  // namespace tsforecast::service

@@ -25,6 +25,7 @@
 #include "service/points_service.h"
 #include "service/reflection_v1.h"
 #include "service/series_service.h"
+#include "service/stream_watchdog.h"
 #include "storage/series_store.h"
 
 namespace tsforecast::service {
@@ -132,18 +133,21 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->access_ =
       std::make_unique<Access>(server->authorizer_.get(), server->store_.get());
   const Access* access = server->access_.get();
+  server->watchdog_ =
+      std::make_unique<StreamWatchdog>(options.stream_stall_timeout);
   server->series_service_ =
       std::make_unique<SeriesServiceImpl>(server->store_.get(), access);
   server->points_service_ = std::make_unique<PointsServiceImpl>(
-      server->store_.get(), options.limits, access);
+      server->store_.get(), options.limits, access, server->watchdog_.get());
   server->admin_service_ = std::make_unique<AdminServiceImpl>(
       server->store_.get(), access, backup_root.lexically_normal().string());
   const int running = options.max_running_fits > 0
                           ? options.max_running_fits
                           : std::max(1u, std::thread::hardware_concurrency());
   server->forecast_service_ = std::make_unique<ForecastServiceImpl>(
-      server->store_.get(), access, running, options.max_waiting_fits,
-      server->metrics_.get(), options.max_missing_percent);
+      server->store_.get(), access, server->watchdog_.get(), running,
+      options.max_waiting_fits, server->metrics_.get(),
+      options.max_missing_percent);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();

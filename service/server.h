@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "service/forecast_runner.h"
 #include "service/service_limits.h"
 #include "storage/storage_options.h"
@@ -32,6 +33,7 @@ class ForecastServiceImpl;
 class ReflectionV1Service;
 class Metrics;
 class Access;
+class StreamWatchdog;
 namespace auth {
 class Authorizer;
 }
@@ -75,6 +77,9 @@ struct ServerOptions {
   // Host header values the HTTP port serves; empty: loopback names and
   // http_host.
   std::vector<std::string> http_allowed_hosts;
+  // A streaming call whose client neither reads nor sends for this long is
+  // cancelled; zero: never.
+  absl::Duration stream_stall_timeout = absl::Seconds(60);
 
   bool tls() const { return !tls_cert_file.empty(); }
 
@@ -113,6 +118,8 @@ class Server {
   std::unique_ptr<storage::SeriesStore> store_;
   std::unique_ptr<auth::Authorizer> authorizer_;
   std::unique_ptr<Access> access_;
+  // Outlives the services, whose calls hold its steps.
+  std::unique_ptr<StreamWatchdog> watchdog_;
   std::unique_ptr<SeriesServiceImpl> series_service_;
   std::unique_ptr<PointsServiceImpl> points_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;

@@ -74,6 +74,9 @@ ABSL_FLAG(bool, allow_insecure_remote, false,
 ABSL_FLAG(std::string, backup_root, "backups",
           "backups are written under this directory only (created if "
           "missing)");
+ABSL_FLAG(double, stream_stall_timeout_s, 60,
+          "cancel a streaming call whose client neither reads nor sends for "
+          "this long (0: never)");
 ABSL_FLAG(std::vector<std::string>, http_allowed_hosts, {},
           "Host header values the HTTP port serves (default: localhost, "
           "127.0.0.1, ::1 and --http_listen_host); * for any");
@@ -127,6 +130,8 @@ int main(int argc, char** argv) {
   options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
   options.backup_root = absl::GetFlag(FLAGS_backup_root);
   options.http_allowed_hosts = absl::GetFlag(FLAGS_http_allowed_hosts);
+  options.stream_stall_timeout =
+      absl::Seconds(absl::GetFlag(FLAGS_stream_stall_timeout_s));
   if (absl::Status s = options.Validate(); !s.ok()) {
     std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());
     return 2;

@@ -1,3 +1,5 @@
+#include "service/forecast_service.h"
+
 #include <cmath>
 #include <map>
 #include <set>
@@ -6,7 +8,6 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/calendar_step.h"
-#include "service/forecast_service.h"
 #include "tests/service/service_test_fixture.h"
 #include "tests/testing/temp_dir.h"
 #include "tsforecast/v1/forecast.grpc.pb.h"
@@ -612,15 +613,15 @@ TEST(BacktestLimitsTest, BoundedQueueAndDeadlines) {
   options.max_waiting_fits = 0;
   auto server = Server::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
-                                     grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                          grpc::InsecureChannelCredentials());
   auto points = v1::PointsService::NewStub(channel);
   auto forecasts = v1::ForecastService::NewStub(channel);
   v1::WritePointsRequest write;
   v1::SeriesPoints* sp = write.add_series();
   sp->set_series("hourly");
-  sp->mutable_create_if_missing()->mutable_step()->set_unit(
-      v1::STEP_UNIT_HOUR);
+  sp->mutable_create_if_missing()->mutable_step()->set_unit(v1::STEP_UNIT_HOUR);
   for (int i = 0; i < 2000; ++i) {
     sp->add_timestamps_ms(int64_t{1704067200000} + i * int64_t{3600000});
     sp->add_values(100 + 10 * std::sin(2 * M_PI * i / 24) + 0.01 * i +

@@ -1,8 +1,10 @@
 #include <cmath>
 #include <limits>
+#include <thread>
 #include <tuple>
 
 #include "tests/service/service_test_fixture.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tsforecast::service {
 namespace {
@@ -343,6 +345,68 @@ TEST_F(PointsServiceTest, BackupCompactAndStats) {
   }
   backup.set_directory(dir_.Sub("backups") + "/absolute_inside");
   ASSERT_TRUE(admin_->Backup(Ctx().get(), backup, &backed).ok());
+}
+
+}  // namespace
+}  // namespace tsforecast::service
+
+namespace tsforecast::service {
+namespace {
+
+// A client that stops reading (or never sends) does not hold a server
+// thread forever: after the stall limit its call is cancelled.
+TEST(StalledStreamTest, StalledReadersAndIdleWritersAreCancelled) {
+  testing::TempDir dir;
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.storage.data_dir = dir.Sub("data");
+  options.backup_root = dir.Sub("backups");
+  options.http_port = -1;
+  options.stream_stall_timeout = absl::Milliseconds(500);
+  auto server = Server::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  auto points = v1::PointsService::NewStub(
+      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                grpc::InsecureChannelCredentials(), args));
+  // 400,000 points: far more than flow control lets through unread.
+  for (int batch = 0; batch < 4; ++batch) {
+    v1::WritePointsRequest write;
+    v1::SeriesPoints* sp = write.add_series();
+    sp->set_series("big");
+    sp->mutable_create_if_missing()->mutable_step()->set_unit(
+        v1::STEP_UNIT_SECOND);
+    for (int i = 0; i < 100000; ++i) {
+      sp->add_timestamps_ms(int64_t{1704067200000} +
+                            (batch * 100000 + i) * int64_t{1000});
+      sp->add_values(i * 0.5);
+    }
+    grpc::ClientContext ctx;
+    v1::WritePointsResponse written;
+    ASSERT_TRUE(points->WritePoints(&ctx, write, &written).ok());
+  }
+  grpc::ClientContext read_ctx;
+  v1::StreamReadPointsRequest read;
+  read.mutable_read()->set_series("big");
+  read.set_chunk_size(100000);
+  auto reader = points->StreamReadPoints(&read_ctx, read);
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // not reading
+  v1::StreamReadPointsResponse chunk;
+  int64_t received = 0;
+  while (reader->Read(&chunk)) received += chunk.values_size();
+  const grpc::Status read_status = reader->Finish();
+  EXPECT_EQ(read_status.error_code(), grpc::StatusCode::CANCELLED)
+      << read_status.error_message();
+  EXPECT_LT(received, 400000);
+
+  grpc::ClientContext write_ctx;
+  auto writer = points->StreamWritePoints(&write_ctx);
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // sending nothing
+  v1::StreamWritePointsResponse ack;
+  while (writer->Read(&ack)) {
+  }
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
 }  // namespace
