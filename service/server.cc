@@ -184,7 +184,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
           server->grpc_server_->GetHealthCheckService()) {
     for (const char* name :
          {"tsforecast.v1.SeriesService", "tsforecast.v1.PointsService",
-          "tsforecast.v1.AdminService", "tsforecast.v1.ForecastService"}) {
+          "tsforecast.v1.AdminService", "tsforecast.v1.ForecastService",
+          "tsforecast.writes"}) {
       health->SetServingStatus(name, true);
     }
   }
@@ -204,10 +205,17 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
         http::HttpServer::Start(
             http_options,
             {server->store_.get(), server->forecast_service_.get(),
-             server->metrics_.get(), [raw] { return raw->ready_.load(); },
+             server->metrics_.get(),
+             [raw]() -> std::string {
+               if (!raw->ready_.load()) return "starting or stopping";
+               absl::MutexLock lock(&raw->health_mu_);
+               return raw->not_writable_;
+             },
              access}));
   }
   server->ready_ = true;
+  server->health_thread_ =
+      std::thread([raw = server.get()] { raw->WatchHealth(); });
   return server;
 }
 
@@ -215,6 +223,27 @@ absl::Status Server::Reload() {
   if (authorizer_ != nullptr) TSF_RETURN_IF_ERROR(authorizer_->Reload());
   if (http_server_ != nullptr) TSF_RETURN_IF_ERROR(http_server_->ReloadTls());
   return absl::OkStatus();
+}
+
+void Server::WatchHealth() {
+  grpc::HealthCheckServiceInterface* health =
+      grpc_server_->GetHealthCheckService();
+  bool was_writable = true;
+  absl::MutexLock lock(&health_mu_);
+  auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(health_mu_) {
+    return stopping_;
+  };
+  do {
+    health_mu_.Unlock();
+    const storage::StoreHealth h = store_->Health();
+    if (health != nullptr && h.writable != was_writable) {
+      health->SetServingStatus("tsforecast.writes", h.writable);
+    }
+    was_writable = h.writable;
+    health_mu_.Lock();
+    not_writable_ = h.writable ? "" : "writes refused: " + h.reason;
+  } while (!health_mu_.AwaitWithTimeout(absl::Condition(&stopping),
+                                        absl::Milliseconds(500)));
 }
 
 int Server::http_port() const {
@@ -232,6 +261,17 @@ void Server::AddGauges() {
       "tsf_points_ingested_total", "Points written since the server started.",
       "counter",
       [stats] { return static_cast<double>(stats().points_written); });
+  metrics_->AddValue("tsf_storage_writable",
+                     "1 while the store takes writes; 0 while a full disk or "
+                     "a background error stops them (see /readyz).",
+                     "gauge",
+                     [store] { return store->Health().writable ? 1.0 : 0.0; });
+  metrics_->AddValue(
+      "tsf_storage_background_errors_total",
+      "Errors RocksDB met in flushes and compactions since start.", "counter",
+      [store] {
+        return static_cast<double>(store->Health().background_errors);
+      });
   metrics_->AddValue(
       "tsf_storage_series", "Series in the store.", "gauge",
       [stats] { return static_cast<double>(stats().series_count); });
@@ -274,6 +314,11 @@ void Server::AddGauges() {
 
 void Server::Shutdown(double grace_seconds) {
   ready_ = false;
+  {
+    absl::MutexLock lock(&health_mu_);
+    stopping_ = true;
+  }
+  if (health_thread_.joinable()) health_thread_.join();
   if (http_server_ != nullptr) {
     http_server_->Stop();
     http_server_.reset();

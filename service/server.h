@@ -8,9 +8,11 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "service/forecast_runner.h"
 #include "service/service_limits.h"
@@ -113,7 +115,15 @@ class Server {
 
   void AddGauges();
 
+  // Watches the store's write health: readiness, the gRPC health of
+  // "tsforecast.writes", the metrics.
+  void WatchHealth();
+
   std::atomic<bool> ready_{false};
+  absl::Mutex health_mu_;
+  std::string not_writable_ ABSL_GUARDED_BY(health_mu_);
+  bool stopping_ ABSL_GUARDED_BY(health_mu_) = false;
+  std::thread health_thread_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<storage::SeriesStore> store_;
   std::unique_ptr<auth::Authorizer> authorizer_;

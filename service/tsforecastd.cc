@@ -1,4 +1,5 @@
 // tsforecastd: the tsforecast gRPC server on an embedded RocksDB.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -74,6 +75,9 @@ ABSL_FLAG(bool, allow_insecure_remote, false,
 ABSL_FLAG(std::string, backup_root, "backups",
           "backups are written under this directory only (created if "
           "missing)");
+ABSL_FLAG(int64_t, min_free_disk_mb, 64,
+          "writes pause (RESOURCE_EXHAUSTED) while the data dir's file system "
+          "has less free space than this, and resume once space is freed");
 ABSL_FLAG(double, stream_stall_timeout_s, 60,
           "cancel a streaming call whose client neither reads nor sends for "
           "this long (0: never)");
@@ -111,6 +115,10 @@ int main(int argc, char** argv) {
   options.storage.write_buffer_bytes =
       static_cast<uint64_t>(absl::GetFlag(FLAGS_write_buffer_mb)) << 20;
   options.storage.max_merge_operands = absl::GetFlag(FLAGS_max_merge_operands);
+  options.storage.min_free_bytes =
+      static_cast<uint64_t>(
+          std::max<int64_t>(0, absl::GetFlag(FLAGS_min_free_disk_mb)))
+      << 20;
   options.limits.max_points_per_request =
       absl::GetFlag(FLAGS_max_points_per_request);
   options.limits.max_series_per_request =

@@ -99,6 +99,11 @@ absl::Status RocksSeriesStore::OpenDb() {
   // Flush a lightly written family when the WAL grows, so that restarts
   // replay little.
   db_options.max_total_wal_size = 256ull << 20;
+  write_health_ = std::make_shared<RocksWriteHealth>(
+      options_.data_dir, options_.min_free_bytes, options_.free_bytes);
+  db_options.listeners.push_back(write_health_);
+  // Checksums on every read, so damage is reported, never returned.
+  db_options.paranoid_checks = true;
 
   auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
   auto table_options = [&](size_t block_size) {
@@ -144,6 +149,7 @@ absl::Status RocksSeriesStore::OpenDb() {
                                                options_.data_dir, "\""));
   }
   db_.reset(raw);
+  write_health_->Attach(raw);
   meta_cf_ = handles_[0];
   points_cf_ = handles_[1];
   revisions_cf_ = handles_[2];
@@ -240,6 +246,7 @@ int64_t RocksSeriesStore::RetentionCutoff(const SeriesInfo& info) const {
 }
 
 absl::Status RocksSeriesStore::CommitBatch(rocksdb::WriteBatch* batch) {
+  TSF_RETURN_IF_ERROR(write_health_->CheckWritable());
   return FromRocks(db_->Write(write_options_, batch));
 }
 

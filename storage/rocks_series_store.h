@@ -22,6 +22,7 @@
 #include "rocksdb/db.h"
 #include "storage/label_index.h"
 #include "storage/retention_table.h"
+#include "storage/rocks_write_health.h"
 #include "storage/series_store.h"
 
 namespace tsforecast::storage {
@@ -65,6 +66,7 @@ class RocksSeriesStore final : public SeriesStore {
   absl::StatusOr<uint64_t> Backup(const std::string& directory) override;
   absl::Status Compact() override;
   absl::StatusOr<StorageStats> Stats() const override;
+  StoreHealth Health() override { return write_health_->Health(); }
 
  private:
   // In-memory state of one series. `info.revision` is unused; the live
@@ -110,6 +112,8 @@ class RocksSeriesStore final : public SeriesStore {
 
   const StorageOptions options_;
   std::shared_ptr<RetentionTable> retention_;
+  // Registered with RocksDB as a listener; outlives the database.
+  std::shared_ptr<RocksWriteHealth> write_health_;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* meta_cf_ = nullptr;

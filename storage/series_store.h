@@ -42,6 +42,13 @@ struct StorageStats {
   uint64_t points_written = 0;  // since open
 };
 
+// Whether the store takes writes now, and why not.
+struct StoreHealth {
+  bool writable = true;
+  std::string reason;              // empty when writable
+  uint64_t background_errors = 0;  // since open
+};
+
 class SeriesStore {
  public:
   // Opens (creating if needed) the store in options.data_dir.
@@ -100,6 +107,9 @@ class SeriesStore {
   // Flushes and fully compacts the store.
   virtual absl::Status Compact() = 0;
   virtual absl::StatusOr<StorageStats> Stats() const = 0;
+  // Reads never stop for a full disk or a background error; writes do,
+  // and this says so (for health checks).
+  virtual StoreHealth Health() = 0;
 };
 
 // Copies a backup made by SeriesStore::Backup into `data_dir`, which must be

@@ -45,6 +45,15 @@ struct StorageOptions {
   // Current time in ms since the epoch; retention is measured against it.
   // Default: the system clock. Tests inject a fake.
   std::function<int64_t()> now_ms;
+  // Writes are refused (RESOURCE_EXHAUSTED) while the data dir's file
+  // system has less free space than this, so that RocksDB's write-ahead log
+  // never meets a full disk (Debian's RocksDB 7.8 aborts when it does);
+  // they resume once space is freed. Keep it above the largest request
+  // (--max_message_bytes). Default 64 MiB; at least 1 MiB.
+  uint64_t min_free_bytes = 64ull << 20;
+  // Free bytes of the data dir's file system. Default: statvfs. Tests
+  // inject a fake.
+  std::function<absl::StatusOr<uint64_t>()> free_bytes;
 
   absl::Status Validate() const;
 };

@@ -115,10 +115,12 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
   s.Get("/readyz",
         Measured(metrics, access, "readyz",
                  [this](const httplib::Request&, httplib::Response& res) {
-                   const bool ready = !backends_.ready || backends_.ready();
-                   res.status = ready ? 200 : 503;
-                   res.set_content(ready ? "ready\n" : "not ready\n",
-                                   "text/plain");
+                   const std::string why =
+                       backends_.not_ready ? backends_.not_ready() : "";
+                   res.status = why.empty() ? 200 : 503;
+                   res.set_content(
+                       why.empty() ? "ready\n" : "not ready: " + why + "\n",
+                       "text/plain");
                  }));
   s.Get("/metrics",
         Measured(metrics, access, "metrics",

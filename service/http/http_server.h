@@ -44,8 +44,8 @@ struct HttpBackends {
   storage::SeriesStore* store = nullptr;
   ForecastServiceImpl* forecasts = nullptr;
   Metrics* metrics = nullptr;
-  // /readyz answers 200 while this is true.
-  std::function<bool()> ready;
+  // /readyz answers 200 while this is empty, else 503 with the reason.
+  std::function<std::string()> not_ready;
   const Access* access = nullptr;
 };
 

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -33,6 +34,10 @@ class StoreTest : public ::testing::Test {
     options.durability = Durability::kProcess;
     options.now_ms = [this] { return now_ms_.load(); };
     options.max_merge_operands = 8;
+    options.min_free_bytes = 64ull << 20;
+    options.free_bytes = [this]() -> absl::StatusOr<uint64_t> {
+      return free_bytes_.load();
+    };
     auto store = SeriesStore::Open(options);
     ASSERT_OK(store);
     store_ = std::move(*store);
@@ -47,6 +52,7 @@ class StoreTest : public ::testing::Test {
 
   testing::TempDir dir_;
   std::atomic<int64_t> now_ms_{1700000000000};
+  std::atomic<uint64_t> free_bytes_{1ull << 40};
   std::unique_ptr<SeriesStore> store_;
 };
 
@@ -458,6 +464,26 @@ TEST_F(StoreTest, RefusesForeignRocksDbData) {
   EXPECT_STATUS(SeriesStore::Open(options),
                 absl::StatusCode::kFailedPrecondition,
                 "without a tsforecast format version");
+}
+
+// A nearly full disk pauses writes with a clear error before RocksDB
+// meets it; reads go on; writes resume once space is freed, nothing lost.
+TEST_F(StoreTest, WritesPauseWhileTheDiskIsNearlyFull) {
+  ASSERT_OK(store_->CreateSeries(Daily("a")));
+  ASSERT_OK(store_->Write({{"a", {{kDay, 1}}, std::nullopt}}));
+  free_bytes_ = 10ull << 20;  // below the 64 MiB reserve
+  EXPECT_STATUS(store_->Write({{"a", {{2 * kDay, 2}}, std::nullopt}}),
+                absl::StatusCode::kResourceExhausted, "disk nearly full: ");
+  EXPECT_STATUS(store_->CreateSeries(Daily("b")),
+                absl::StatusCode::kResourceExhausted, "--min_free_disk_mb");
+  EXPECT_FALSE(store_->Health().writable);
+  EXPECT_NE(store_->Health().reason.find("writes resume by themselves"),
+            std::string::npos);
+  EXPECT_EQ(ReadAll("a").size(), 1u);  // reads go on
+  free_bytes_ = 1ull << 30;
+  ASSERT_OK(store_->Write({{"a", {{2 * kDay, 2}}, std::nullopt}}));
+  EXPECT_TRUE(store_->Health().writable);
+  EXPECT_EQ(ReadAll("a").size(), 2u);
 }
 
 }  // namespace

@@ -56,7 +56,7 @@ bool ServerProcess::Start(const std::string& data_dir,
                                    "--http_port=0",
                                    "--backup_root=" + data_dir + ".backups"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  const std::string log = data_dir + ".log";
+  const std::string log = log_path_.empty() ? data_dir + ".log" : log_path_;
   pid_ = fork();
   if (pid_ == 0) {
     const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -89,6 +89,20 @@ bool ServerProcess::Start(const std::string& data_dir,
   *error = "server did not report a port within 30 s: " + ReadFile(log);
   StopWith(SIGKILL);
   return false;
+}
+
+bool ServerProcess::Alive() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) == pid_) {
+    pid_ = -1;
+    return false;
+  }
+  return true;
+}
+
+void ServerProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
 }
 
 int ServerProcess::StopWith(int signal) {

@@ -24,18 +24,26 @@ class ServerProcess {
   // failure.
   bool Start(const std::string& data_dir,
              const std::vector<std::string>& extra_args, std::string* error);
+  // Where the server's output goes; default: next to the data dir.
+  void set_log_path(std::string path) { log_path_ = std::move(path); }
   int port() const { return port_; }
   int http_port() const { return http_port_; }  // 0 when off
   std::string address() const;
   // Sends `signal` and waits; returns the raw wait status.
   int StopWith(int signal);
   bool running() const { return pid_ > 0; }
+  // Whether the process is still there (false once it has exited or
+  // crashed; the exit is reaped).
+  bool Alive();
+  // Sends `signal` without waiting (SIGHUP to reload).
+  void Signal(int signal);
 
  private:
   int pid_ = -1;
   int port_ = 0;
   int http_port_ = 0;
   std::string port_file_;
+  std::string log_path_;
 };
 
 struct CommandResult {
