@@ -111,4 +111,28 @@ grpc::Status AdminServiceImpl::GetStorageStats(
   return grpc::Status::OK;
 }
 
+grpc::Status AdminServiceImpl::Verify(grpc::ServerContext* context,
+                                      const v1::VerifyRequest*,
+                                      v1::VerifyResponse* response) {
+  if (absl::Status s = CheckAdmin(*context, "Verify"); !s.ok()) {
+    return ToGrpcStatus(s);
+  }
+  absl::StatusOr<storage::VerifyReport> report = store_->Verify();
+  if (!report.ok()) return ToGrpcStatus(report.status());
+  response->set_files_checked(report->files_checked);
+  response->set_series_checked(report->series_checked);
+  for (const std::string& d : report->damaged_files) {
+    response->add_damaged_files(d);
+  }
+  for (const std::string& d : report->damaged_series) {
+    response->add_damaged_series(d);
+  }
+  if (!report->damaged_files.empty() || !report->damaged_series.empty()) {
+    TSF_LOG(ERROR) << "verify: " << report->damaged_files.size()
+                   << " damaged files, " << report->damaged_series.size()
+                   << " series with unreadable ranges";
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace tsforecast::service

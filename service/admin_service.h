@@ -26,6 +26,9 @@ class AdminServiceImpl final : public tsforecast::v1::AdminService::Service {
   grpc::Status GetStorageStats(grpc::ServerContext* context,
                                const v1::GetStorageStatsRequest* request,
                                v1::GetStorageStatsResponse* response) override;
+  grpc::Status Verify(grpc::ServerContext* context,
+                      const v1::VerifyRequest* request,
+                      v1::VerifyResponse* response) override;
 
  private:
   // An admin caller with an unscoped token (these calls cover every

@@ -67,6 +67,7 @@ class RocksSeriesStore final : public SeriesStore {
   absl::Status Compact() override;
   absl::StatusOr<StorageStats> Stats() const override;
   StoreHealth Health() override { return write_health_->Health(); }
+  absl::StatusOr<VerifyReport> Verify() override;
 
  private:
   // In-memory state of one series. `info.revision` is unused; the live

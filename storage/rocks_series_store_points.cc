@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "common/time_util.h"
 #include "storage/block_record.h"
 #include "storage/rocks_keys.h"
 #include "storage/rocks_series_store.h"
@@ -171,11 +172,20 @@ absl::StatusOr<ReadResult> RocksSeriesStore::Read(absl::string_view name,
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read_options, points_cf_));
   BlockRecord block;
+  // Where readable data ends, for naming the damaged range.
+  int64_t readable_until = r.start_ms;
+  auto damaged = [&](const absl::Status& s) {
+    return Annotate(
+        s, absl::StrCat("series \"", name, "\", points from ",
+                        FormatTimestamp(readable_until), " to ",
+                        FormatTimestamp(r.end_ms),
+                        " are unreadable (other series and ranges are not "
+                        "affected; restore this range from a backup)"));
+  };
   for (it->Seek(lower); it->Valid(); it->Next()) {
-    TSF_RETURN_IF_ERROR(Annotate(
-        DecodeBlockRecord(
-            absl::string_view(it->value().data(), it->value().size()), &block),
-        absl::StrCat("series \"", name, "\"")));
+    absl::Status decoded = DecodeBlockRecord(
+        absl::string_view(it->value().data(), it->value().size()), &block);
+    if (!decoded.ok()) return damaged(decoded);
     for (const Point& p : block.points) {
       if (!r.Contains(p.timestamp_ms)) continue;
       if (limit != 0 && result.points.size() == limit) {
@@ -184,8 +194,15 @@ absl::StatusOr<ReadResult> RocksSeriesStore::Read(absl::string_view name,
       }
       result.points.push_back(p);
     }
+    SeriesId key_id = 0;
+    int64_t window = 0;
+    if (ParsePointsKey(absl::string_view(it->key().data(), it->key().size()),
+                       &key_id, &window)) {
+      readable_until =
+          std::clamp((window + 1) * info.window_ms, readable_until, r.end_ms);
+    }
   }
-  TSF_RETURN_IF_ERROR(FromRocks(it->status()));
+  if (!it->status().ok()) return damaged(FromRocks(it->status()));
   return result;
 }
 
@@ -204,17 +221,26 @@ absl::StatusOr<ReadResult> RocksSeriesStore::ReadLatest(absl::string_view name,
       db_->NewIterator(read_options, points_cf_));
   std::vector<Point> newest_first;
   BlockRecord block;
+  auto damaged = [&](const absl::Status& s) {
+    return Annotate(
+        s, absl::StrCat("series \"", name, "\", points before ",
+                        newest_first.empty()
+                            ? std::string("its newest")
+                            : FormatTimestamp(newest_first.back().timestamp_ms),
+                        " are unreadable (restore them from a backup)"));
+  };
   for (it->SeekForPrev(PointsKey(info.id, INT64_MAX));
        it->Valid() && newest_first.size() < count; it->Prev()) {
-    TSF_RETURN_IF_ERROR(DecodeBlockRecord(
-        absl::string_view(it->value().data(), it->value().size()), &block));
+    absl::Status decoded = DecodeBlockRecord(
+        absl::string_view(it->value().data(), it->value().size()), &block);
+    if (!decoded.ok()) return damaged(decoded);
     for (auto p = block.points.rbegin();
          p != block.points.rend() && newest_first.size() < count; ++p) {
       if (p->timestamp_ms < cutoff) break;
       newest_first.push_back(*p);
     }
   }
-  TSF_RETURN_IF_ERROR(FromRocks(it->status()));
+  if (!it->status().ok()) return damaged(FromRocks(it->status()));
   result.points.assign(newest_first.rbegin(), newest_first.rend());
   return result;
 }

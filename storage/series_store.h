@@ -42,6 +42,18 @@ struct StorageStats {
   uint64_t points_written = 0;  // since open
 };
 
+// What Verify found.
+struct VerifyReport {
+  uint64_t files_checked = 0;
+  uint64_t series_checked = 0;
+  std::vector<std::string> damaged_files;   // "name: error"
+  std::vector<std::string> damaged_series;  // each series' read error
+};
+
+// Checks the block checksums of every SST file in `data_dir` without
+// opening the database (for a stopped server): damaged_files only.
+absl::StatusOr<VerifyReport> VerifyDataDirFiles(const std::string& data_dir);
+
 // Whether the store takes writes now, and why not.
 struct StoreHealth {
   bool writable = true;
@@ -110,6 +122,8 @@ class SeriesStore {
   // Reads never stop for a full disk or a background error; writes do,
   // and this says so (for health checks).
   virtual StoreHealth Health() = 0;
+  // The checksums of every live SST file and a whole read of every series.
+  virtual absl::StatusOr<VerifyReport> Verify() = 0;
 };
 
 // Copies a backup made by SeriesStore::Backup into `data_dir`, which must be

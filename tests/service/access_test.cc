@@ -265,6 +265,10 @@ std::vector<Rpc> EveryRpc() {
                     return s.admin->GetStorageStats(
                         ctx, v1::GetStorageStatsRequest(), &resp);
                   }});
+  rpcs.push_back({"Verify", R::kAdmin, [](Stubs& s, auto* ctx, auto&) {
+                    v1::VerifyResponse resp;
+                    return s.admin->Verify(ctx, v1::VerifyRequest(), &resp);
+                  }});
   rpcs.push_back({"Health.Check", std::nullopt, [](Stubs& s, auto* ctx, auto&) {
                     // HealthCheckRequest{service: ""} is empty on the wire.
                     grpc::Slice empty("");
@@ -428,7 +432,8 @@ TEST_P(AccessTest, ScopedTokenSeesItsSeriesOnly) {
     auto out = Ctx(scoped_secret_);
     const grpc::Status outside = rpc.call(stubs_, out.get(), "london_price");
     const bool whole_store = rpc.name == "Backup" || rpc.name == "Compact" ||
-                             rpc.name == "GetStorageStats";
+                             rpc.name == "GetStorageStats" ||
+                             rpc.name == "Verify";
     if (whole_store) {
       EXPECT_EQ(inside.error_code(), StatusCode::PERMISSION_DENIED) << rpc.name;
       continue;
