@@ -291,9 +291,10 @@ std::vector<ModelInfo> BuildModelTable() {
     t.push_back({name,
                  description,
                  {Unit("alpha", "smoothing of sizes and intervals", "0.1")},
-                 [method](const ModelOptions& o) -> Built {
+                 // A copy: clang 14 cannot capture a structured binding.
+                 [kind = method](const ModelOptions& o) -> Built {
                    return std::make_unique<IntermittentModel>(
-                       method, o.Number("alpha"), 0);
+                       kind, o.Number("alpha"), 0);
                  }});
   }
   t.push_back({"tsb",

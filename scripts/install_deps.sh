@@ -10,7 +10,8 @@ packages=(
   libeigen3-dev libcpp-httplib-dev librsvg2-dev fonts-dejavu-core
   python3 python3-grpcio python3-protobuf python3-selenium
   prometheus chromium chromium-driver
-  clang-format
+  clang-format libssl-dev
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/calendar_step.h"
 #include "storage/bit_stream.h"
 
 namespace tsforecast::storage {
@@ -164,24 +165,38 @@ void EncodeTimestamps(absl::Span<const Point> points, std::string* out) {
   if (zeros > 0) PutVarint(out, (zeros << 1) | 1);
 }
 
+// Damaged or hostile input can hold any deltas: sums are taken unsigned
+// (wrapping, so defined), and what does not make sense is caught after.
+int64_t WrapAdd(int64_t a, int64_t b) {
+  return static_cast<int64_t>(static_cast<uint64_t>(a) +
+                              static_cast<uint64_t>(b));
+}
+
 bool DecodeTimestamps(absl::string_view in, size_t* pos, size_t n,
                       std::vector<int64_t>* ts) {
+  // Every timestamp must lie in the valid years, or the block is corrupt.
+  auto push = [ts](int64_t t) {
+    if (!IsValidTimestampMs(t)) return false;
+    ts->push_back(t);
+    return true;
+  };
   uint64_t v = 0;
-  if (!GetVarint(in, pos, &v)) return false;
-  ts->push_back(ZigZagDecode(v));
+  if (!GetVarint(in, pos, &v) || !push(ZigZagDecode(v))) return false;
   if (n < 2) return true;
   if (!GetVarint(in, pos, &v)) return false;
   int64_t delta = ZigZagDecode(v);
-  ts->push_back(ts->back() + delta);
+  if (!push(WrapAdd(ts->back(), delta))) return false;
   while (ts->size() < n) {
     if (!GetVarint(in, pos, &v)) return false;
     if (v & 1) {
       const uint64_t run = v >> 1;
       if (run == 0 || run > n - ts->size()) return false;
-      for (uint64_t i = 0; i < run; ++i) ts->push_back(ts->back() + delta);
+      for (uint64_t i = 0; i < run; ++i) {
+        if (!push(WrapAdd(ts->back(), delta))) return false;
+      }
     } else {
-      delta += ZigZagDecode(v >> 1);
-      ts->push_back(ts->back() + delta);
+      delta = WrapAdd(delta, ZigZagDecode(v >> 1));
+      if (!push(WrapAdd(ts->back(), delta))) return false;
     }
   }
   return true;
@@ -284,14 +299,14 @@ bool DecodeDecimal(absl::string_view in, size_t* pos, size_t n,
   const double scale = kPow10[exponent];
   if (predictor == kMinimum) {
     for (uint64_t u : us) {
-      values->push_back(static_cast<double>(base + static_cast<int64_t>(u)) /
-                        scale);
+      values->push_back(
+          static_cast<double>(WrapAdd(base, static_cast<int64_t>(u))) / scale);
     }
   } else {
     int64_t m = base;
     values->push_back(static_cast<double>(m) / scale);
     for (uint64_t u : us) {
-      m += ZigZagDecode(u);
+      m = WrapAdd(m, ZigZagDecode(u));
       values->push_back(static_cast<double>(m) / scale);
     }
   }

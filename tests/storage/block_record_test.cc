@@ -112,5 +112,25 @@ TEST(BlockRecordTest, ComposeIsAssociative) {
   }
 }
 
+// Found by tests/fuzz/block_record_fuzz.cc: deltas whose sum overflows
+// int64 (undefined behaviour before the fix). Kept in the fuzz corpus too.
+TEST(BlockRecordTest, HostileDeltasAreCorruptNotUndefined) {
+  const std::string bytes(
+      "\x01\x00\x32\x63\xd0\x80\x80\x8f\xf0\xa5\x98\xb2\x52\x61\x01\x02\x00\xa0"
+      "\x2f\x01\x16\x95\x2a\x54\xa9\x52\x03\x00\x00\x06\x54\xa9\x1b\xa5\x4a",
+      35);
+  BlockRecord block;
+  EXPECT_FALSE(DecodeBlockRecord(bytes, &block).ok());
+  // The same for decimal values whose deltas overflow: decoded without
+  // undefined behaviour (UBSan checks), whatever the result.
+  const std::string values(
+      "\x01\x00\x32\x80\xd0\x8f\xa5\x98\x63\x80\xf0\xb2\x52\x61\x01\x02\x00\xa0"
+      "\x9c\xa9\x01\x00\x5a\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+      "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xa5\x4a\x95\x2a\x11\x00\x54"
+      "\xa9\x52\xa5\x4a\x95",
+      59);
+  (void)DecodeBlockRecord(values, &block);
+}
+
 }  // namespace
 }  // namespace tsforecast::storage
