@@ -210,6 +210,11 @@ ForecastServiceImpl::Answer(const v1::ForecastRequest& request,
 
 absl::StatusOr<ForecastJob> ForecastServiceImpl::JobFor(
     const v1::ForecastRequest& request) const {
+  if (!v1::Transform_IsValid(request.transform())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("transform: unknown value ", request.transform(),
+                     "; one of NONE, LOG, BOX_COX"));
+  }
   ForecastJob job = JobFromProto(request);
   job.max_missing_percent = request.has_max_missing_percent()
                                 ? request.max_missing_percent()

@@ -52,7 +52,12 @@ grpc::StatusCode ToGrpcCode(absl::StatusCode code) {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
-  return grpc::Status(ToGrpcCode(status.code()), std::string(status.message()));
+  // Messages may quote what the client sent; a huge input must not come
+  // back whole (it would exceed gRPC's metadata limit and hide the error).
+  constexpr size_t kMaxMessage = 2048;
+  std::string message(status.message().substr(0, kMaxMessage));
+  if (status.message().size() > kMaxMessage) message += "... (truncated)";
+  return grpc::Status(ToGrpcCode(status.code()), std::move(message));
 }
 
 }  // namespace tsforecast::service

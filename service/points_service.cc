@@ -286,12 +286,17 @@ grpc::Status PointsServiceImpl::ReadLatest(grpc::ServerContext* context,
     }
     absl::StatusOr<storage::ReadResult> latest =
         store_->ReadLatest(request->series(i), static_cast<size_t>(count));
+    v1::LatestPoints* out = response->add_series();
+    out->set_series(request->series(i));
+    // One damaged series does not blank a dashboard of many.
+    if (!latest.ok() && latest.status().code() == absl::StatusCode::kDataLoss) {
+      out->set_error(std::string(latest.status().message()));
+      continue;
+    }
     if (!latest.ok()) {
       return ToGrpcStatus(
           Annotate(latest.status(), absl::StrCat("series[", i, "]")));
     }
-    v1::LatestPoints* out = response->add_series();
-    out->set_series(request->series(i));
     out->set_revision(latest->revision);
     for (const storage::Point& p : latest->points) {
       out->add_timestamps_ms(p.timestamp_ms);

@@ -121,6 +121,13 @@ absl::StatusOr<CompiledMatcher> CompiledMatcher::Compile(
   out.matcher_ = matcher;
   if (matcher.type == MatchType::kRegex ||
       matcher.type == MatchType::kNotRegex) {
+    // RE2 is linear in the input, but its compiled program grows with the
+    // pattern: bound what a client may make the server compile.
+    if (matcher.value.size() > kMaxRegexBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "matchers[", index, "].value: regular expression of ",
+          matcher.value.size(), " bytes; at most ", kMaxRegexBytes));
+    }
     out.regex_ = std::make_unique<RE2>(matcher.value, RE2::Quiet);
     if (!out.regex_->ok()) {
       return absl::InvalidArgumentError(absl::StrCat(

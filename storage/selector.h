@@ -19,6 +19,9 @@ namespace tsforecast::storage {
 absl::StatusOr<std::vector<LabelMatcher>> ParseSelector(
     absl::string_view selector);
 
+// Longest regular expression a matcher may hold.
+inline constexpr size_t kMaxRegexBytes = 1024;
+
 // One matcher with its regular expression compiled.
 class CompiledMatcher {
  public:

@@ -262,6 +262,10 @@ TEST_F(ForecastServiceTest, MissingDataLimitIsARequestOption) {
   s = Forecast(req, &resp);
   ASSERT_TRUE(s.ok()) << s.error_message();
   EXPECT_EQ(resp.mean_size(), 5);
+  req.set_transform(static_cast<v1::Transform>(99));
+  EXPECT_GRPC(Forecast(req, &resp), StatusCode::INVALID_ARGUMENT,
+              "transform: unknown value 99");
+  req.set_transform(v1::TRANSFORM_NONE);
   req.set_max_missing_percent(101);
   s = Forecast(req, &resp);
   EXPECT_EQ(s.error_code(), StatusCode::INVALID_ARGUMENT);

@@ -65,6 +65,24 @@ TEST_F(ServiceTest, CreateRejectsBadDefinitions) {
   };
   v1::Series s;
   s.mutable_step()->set_unit(v1::STEP_UNIT_DAY);
+  // A 1 MiB name: the error names the field without sending it all back
+  // (whole, it would exceed gRPC's metadata limit and hide the error).
+  s.set_name(std::string(1 << 20, 'x'));
+  {
+    const grpc::Status huge = create(s);
+    EXPECT_EQ(huge.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_NE(huge.error_message().find("series.name"), std::string::npos);
+    EXPECT_LT(huge.error_message().size(), 4096u);
+  }
+  s.clear_name();
+  // A regular expression over the limit is refused before compiling.
+  {
+    v1::ListSeriesRequest list;
+    list.set_selector("{a=~\"" + std::string(1025, 'a') + "\"}");
+    v1::ListSeriesResponse listed;
+    EXPECT_GRPC(series_->ListSeries(Ctx().get(), list, &listed),
+                grpc::StatusCode::INVALID_ARGUMENT, "at most 1024");
+  }
   EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT,
               "series.name: series name is empty");
   s.set_name("1abc");

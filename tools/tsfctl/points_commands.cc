@@ -252,6 +252,10 @@ void Latest(const Client& c, const ReadArgs& a) {
   Check(c.points->ReadLatest(c.Context().get(), req, &resp), "latest");
   std::vector<std::vector<std::string>> rows;
   for (const v1::LatestPoints& lp : resp.series()) {
+    if (!lp.error().empty()) {
+      std::cerr << "warning: " << lp.series() << ": " << lp.error() << "\n";
+      continue;
+    }
     const int decimals = Decimals(GetSeries(c, lp.series()));
     for (int i = 0; i < lp.values_size(); ++i) {
       rows.push_back({lp.series(), c.Time(lp.timestamps_ms(i)),
