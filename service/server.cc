@@ -9,6 +9,7 @@
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/security/tls_certificate_provider.h"
 #include "grpcpp/security/tls_credentials_options.h"
@@ -87,6 +88,12 @@ absl::Status ServerOptions::Validate() const {
     return absl::InvalidArgumentError(
         "tls_client_ca_file needs tls_cert_file and tls_key_file");
   }
+  if (max_concurrent_streams < 1 || max_threads < 8 ||
+      memory_quota_bytes < (int64_t{16} << 20)) {
+    return absl::InvalidArgumentError(
+        "max_concurrent_streams >= 1, max_threads >= 8 and memory_quota "
+        ">= 16 MiB");
+  }
   if (backup_root.empty()) {
     return absl::InvalidArgumentError("backup_root: must not be empty");
   }
@@ -155,6 +162,12 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   builder.AddListeningPort(options.listen_address, GrpcCredentials(options),
                            &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  grpc::ResourceQuota quota("tsforecastd");
+  quota.SetMaxThreads(options.max_threads);
+  quota.Resize(static_cast<size_t>(options.memory_quota_bytes));
+  builder.SetResourceQuota(quota);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                             options.max_concurrent_streams);
   builder.SetMaxSendMessageSize(options.max_message_bytes);
   builder.RegisterService(server->series_service_.get());
   builder.RegisterService(server->points_service_.get());

@@ -79,6 +79,12 @@ struct ServerOptions {
   // Host header values the HTTP port serves; empty: loopback names and
   // http_host.
   std::vector<std::string> http_allowed_hosts;
+  // gRPC resource bounds: calls in progress on one connection (more wait
+  // at the HTTP/2 level), server threads in all (beyond it a call gets
+  // RESOURCE_EXHAUSTED at once), and buffer memory in all.
+  int max_concurrent_streams = 100;
+  int max_threads = 512;
+  int64_t memory_quota_bytes = int64_t{1} << 30;
   // A streaming call whose client neither reads nor sends for this long is
   // cancelled; zero: never.
   absl::Duration stream_stall_timeout = absl::Seconds(60);

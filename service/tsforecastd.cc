@@ -78,6 +78,12 @@ ABSL_FLAG(std::string, backup_root, "backups",
 ABSL_FLAG(int64_t, min_free_disk_mb, 64,
           "writes pause (RESOURCE_EXHAUSTED) while the data dir's file system "
           "has less free space than this, and resume once space is freed");
+ABSL_FLAG(int, max_concurrent_streams, 100,
+          "gRPC calls in progress per connection; more wait for a slot");
+ABSL_FLAG(int, max_threads, 512,
+          "gRPC server threads in all; beyond, calls get RESOURCE_EXHAUSTED");
+ABSL_FLAG(int64_t, memory_quota_mb, 1024,
+          "memory gRPC may use for buffers in all, MiB");
 ABSL_FLAG(double, stream_stall_timeout_s, 60,
           "cancel a streaming call whose client neither reads nor sends for "
           "this long (0: never)");
@@ -138,6 +144,9 @@ int main(int argc, char** argv) {
   options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
   options.backup_root = absl::GetFlag(FLAGS_backup_root);
   options.http_allowed_hosts = absl::GetFlag(FLAGS_http_allowed_hosts);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.memory_quota_bytes = absl::GetFlag(FLAGS_memory_quota_mb) << 20;
   options.stream_stall_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_stream_stall_timeout_s));
   if (absl::Status s = options.Validate(); !s.ok()) {

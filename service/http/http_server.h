@@ -30,8 +30,10 @@ namespace tsforecast::service::http {
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
-  // Connections served at once; a keep-alive connection holds a thread.
-  int threads = 64;
+  // Connections served at once; a connection (keep-alive or one sending
+  // its headers slowly) holds a thread until it closes or times out, so
+  // this bounds how many slow clients it takes to delay the others.
+  int threads = 256;
   // TLS (both files or neither) and optional client-certificate checks.
   std::string tls_cert_file, tls_key_file, tls_client_ca_file;
   // Whether /metrics needs a read token when access control is on.

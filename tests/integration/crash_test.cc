@@ -1,9 +1,13 @@
 // Kills the real server with SIGKILL at random moments while a client
-// streams batches, restarts it, and checks that every acknowledged point is
-// there, and that every batch is either wholly present or wholly absent.
+// streams batches, another writes and deletes ranges, and a third asks for
+// forecasts; restarts it, and checks that every acknowledged point is
+// there, every acknowledged delete holds, and every batch and delete is
+// either wholly applied or not at all. TSF_CRASH_CYCLES sets the number of
+// kills (default 100); the figures are printed.
 #include <signal.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <map>
 #include <random>
 #include <thread>
@@ -13,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
+#include "tsforecast/v1/forecast.grpc.pb.h"
 #include "tsforecast/v1/points.grpc.pb.h"
 #include "tsforecast/v1/series.grpc.pb.h"
 
@@ -23,7 +28,13 @@ namespace v1 = ::tsforecast::v1;
 
 constexpr int kSeries = 4;
 constexpr int kPointsPerSeries = 250;  // per batch
-constexpr int kKills = 20;
+constexpr int kDefaultKills = 100;
+constexpr int kDeletePoints = 50;  // per range written then deleted
+
+int Kills() {
+  const char* env = std::getenv("TSF_CRASH_CYCLES");
+  return env != nullptr && std::atoi(env) > 0 ? std::atoi(env) : kDefaultKills;
+}
 
 std::string SeriesName(int s) { return absl::StrCat("crash_", s); }
 
@@ -58,14 +69,23 @@ struct RoundResult {
   int round;
   uint64_t acked_up_to = 0;  // batches 1..acked_up_to acknowledged
   uint64_t sent = 0;         // batches handed to the stream
+  // Ranges of "crash_del": 1 written (acknowledged), 2 then deleted
+  // (acknowledged); an entry is added before its write is sent.
+  std::vector<int> ranges = {};
 };
+
+// Range `k` of round `r` in "crash_del".
+int64_t DeleteRangeStart(int round, int k) {
+  return (static_cast<int64_t>(round) * 1000000 + k * kDeletePoints) * 1000;
+}
 
 TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
   testing::TempDir dir;
   const std::string data = dir.Sub("data");
   std::mt19937 rng(20261128);
   std::vector<RoundResult> rounds;
-  for (int round = 0; round < kKills; ++round) {
+  const int kills = Kills();
+  for (int round = 0; round < kills; ++round) {
     testing::ServerProcess server;
     std::string error;
     // Both durability policies promise to survive a process kill.
@@ -76,6 +96,7 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
     auto channel = grpc::CreateChannel(server.address(),
                                        grpc::InsecureChannelCredentials());
     auto stub = v1::PointsService::NewStub(channel);
+    auto forecasts = v1::ForecastService::NewStub(channel);
     grpc::ClientContext ctx;
     auto stream = stub->StreamWritePoints(&ctx);
     RoundResult result{round};
@@ -94,10 +115,57 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
         result.acked_up_to = ack.sequence();
       }
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(50 + rng() % 400));
+    // Writes then deletes ranges of another series, unary.
+    std::thread deleter([&] {
+      for (int k = 0; !stop.load() && k < 100000; ++k) {
+        result.ranges.push_back(0);
+        v1::WritePointsRequest write;
+        v1::SeriesPoints* sp = write.add_series();
+        sp->set_series("crash_del");
+        sp->mutable_create_if_missing()->mutable_step()->set_unit(
+            v1::STEP_UNIT_SECOND);
+        for (int i = 0; i < kDeletePoints; ++i) {
+          sp->add_timestamps_ms(DeleteRangeStart(round, k) + i * 1000);
+          sp->add_values(i);
+        }
+        grpc::ClientContext wctx;
+        v1::WritePointsResponse written;
+        if (!stub->WritePoints(&wctx, write, &written).ok()) return;
+        result.ranges.back() = 1;
+        v1::DeletePointsRequest del;
+        del.set_series("crash_del");
+        del.set_start_ms(DeleteRangeStart(round, k));
+        del.set_end_ms(DeleteRangeStart(round, k) + kDeletePoints * 1000);
+        grpc::ClientContext dctx;
+        v1::DeletePointsResponse deleted;
+        if (!stub->DeletePoints(&dctx, del, &deleted).ok()) return;
+        result.ranges.back() = 2;
+      }
+    });
+    // Forecasts read what the writers write.
+    std::thread forecaster([&] {
+      while (!stop.load()) {
+        v1::ForecastRequest req;
+        req.set_series(SeriesName(0));
+        req.set_horizon(5);
+        req.mutable_model()->set_name("naive");
+        req.mutable_window()->set_last_points(500);
+        grpc::ClientContext fctx;
+        fctx.set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(2));
+        v1::ForecastResponse resp;
+        if (forecasts->Forecast(&fctx, req, &resp).error_code() ==
+            grpc::StatusCode::UNAVAILABLE) {
+          return;
+        }
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(80 + rng() % 420));
     server.StopWith(SIGKILL);
     stop = true;
     reader.join();
+    deleter.join();
+    forecaster.join();
     ctx.TryCancel();
     writer.join();
     (void)stream->Finish();
@@ -146,11 +214,56 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
       }
     }
   }
+  // Deletes: acknowledged ones hold; every range is whole or gone.
+  std::map<int64_t, double> del_stored;
+  {
+    v1::StreamReadPointsRequest req;
+    req.mutable_read()->set_series("crash_del");
+    grpc::ClientContext ctx;
+    auto reader = stub->StreamReadPoints(&ctx, req);
+    v1::StreamReadPointsResponse chunk;
+    while (reader->Read(&chunk)) {
+      for (int i = 0; i < chunk.values_size(); ++i) {
+        del_stored[chunk.timestamps_ms(i)] = chunk.values(i);
+      }
+    }
+    ASSERT_TRUE(reader->Finish().ok());
+  }
+  uint64_t deletes_acked = 0, ranges_checked = 0;
+  for (const RoundResult& r : rounds) {
+    for (size_t k = 0; k < r.ranges.size(); ++k) {
+      int present = 0;
+      for (int i = 0; i < kDeletePoints; ++i) {
+        present += del_stored.count(
+            DeleteRangeStart(r.round, static_cast<int>(k)) + i * 1000);
+      }
+      ++ranges_checked;
+      if (r.ranges[k] == 2) {
+        ++deletes_acked;
+        EXPECT_EQ(present, 0) << "acknowledged delete " << k << " of round "
+                              << r.round << " came back";
+      } else if (r.ranges[k] == 1) {
+        EXPECT_TRUE(present == 0 || present == kDeletePoints)
+            << "range " << k << " of round " << r.round << " partly deleted";
+      } else {
+        EXPECT_TRUE(present == 0 || present == kDeletePoints)
+            << "range " << k << " of round " << r.round << " partly written";
+      }
+    }
+  }
   // The kills must have landed mid-stream for the test to mean anything.
   int rounds_with_acks = 0;
   for (const RoundResult& r : rounds) rounds_with_acks += r.acked_up_to > 0;
-  EXPECT_GE(rounds_with_acks, kKills / 2);
+  EXPECT_GE(rounds_with_acks, kills / 3);
   EXPECT_GT(total_acked, 0u);
+  EXPECT_GT(deletes_acked, 0u);
+  std::printf(
+      "crash test: %d kill -9 cycles; %llu acknowledged points checked "
+      "present, %llu ranges checked whole or absent (%llu acknowledged "
+      "deletes held)\n",
+      kills, static_cast<unsigned long long>(total_acked),
+      static_cast<unsigned long long>(ranges_checked),
+      static_cast<unsigned long long>(deletes_acked));
 }
 
 }  // namespace

@@ -1,7 +1,16 @@
 // The HTTP side port of the real tsforecastd over loopback: health, the
 // metrics exposition, the Prometheus API subset, the dashboard JSON API
 // (and through it the forecast cache) and the page.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -268,6 +277,62 @@ TEST(HttpPortOffTest, MinusOneTurnsItOff) {
   ASSERT_TRUE(server.Start(dir.Sub("data"), {"--http_port=-1"}, &error))
       << error;
   EXPECT_EQ(server.http_port(), 0);
+}
+
+}  // namespace
+}  // namespace tsforecast
+
+namespace tsforecast {
+namespace {
+
+// Slowloris: 80 connections sending their headers a byte at a time, and
+// 100 idle ones, must not starve a health check (bounded: 2 s of trickle).
+TEST_F(HttpPortTest, SlowAndIdleClientsDoNotStarveHealthChecks) {
+  auto connect_one = [this] {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(server_.http_port()));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      close(fd);
+      return -1;
+    }
+    return fd;
+  };
+  std::vector<int> slow, idle;
+  for (int i = 0; i < 80; ++i) {
+    const int fd = connect_one();
+    ASSERT_GE(fd, 0);
+    const char start[] = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    ASSERT_GT(send(fd, start, sizeof(start) - 1, MSG_NOSIGNAL), 0);
+    slow.push_back(fd);
+  }
+  for (int i = 0; i < 100; ++i) {
+    const int fd = connect_one();
+    ASSERT_GE(fd, 0);
+    idle.push_back(fd);
+  }
+  double worst_ms = 0;
+  for (int tick = 0; tick < 10; ++tick) {
+    for (int fd : slow) send(fd, "X", 1, MSG_NOSIGNAL);  // one byte each
+    httplib::Client probe("127.0.0.1", server_.http_port());
+    probe.set_read_timeout(2, 0);
+    const auto start = std::chrono::steady_clock::now();
+    httplib::Result r = probe.Get("/healthz");
+    worst_ms = std::max(worst_ms, std::chrono::duration<double, std::milli>(
+                                      std::chrono::steady_clock::now() - start)
+                                      .count());
+    ASSERT_TRUE(r) << "health check starved at tick " << tick;
+    EXPECT_EQ(r->status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  std::printf(
+      "slow-header test: 80 slow and 100 idle connections; worst "
+      "/healthz latency %.1f ms\n",
+      worst_ms);
+  for (int fd : slow) close(fd);
+  for (int fd : idle) close(fd);
 }
 
 }  // namespace
