@@ -32,6 +32,7 @@ class ServerProcess {
   // Sends `signal` and waits; returns the raw wait status.
   int StopWith(int signal);
   bool running() const { return pid_ > 0; }
+  int pid() const { return pid_; }
   // Whether the process is still there (false once it has exited or
   // crashed; the exit is reaped).
   bool Alive();
