@@ -21,7 +21,10 @@ class MetricsInterceptor final : public grpc::experimental::Interceptor {
   MetricsInterceptor(Metrics* metrics, std::string method)
       : metrics_(metrics),
         method_(std::move(method)),
-        start_(std::chrono::steady_clock::now()) {}
+        start_(std::chrono::steady_clock::now()) {
+    ++metrics_->grpc_in_flight;
+  }
+  ~MetricsInterceptor() override { --metrics_->grpc_in_flight; }
 
   void Intercept(
       grpc::experimental::InterceptorBatchMethods* methods) override {

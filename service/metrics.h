@@ -4,6 +4,7 @@
 #ifndef TSFORECAST_SERVICE_METRICS_H_
 #define TSFORECAST_SERVICE_METRICS_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
@@ -83,6 +84,9 @@ class Metrics {
   HistogramFamily http_latency;  // {handler}
   HistogramFamily fit_seconds;   // {model}
   CounterFamily fit_errors;      // {model}
+  // gRPC calls in progress (the metrics interceptor's lifetime is the
+  // call's), so that a drain with nothing in flight need not wait.
+  std::atomic<int> grpc_in_flight{0};
 
   // Adds a gauge (or callback counter) rendered at every scrape.
   void AddGauge(GaugeFamily gauge) ABSL_LOCKS_EXCLUDED(mu_);

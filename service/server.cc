@@ -337,9 +337,14 @@ void Server::Shutdown(double grace_seconds) {
     http_server_.reset();
   }
   if (grpc_server_ != nullptr) {
+    // gRPC 1.51 waits out the whole deadline while any client connection
+    // is open, even an idle one; with no call in flight there is nothing
+    // to drain, so the deadline is now.
+    const bool busy = metrics_->grpc_in_flight.load() > 0;
     grpc_server_->Shutdown(
         std::chrono::system_clock::now() +
-        std::chrono::milliseconds(static_cast<int64_t>(grace_seconds * 1000)));
+        std::chrono::milliseconds(
+            busy ? static_cast<int64_t>(grace_seconds * 1000) : 0));
     grpc_server_->Wait();
     grpc_server_.reset();
   }

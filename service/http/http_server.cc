@@ -65,9 +65,10 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   };
   // Pollers keep their connection: no cap on requests per connection.
   server->server_->set_keep_alive_max_count(1000000);
-  // An idle keep-alive connection, or one that stops sending, gives its
-  // thread back after 5 s; requests are at most 16 MiB (a POSTed query).
-  server->server_->set_keep_alive_timeout(5);
+  // An idle keep-alive connection gives its thread back after 2 s (and
+  // a stopping server waits at most that long for it), one that stops
+  // sending after 5 s; requests are at most 16 MiB (a POSTed query).
+  server->server_->set_keep_alive_timeout(2);
   server->server_->set_read_timeout(5, 0);
   server->server_->set_write_timeout(5, 0);
   server->server_->set_payload_max_length(16 << 20);
