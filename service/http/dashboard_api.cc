@@ -12,16 +12,6 @@
 namespace tsforecast::service::http {
 namespace {
 
-void Fail(httplib::Response& res, const absl::Status& status) {
-  std::string body = "{\"error\":{\"code\":";
-  AppendJsonString(&body, CodeName(status.code()));
-  body += ",\"message\":";
-  AppendJsonString(&body, status.message());
-  body += "}}";
-  res.status = HttpStatusOf(status.code());
-  res.set_content(body, "application/json");
-}
-
 void Reply(httplib::Response& res, const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
@@ -29,7 +19,7 @@ void Reply(httplib::Response& res, const google::protobuf::Message& message) {
   auto status =
       google::protobuf::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) {
-    return Fail(res, absl::InternalError(std::string(status.message())));
+    return ReplyError(res, absl::InternalError(std::string(status.message())));
   }
   res.set_content(json, "application/json");
 }
@@ -49,7 +39,7 @@ void DashboardApi::Series(const httplib::Request&,
   Access::NarrowToScope(RequestCaller(), &visible);
   absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
       store_->ListSeries(visible, "", 100000);
-  if (!infos.ok()) return Fail(res, infos.status());
+  if (!infos.ok()) return ReplyError(res, infos.status());
   std::string body = "{\"series\":[";
   for (size_t i = 0; i < infos->size(); ++i) {
     const storage::SeriesInfo& info = (*infos)[i];
@@ -81,12 +71,12 @@ void DashboardApi::Series(const httplib::Request&,
 void DashboardApi::Points(const httplib::Request& req,
                           httplib::Response& res) const {
   const Params p(req);
-  if (absl::Status s = RequireSeries(p); !s.ok()) return Fail(res, s);
+  if (absl::Status s = RequireSeries(p); !s.ok()) return ReplyError(res, s);
   absl::StatusOr<int64_t> last = ParseIntParam(p, "last", 500, 1, 100000);
-  if (!last.ok()) return Fail(res, last.status());
+  if (!last.ok()) return ReplyError(res, last.status());
   absl::StatusOr<storage::ReadResult> read =
       store_->ReadLatest(p.Get("series"), static_cast<size_t>(*last));
-  if (!read.ok()) return Fail(res, read.status());
+  if (!read.ok()) return ReplyError(res, read.status());
   std::string body = "{\"series\":";
   AppendJsonString(&body, p.Get("series"));
   absl::StrAppend(&body, ",\"revision\":", read->revision,
@@ -105,26 +95,26 @@ void DashboardApi::Points(const httplib::Request& req,
 void DashboardApi::Forecast(const httplib::Request& req,
                             httplib::Response& res) const {
   const Params p(req);
-  if (absl::Status s = RequireSeries(p); !s.ok()) return Fail(res, s);
+  if (absl::Status s = RequireSeries(p); !s.ok()) return ReplyError(res, s);
   v1::ForecastRequest request;
   request.set_series(p.Get("series"));
   absl::StatusOr<int64_t> horizon = ParseIntParam(p, "horizon", 0, 0, 1 << 30);
-  if (!horizon.ok()) return Fail(res, horizon.status());
+  if (!horizon.ok()) return ReplyError(res, horizon.status());
   request.set_horizon(static_cast<int32_t>(*horizon));
   request.mutable_model()->set_name(p.Get("model", "auto"));
   for (const std::string& level : p.GetAll("level")) {
     double v;
     if (!absl::SimpleAtod(level, &v)) {
-      return Fail(res, absl::InvalidArgumentError(absl::StrCat(
-                           "level: \"", level, "\" is not a number")));
+      return ReplyError(res, absl::InvalidArgumentError(absl::StrCat(
+                                 "level: \"", level, "\" is not a number")));
     }
     request.add_levels(v);
   }
   uint64_t known = 0;
   if (p.Has("known_revision") &&
       !absl::SimpleAtoi(p.Get("known_revision"), &known)) {
-    return Fail(res, absl::InvalidArgumentError(
-                         "known_revision: not an unsigned integer"));
+    return ReplyError(res, absl::InvalidArgumentError(
+                               "known_revision: not an unsigned integer"));
   }
   request.set_known_revision(known);
   request.set_save_vintage(p.Get("save_vintage") == "1" ||
@@ -133,12 +123,12 @@ void DashboardApi::Forecast(const httplib::Request& req,
   if (p.Has("step") || p.Has("agg")) {
     absl::StatusOr<v1::Aggregation> aggregation =
         AggregationFromText(p.Get("step"), p.Get("agg", "last"), "step", "agg");
-    if (!aggregation.ok()) return Fail(res, aggregation.status());
+    if (!aggregation.ok()) return ReplyError(res, aggregation.status());
     *request.mutable_aggregation() = *std::move(aggregation);
   }
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> answer =
       forecasts_->Answer(request, HttpDeadline());
-  if (!answer.ok()) return Fail(res, answer.status());
+  if (!answer.ok()) return ReplyError(res, answer.status());
   if (request.save_vintage()) return Reply(res, **answer);
   const std::string key = absl::StrCat(req.target, "@", (*answer)->revision(),
                                        (*answer)->cached() ? "c" : "");
@@ -161,14 +151,14 @@ void DashboardApi::Forecast(const httplib::Request& req,
 void DashboardApi::Backtest(const httplib::Request& req,
                             httplib::Response& res) const {
   const Params p(req);
-  if (absl::Status s = RequireSeries(p); !s.ok()) return Fail(res, s);
+  if (absl::Status s = RequireSeries(p); !s.ok()) return ReplyError(res, s);
   v1::BacktestRequest request;
   request.set_series(p.Get("series"));
   absl::StatusOr<int64_t> horizon = ParseIntParam(p, "horizon", 0, 0, 1 << 30);
-  if (!horizon.ok()) return Fail(res, horizon.status());
+  if (!horizon.ok()) return ReplyError(res, horizon.status());
   request.set_horizon(static_cast<int32_t>(*horizon));
   absl::StatusOr<int64_t> windows = ParseIntParam(p, "windows", 0, 0, 1000);
-  if (!windows.ok()) return Fail(res, windows.status());
+  if (!windows.ok()) return ReplyError(res, windows.status());
   request.set_windows(static_cast<int32_t>(*windows));
   for (const std::string& m : p.GetAll("model")) {
     request.add_models()->set_name(m);
@@ -179,7 +169,7 @@ void DashboardApi::Backtest(const httplib::Request& req,
   if (absl::Status s =
           forecasts_->RunBacktest(request, &response, HttpDeadline());
       !s.ok()) {
-    return Fail(res, s);
+    return ReplyError(res, s);
   }
   Reply(res, response);
 }
@@ -196,15 +186,15 @@ void DashboardApi::Models(const httplib::Request&,
 void DashboardApi::Vintages(const httplib::Request& req,
                             httplib::Response& res) const {
   const Params p(req);
-  if (absl::Status s = RequireSeries(p); !s.ok()) return Fail(res, s);
+  if (absl::Status s = RequireSeries(p); !s.ok()) return ReplyError(res, s);
   absl::StatusOr<int64_t> last = ParseIntParam(p, "last", 10, 1, 100);
-  if (!last.ok()) return Fail(res, last.status());
+  if (!last.ok()) return ReplyError(res, last.status());
   absl::StatusOr<std::vector<v1::ForecastVintage>> vintages =
       forecasts_->LoadVintages(p.Get("series"), 0, static_cast<size_t>(*last));
-  if (!vintages.ok()) return Fail(res, vintages.status());
+  if (!vintages.ok()) return ReplyError(res, vintages.status());
   absl::StatusOr<storage::ReadResult> read =
       store_->Read(p.Get("series"), storage::TimeRange{}, 0);
-  if (!read.ok()) return Fail(res, read.status());
+  if (!read.ok()) return ReplyError(res, read.status());
   std::vector<int64_t> actual_ts;
   std::vector<double> actual;
   for (const storage::Point& point : read->points) {

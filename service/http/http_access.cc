@@ -6,26 +6,12 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "service/http/http_util.h"
-#include "service/http/json_text.h"
 #include "service/listen_address.h"
 
 namespace tsforecast::service::http {
 namespace {
 
 thread_local Caller current_caller;
-
-void Refuse(httplib::Response& res, const absl::Status& status) {
-  std::string body = "{\"error\":{\"code\":";
-  AppendJsonString(&body, CodeName(status.code()));
-  body += ",\"message\":";
-  AppendJsonString(&body, status.message());
-  body += "}}";
-  res.status = HttpStatusOf(status.code());
-  if (status.code() == absl::StatusCode::kUnauthenticated) {
-    res.set_header("WWW-Authenticate", "Bearer");
-  }
-  res.set_content(body, "application/json");
-}
 
 // The host of a Host header: "example.com:8080" -> "example.com",
 // "[::1]:8080" -> "::1".
@@ -68,10 +54,10 @@ httplib::Server::HandlerResponse HttpAccess::CheckHost(
   if (HostAllowed(req.get_header_value("Host"))) {
     return httplib::Server::HandlerResponse::Unhandled;
   }
-  Refuse(res, absl::PermissionDeniedError(absl::StrCat(
-                  "Host \"", req.get_header_value("Host").substr(0, 100),
-                  "\" is not served here (server flag "
-                  "--http_allowed_hosts)")));
+  ReplyError(res, absl::PermissionDeniedError(absl::StrCat(
+                      "Host \"", req.get_header_value("Host").substr(0, 100),
+                      "\" is not served here (server flag "
+                      "--http_allowed_hosts)")));
   return httplib::Server::HandlerResponse::Handled;
 }
 
@@ -86,8 +72,8 @@ bool HttpAccess::Check(const httplib::Request& req,
       path == "/api/tsf/v1/forecast" && (params.Get("save_vintage") == "1" ||
                                          params.Get("save_vintage") == "true");
   if (saves && req.method != "POST") {
-    Refuse(res, absl::InvalidArgumentError(
-                    "save_vintage: changes data, so it needs a POST"));
+    ReplyError(res, absl::InvalidArgumentError(
+                        "save_vintage: changes data, so it needs a POST"));
     res.status = 405;
     res.set_header("Allow", "POST");
     return false;
@@ -100,13 +86,13 @@ bool HttpAccess::Check(const httplib::Request& req,
                      saves ? auth::Role::kWrite : auth::Role::kRead,
                      absl::StrCat(req.method, " ", path));
   if (!caller.ok()) {
-    Refuse(res, caller.status());
+    ReplyError(res, caller.status());
     return false;
   }
   if (params.Has("series")) {
     absl::Status in_scope = access_->CheckSeries(*caller, params.Get("series"));
     if (!in_scope.ok()) {
-      Refuse(res, in_scope);
+      ReplyError(res, in_scope);
       return false;
     }
   }

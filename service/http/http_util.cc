@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/calendar_step.h"
 #include "common/time_util.h"
+#include "service/http/json_text.h"
 
 namespace tsforecast::service::http {
 
@@ -71,6 +72,19 @@ int HttpStatusOf(absl::StatusCode code) {
 
 std::string CodeName(absl::StatusCode code) {
   return absl::StatusCodeToString(code);
+}
+
+void ReplyError(httplib::Response& res, const absl::Status& status) {
+  std::string body = "{\"error\":{\"code\":";
+  AppendJsonString(&body, CodeName(status.code()));
+  body += ",\"message\":";
+  AppendJsonString(&body, status.message());
+  body += "}}";
+  res.status = HttpStatusOf(status.code());
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    res.set_header("WWW-Authenticate", "Bearer");
+  }
+  res.set_content(body, "application/json");
 }
 
 absl::StatusOr<int64_t> ParsePromTime(const std::string& field,

@@ -24,10 +24,14 @@ class Params {
   httplib::Params params_;
 };
 
-// HTTP status for a Status code: 400, 404, 409, 412, 429, 499, 503, 504, 500.
+// HTTP status for a Status code: 400, 401, 403, 404, 409, 412, 429, 499,
+// 503, 504, 500.
 int HttpStatusOf(absl::StatusCode code);
 // absl::StatusCodeToString, e.g. "INVALID_ARGUMENT".
 std::string CodeName(absl::StatusCode code);
+// The JSON API's error answer: {"error":{"code":"...","message":"..."}}
+// with the matching HTTP status (and WWW-Authenticate for 401).
+void ReplyError(httplib::Response& res, const absl::Status& status);
 
 // A Prometheus API time: RFC 3339 or Unix seconds (fractions allowed).
 absl::StatusOr<int64_t> ParsePromTime(const std::string& field,
