@@ -5,13 +5,10 @@
 #include <cmath>
 #include <thread>
 
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
-#include "forecast/backtest.h"
 #include "forecast/model_registry.h"
 #include "service/forecast_runner.h"
 #include "service/grpc_status.h"
@@ -19,13 +16,6 @@
 
 namespace tsforecast::service {
 namespace {
-
-forecast::ModelSpec SpecFromProto(const v1::ModelSpec& spec) {
-  forecast::ModelSpec out;
-  out.name = spec.name().empty() ? "auto" : spec.name();
-  out.options.insert(spec.options().begin(), spec.options().end());
-  return out;
-}
 
 ForecastJob JobFromProto(const v1::ForecastRequest& r) {
   ForecastJob job;
@@ -84,15 +74,6 @@ void OutcomeToProto(const ForecastJob& job, const ForecastOutcome& out,
   info->set_converged(out.summary.converged);
   info->set_training_points(out.training_points);
   for (const std::string& w : out.warnings) response->add_warnings(w);
-}
-
-void MetricsToProto(const forecast::Metrics& m, v1::AccuracyMetrics* out) {
-  out->set_mae(m.mae);
-  out->set_rmse(m.rmse);
-  out->set_smape(m.smape);
-  out->set_mase(m.mase);
-  out->set_coverage(m.coverage);
-  out->set_msis(m.msis);
 }
 
 }  // namespace
@@ -160,18 +141,6 @@ ForecastServiceImpl::ForecastCached(const v1::ForecastRequest& request,
                   std::move(stored));
     return std::shared_ptr<const v1::ForecastResponse>(std::move(response));
   });
-}
-
-absl::StatusOr<int64_t> ForecastServiceImpl::SaveVintage(
-    const v1::ForecastResponse& forecast) {
-  v1::ForecastResponse kept = forecast;
-  kept.clear_cached();
-  kept.clear_vintage_id();
-  TSF_ASSIGN_OR_RETURN(
-      uint64_t id,
-      store_->AddAttachment(forecast.series(), absl::ToUnixMillis(absl::Now()),
-                            kept.SerializeAsString()));
-  return static_cast<int64_t>(id);
 }
 
 std::shared_ptr<const v1::ForecastResponse> ForecastServiceImpl::FromMemory(
@@ -297,104 +266,6 @@ grpc::ServerUnaryReactor* ForecastServiceImpl::Forecast(
   return reactor;
 }
 
-grpc::Status ForecastServiceImpl::ListForecastVintages(
-    grpc::ServerContext* context,
-    const v1::ListForecastVintagesRequest* request,
-    v1::ListForecastVintagesResponse* response) {
-  absl::StatusOr<Caller> caller = CallerFor(
-      *context, auth::Role::kRead, request->series(), "ListForecastVintages");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (request->page_size() < 0 || request->page_size() > 1000) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "page_size: ", request->page_size(), " is outside [1, 1000]")));
-  }
-  const size_t page_size = request->page_size() == 0
-                               ? 100
-                               : static_cast<size_t>(request->page_size());
-  uint64_t before_id = 0;
-  if (!request->page_token().empty() &&
-      (!absl::SimpleAtoi(request->page_token(), &before_id) ||
-       before_id == 0)) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("page_token: \"", request->page_token(),
-                     "\" is not a token from a previous page")));
-  }
-  // One more than asked tells whether another page follows.
-  absl::StatusOr<std::vector<v1::ForecastVintage>> vintages =
-      LoadVintages(request->series(), before_id, page_size + 1);
-  if (!vintages.ok()) return ToGrpcStatus(vintages.status());
-  for (size_t i = 0; i < vintages->size() && i < page_size; ++i) {
-    const v1::ForecastVintage& full = (*vintages)[i];
-    v1::ForecastVintage* v = response->add_vintages();
-    v->set_vintage_id(full.vintage_id());
-    v->set_create_time_ms(full.create_time_ms());
-    v1::ForecastResponse* summary = v->mutable_forecast();
-    summary->set_series(full.forecast().series());
-    summary->set_revision(full.forecast().revision());
-    summary->set_vintage_id(full.vintage_id());
-    *summary->mutable_model() = full.forecast().model();
-  }
-  if (vintages->size() > page_size) {
-    response->set_next_page_token(
-        absl::StrCat(response->vintages(page_size - 1).vintage_id()));
-  }
-  return grpc::Status::OK;
-}
-
-absl::StatusOr<std::vector<v1::ForecastVintage>>
-ForecastServiceImpl::LoadVintages(absl::string_view series, uint64_t before_id,
-                                  size_t limit) const {
-  absl::StatusOr<std::vector<storage::SeriesAttachment>> docs =
-      store_->ListAttachments(series, before_id, limit, /*with_payload=*/true);
-  if (!docs.ok()) return docs.status();
-  std::vector<v1::ForecastVintage> out;
-  out.reserve(docs->size());
-  for (const storage::SeriesAttachment& doc : *docs) {
-    v1::ForecastVintage& v = out.emplace_back();
-    if (!v.mutable_forecast()->ParseFromString(doc.payload)) {
-      return absl::DataLossError(
-          absl::StrCat("forecast vintage ", doc.id, " is unreadable"));
-    }
-    v.set_vintage_id(static_cast<int64_t>(doc.id));
-    v.set_create_time_ms(doc.create_time_ms);
-    v.mutable_forecast()->set_vintage_id(static_cast<int64_t>(doc.id));
-  }
-  return out;
-}
-
-grpc::Status ForecastServiceImpl::GetForecastVintage(
-    grpc::ServerContext* context, const v1::GetForecastVintageRequest* request,
-    v1::GetForecastVintageResponse* response) {
-  absl::StatusOr<Caller> caller = CallerFor(
-      *context, auth::Role::kRead, request->series(), "GetForecastVintage");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (request->vintage_id() <= 0) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        "vintage_id: required, as returned by Forecast with save_vintage or "
-        "by ListForecastVintages"));
-  }
-  absl::StatusOr<storage::SeriesAttachment> doc = store_->GetAttachment(
-      request->series(), static_cast<uint64_t>(request->vintage_id()));
-  if (!doc.ok()) {
-    if (doc.status().code() == absl::StatusCode::kNotFound &&
-        absl::StrContains(doc.status().message(), "attachment")) {
-      return ToGrpcStatus(absl::NotFoundError(
-          absl::StrCat("series \"", request->series(),
-                       "\" has no forecast vintage ", request->vintage_id())));
-    }
-    return ToGrpcStatus(doc.status());
-  }
-  v1::ForecastVintage* v = response->mutable_vintage();
-  v->set_vintage_id(request->vintage_id());
-  v->set_create_time_ms(doc->create_time_ms);
-  if (!v->mutable_forecast()->ParseFromString(doc->payload)) {
-    return ToGrpcStatus(absl::DataLossError(absl::StrCat(
-        "forecast vintage ", request->vintage_id(), " is unreadable")));
-  }
-  v->mutable_forecast()->set_vintage_id(request->vintage_id());
-  return grpc::Status::OK;
-}
-
 grpc::Status ForecastServiceImpl::ForecastMany(
     grpc::ServerContext* context, const v1::ForecastManyRequest* request,
     grpc::ServerWriter<v1::ForecastManyResponse>* writer) {
@@ -481,121 +352,6 @@ grpc::Status ForecastServiceImpl::WatchForecast(
     absl::SleepFor(absl::Milliseconds(100));
   }
   return grpc::Status::OK;
-}
-
-grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext* context,
-                                           const v1::BacktestRequest* request,
-                                           v1::BacktestResponse* response) {
-  absl::StatusOr<Caller> caller =
-      CallerFor(*context, auth::Role::kRead, request->series(), "Backtest");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(
-      RunBacktest(*request, response, absl::FromChrono(context->deadline()),
-                  [context] { return context->IsCancelled(); }));
-}
-
-absl::Status ForecastServiceImpl::RunBacktest(
-    const v1::BacktestRequest& request, v1::BacktestResponse* response,
-    absl::Time deadline, std::function<bool()> stop) {
-  // A slot among the fits; no sharing between backtests (each fills its
-  // own response), so the key is unique.
-  static std::atomic<uint64_t> next_key{0};
-  const std::string key = absl::StrCat("backtest#", next_key.fetch_add(1));
-  absl::Status status;
-  FitScheduler::Result slot =
-      scheduler_.Run(key, deadline, [&]() -> FitScheduler::Result {
-        status = BacktestNow(request, response, [&] {
-          return absl::Now() > deadline || (stop && stop());
-        });
-        return std::shared_ptr<const v1::ForecastResponse>();
-      });
-  if (!slot.ok()) return slot.status();
-  if (status.code() == absl::StatusCode::kCancelled && absl::Now() > deadline) {
-    return absl::DeadlineExceededError(
-        absl::StrCat("backtest: ", status.message()));
-  }
-  return status;
-}
-
-absl::Status ForecastServiceImpl::BacktestNow(
-    const v1::BacktestRequest& request, v1::BacktestResponse* response,
-    std::function<bool()> stop) {
-  ForecastJob base;
-  base.series = request.series();
-  base.horizon = request.horizon();
-  base.levels = {request.levels_size() > 0 ? request.levels(0) : 95.0};
-  base.season_lengths.assign(request.season_lengths().begin(),
-                             request.season_lengths().end());
-  base.max_missing_percent = request.has_max_missing_percent()
-                                 ? request.max_missing_percent()
-                                 : max_missing_percent_;
-  if (request.window().has_range()) {
-    base.window.range = storage::TimeRange{request.window().range().start_ms(),
-                                           request.window().range().end_ms()};
-  } else if (request.window().window_case() ==
-             v1::TrainingWindow::kLastPoints) {
-    base.window.last_points = request.window().last_points();
-  }
-  TSF_RETURN_IF_ERROR(ValidateJob(base));
-  TSF_ASSIGN_OR_RETURN(const forecast::BacktestMetric metric,
-                       forecast::ParseBacktestMetric(request.metric()));
-  TSF_ASSIGN_OR_RETURN(const TrainingData data,
-                       LoadTrainingData(*store_, base));
-  response->set_revision(data.revision);
-  response->set_metric(std::string(forecast::BacktestMetricName(metric)));
-  response->set_level(base.levels[0]);
-  forecast::BacktestOptions options;
-  options.horizon = request.horizon();
-  options.windows = request.windows() == 0 ? 5 : request.windows();
-  options.step = request.step();
-  options.level = base.levels[0];
-  options.stop = std::move(stop);
-  std::vector<v1::ModelSpec> specs(request.models().begin(),
-                                   request.models().end());
-  if (specs.empty()) specs.emplace_back();  // auto
-  double best = INFINITY;
-  for (size_t i = 0; i < specs.size(); ++i) {
-    ForecastJob job = base;
-    job.model = SpecFromProto(specs[i]);
-    v1::ModelBacktest* out = response->add_models();
-    out->mutable_model()->set_name(job.model.name);
-    out->mutable_model()->mutable_options()->insert(job.model.options.begin(),
-                                                    job.model.options.end());
-    absl::StatusOr<std::unique_ptr<forecast::Model>> model = BuildModel(job);
-    if (!model.ok()) {
-      return Annotate(model.status(), absl::StrCat("models[", i, "]"));
-    }
-    absl::StatusOr<forecast::BacktestResult> result = forecast::Backtest(
-        **model, {data.grid.values, data.season_lengths, options.horizon},
-        options);
-    if (!result.ok()) {
-      if (result.status().code() == absl::StatusCode::kCancelled) {
-        return result.status();
-      }
-      // One model failing on this series does not fail the comparison.
-      out->set_error(std::string(result.status().message()));
-      if (result.status().code() == absl::StatusCode::kInvalidArgument) {
-        return result.status();
-      }
-      continue;
-    }
-    MetricsToProto(result->overall, out->mutable_overall());
-    for (const forecast::Metrics& m : result->by_horizon) {
-      MetricsToProto(m, out->add_by_horizon());
-    }
-    response->set_windows(result->windows);
-    if (const double v = forecast::MetricValue(result->overall, metric);
-        v < best) {
-      best = v;
-      response->set_best_model(job.model.Canonical());
-    }
-  }
-  if (response->best_model().empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("no model could be backtested on series \"", base.series,
-                     "\": ", response->models(0).error()));
-  }
-  return absl::OkStatus();
 }
 
 grpc::Status ForecastServiceImpl::ListModels(grpc::ServerContext* context,

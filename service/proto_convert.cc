@@ -230,6 +230,13 @@ absl::StatusOr<v1::Aggregation> AggregationFromText(
   return out;
 }
 
+forecast::ModelSpec SpecFromProto(const v1::ModelSpec& spec) {
+  forecast::ModelSpec out;
+  out.name = spec.name().empty() ? "auto" : spec.name();
+  out.options.insert(spec.options().begin(), spec.options().end());
+  return out;
+}
+
 absl::StatusOr<storage::Aggregator> AggregatorFromProto(
     v1::Aggregator aggregator, absl::string_view field) {
   switch (aggregator) {

@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "forecast/model_registry.h"
 #include "storage/types.h"
+#include "tsforecast/v1/forecast.pb.h"
 #include "tsforecast/v1/points.pb.h"
 #include "tsforecast/v1/series.pb.h"
 
@@ -46,6 +48,9 @@ absl::StatusOr<HolidaySpec> HolidaysFromProto(const v1::Series& series,
 absl::StatusOr<v1::Aggregation> AggregationFromText(
     absl::string_view step, absl::string_view aggregator,
     absl::string_view step_field, absl::string_view aggregator_field);
+
+// A model spec; an empty name is "auto".
+forecast::ModelSpec SpecFromProto(const v1::ModelSpec& spec);
 
 absl::StatusOr<storage::Aggregator> AggregatorFromProto(
     v1::Aggregator aggregator, absl::string_view field);
