@@ -15,7 +15,7 @@ build="$root/build"
 ctl=("$build/tsfctl" "--server=$listen")
 
 "$build/tsforecastd" --listen="$listen" --data_dir="$data_dir" \
-  --http_port="${TSF_HTTP_PORT:-8080}" &
+  --backup_root="$root/backups" --http_port="${TSF_HTTP_PORT:-8080}" &
 pid=$!
 trap 'kill -TERM $pid 2>/dev/null; wait $pid' INT TERM
 for _ in $(seq 1 100); do
