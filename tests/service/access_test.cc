@@ -17,6 +17,7 @@
 #include "httplib.h"
 #include "service/auth/token_file.h"
 #include "service/server.h"
+#include "tests/service/service_test_fixture.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_certs.h"
 #include "tsforecast/v1/admin.grpc.pb.h"
@@ -304,11 +305,7 @@ class AccessTest : public ::testing::TestWithParam<bool> {
     // Right form, unknown id: the same answer as any wrong token.
     secrets_[Who::kWrongToken] = "tsf_0123456789abcdef_" + std::string(64, 'a');
 
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.storage.data_dir = dir_.Sub("data");
-    options.storage.durability = storage::Durability::kProcess;
-    options.backup_root = dir_.Sub("backups");
+    ServerOptions options = LoopbackServerOptions(dir_);
     options.http_port = 0;
     options.tokens_file = tokens;
     if (tls()) {
@@ -630,10 +627,7 @@ TEST(MutualTlsTest, ClientsNeedACertificateFromTheClientCa) {
   testing::WriteTextFile(dir.Sub("server.pem"), certs.server_cert_pem);
   testing::WriteTextFile(dir.Sub("server.key"), certs.server_key_pem);
   testing::WriteTextFile(dir.Sub("ca.pem"), certs.ca_pem);
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.storage.data_dir = dir.Sub("data");
-  options.backup_root = dir.Sub("backups");
+  ServerOptions options = LoopbackServerOptions(dir);
   options.http_port = 0;
   options.tls_cert_file = dir.Sub("server.pem");
   options.tls_key_file = dir.Sub("server.key");

@@ -608,11 +608,7 @@ namespace {
 // deadline instead of running on.
 TEST(BacktestLimitsTest, BoundedQueueAndDeadlines) {
   testing::TempDir dir;
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.storage.data_dir = dir.Sub("data");
-  options.backup_root = dir.Sub("backups");
-  options.http_port = -1;
+  ServerOptions options = LoopbackServerOptions(dir);
   options.max_running_fits = 1;
   options.max_waiting_fits = 0;
   auto server = Server::Start(options);

@@ -357,11 +357,7 @@ namespace {
 // thread forever: after the stall limit its call is cancelled.
 TEST(StalledStreamTest, StalledReadersAndIdleWritersAreCancelled) {
   testing::TempDir dir;
-  ServerOptions options;
-  options.listen_address = "127.0.0.1:0";
-  options.storage.data_dir = dir.Sub("data");
-  options.backup_root = dir.Sub("backups");
-  options.http_port = -1;
+  ServerOptions options = LoopbackServerOptions(dir);
   options.stream_stall_timeout = absl::Milliseconds(500);
   auto server = Server::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();

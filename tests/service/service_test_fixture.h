@@ -18,20 +18,27 @@ namespace tsforecast::service {
 
 namespace v1 = ::tsforecast::v1;
 
+// Options of an in-process test server: 127.0.0.1 with an ephemeral port,
+// data and backups under `dir`, the HTTP port off, durability kProcess.
+inline ServerOptions LoopbackServerOptions(const testing::TempDir& dir) {
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.storage.data_dir = dir.Sub("data");
+  options.storage.durability = storage::Durability::kProcess;
+  options.backup_root = dir.Sub("backups");
+  options.http_port = -1;
+  return options;
+}
+
 class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override { Start(); }
 
   void Start() {
-    ServerOptions options;
-    options.listen_address = "127.0.0.1:0";
-    options.storage.data_dir = dir_.Sub("data");
-    options.storage.durability = storage::Durability::kProcess;
+    ServerOptions options = LoopbackServerOptions(dir_);
     options.limits.max_points_per_request = 100000;
     options.limits.max_series_per_request = 100;
     options.max_message_bytes = 8 << 20;
-    options.backup_root = dir_.Sub("backups");
-    options.http_port = -1;
     auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
