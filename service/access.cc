@@ -10,6 +10,9 @@ absl::StatusOr<Caller> Access::Check(absl::string_view authorization,
   if (authorizer_ == nullptr) return Caller();
   absl::StatusOr<Caller> caller = authorizer_->Authenticate(authorization);
   if (!caller.ok()) return caller.status();
+  // Refused calls count too: a client hammering with too little role is
+  // slowed down like any other.
+  if (absl::Status s = authorizer_->Admit(**caller); !s.ok()) return s;
   absl::Status s = auth::RequireRole(**caller, need, what);
   if (!s.ok()) return s;
   return caller;

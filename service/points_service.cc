@@ -19,6 +19,10 @@ constexpr int64_t kMaxChunkSize = 100000;
 constexpr int64_t kMaxLatestCount = 10000;
 constexpr int kMaxLatestSeries = 10000;
 constexpr char kPageTokenPrefix[] = "t:";
+// What one written point holds while it is stored: the decoded request (a
+// timestamp and a value), the store's copy of it, and its encoded form in
+// the store's write batch, with room for the containers' slack.
+constexpr int64_t kIngestBytesPerPoint = 48;
 
 // The optional [start_ms, end_ms) of a read or delete request; unset bounds
 // are open.
@@ -94,14 +98,20 @@ absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
         "request"));
   }
   int64_t points = 0;
-  for (const v1::SeriesPoints& sp : request.series())
+  int64_t name_bytes = 0;
+  for (const v1::SeriesPoints& sp : request.series()) {
     points += sp.values_size();
+    name_bytes += static_cast<int64_t>(sp.series().size());
+  }
   if (points > limits_.max_points_per_request) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "series: ", points, " points; at most ", limits_.max_points_per_request,
         " per request (server flag --max_points_per_request); split the "
         "request"));
   }
+  TSF_ASSIGN_OR_RETURN(
+      IngestBudget::Lease lease,
+      budget_->Acquire(points * kIngestBytesPerPoint + name_bytes));
   TSF_ASSIGN_OR_RETURN(std::vector<storage::SeriesWrite> writes,
                        WritesFromProto(request));
   if (caller != nullptr && caller->Scoped()) {

@@ -3,6 +3,7 @@
 #define TSFORECAST_SERVICE_POINTS_SERVICE_H_
 
 #include "service/access.h"
+#include "service/ingest_budget.h"
 #include "service/service_limits.h"
 #include "service/stream_watchdog.h"
 #include "storage/series_store.h"
@@ -12,10 +13,15 @@ namespace tsforecast::service {
 
 class PointsServiceImpl final : public tsforecast::v1::PointsService::Service {
  public:
-  // `store` and `access` must outlive the service.
+  // `store`, `access`, `watchdog` and `budget` must outlive the service.
   PointsServiceImpl(storage::SeriesStore* store, ServiceLimits limits,
-                    const Access* access, StreamWatchdog* watchdog)
-      : store_(store), limits_(limits), access_(access), watchdog_(watchdog) {}
+                    const Access* access, StreamWatchdog* watchdog,
+                    IngestBudget* budget)
+      : store_(store),
+        limits_(limits),
+        access_(access),
+        watchdog_(watchdog),
+        budget_(budget) {}
 
   grpc::Status WritePoints(grpc::ServerContext* context,
                            const v1::WritePointsRequest* request,
@@ -51,6 +57,7 @@ class PointsServiceImpl final : public tsforecast::v1::PointsService::Service {
   const ServiceLimits limits_;
   const Access* access_;
   StreamWatchdog* watchdog_;
+  IngestBudget* budget_;
 };
 
 }  // namespace tsforecast::service

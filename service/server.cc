@@ -21,6 +21,7 @@
 #include "service/forecast_service.h"
 #include "service/grpc_metrics_interceptor.h"
 #include "service/http/http_server.h"
+#include "service/ingest_budget.h"
 #include "service/listen_address.h"
 #include "service/metrics.h"
 #include "service/points_service.h"
@@ -94,6 +95,10 @@ absl::Status ServerOptions::Validate() const {
         "max_concurrent_streams >= 1, max_threads >= 8 and memory_quota "
         ">= 16 MiB");
   }
+  if (max_ingest_inflight_bytes < 0) {
+    return absl::InvalidArgumentError(
+        "max_ingest_inflight_bytes: must not be negative (0: no budget)");
+  }
   if (backup_root.empty()) {
     return absl::InvalidArgumentError("backup_root: must not be empty");
   }
@@ -144,8 +149,11 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       std::make_unique<StreamWatchdog>(options.stream_stall_timeout);
   server->series_service_ =
       std::make_unique<SeriesServiceImpl>(server->store_.get(), access);
+  server->ingest_budget_ =
+      std::make_unique<IngestBudget>(options.max_ingest_inflight_bytes);
   server->points_service_ = std::make_unique<PointsServiceImpl>(
-      server->store_.get(), options.limits, access, server->watchdog_.get());
+      server->store_.get(), options.limits, access, server->watchdog_.get(),
+      server->ingest_budget_.get());
   server->admin_service_ = std::make_unique<AdminServiceImpl>(
       server->store_.get(), access, backup_root.lexically_normal().string());
   const int running = options.max_running_fits > 0
@@ -285,6 +293,16 @@ void Server::AddGauges() {
       [store] {
         return static_cast<double>(store->Health().background_errors);
       });
+  IngestBudget* budget = ingest_budget_.get();
+  metrics_->AddValue(
+      "tsf_ingest_inflight_bytes",
+      "Bytes held by write requests being stored (budget: "
+      "--max_ingest_inflight_mb).",
+      "gauge", [budget] { return static_cast<double>(budget->in_flight()); });
+  metrics_->AddValue(
+      "tsf_ingest_refused_total",
+      "Writes refused because the in-flight ingest budget was spent.",
+      "counter", [budget] { return static_cast<double>(budget->refused()); });
   metrics_->AddValue(
       "tsf_storage_series", "Series in the store.", "gauge",
       [stats] { return static_cast<double>(stats().series_count); });

@@ -36,6 +36,7 @@ class ReflectionV1Service;
 class Metrics;
 class Access;
 class StreamWatchdog;
+class IngestBudget;
 namespace auth {
 class Authorizer;
 }
@@ -85,6 +86,10 @@ struct ServerOptions {
   int max_concurrent_streams = 100;
   int max_threads = 512;
   int64_t memory_quota_bytes = int64_t{1} << 30;
+  // Bytes that write requests being stored may hold in all (decoded points
+  // and their store batches); beyond it a write gets RESOURCE_EXHAUSTED.
+  // Zero: no budget. Default 256 MiB.
+  int64_t max_ingest_inflight_bytes = int64_t{256} << 20;
   // A streaming call whose client neither reads nor sends for this long is
   // cancelled; zero: never.
   absl::Duration stream_stall_timeout = absl::Seconds(60);
@@ -136,6 +141,7 @@ class Server {
   std::unique_ptr<Access> access_;
   // Outlives the services, whose calls hold its steps.
   std::unique_ptr<StreamWatchdog> watchdog_;
+  std::unique_ptr<IngestBudget> ingest_budget_;
   std::unique_ptr<SeriesServiceImpl> series_service_;
   std::unique_ptr<PointsServiceImpl> points_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;

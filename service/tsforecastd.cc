@@ -84,6 +84,10 @@ ABSL_FLAG(int, max_threads, 512,
           "gRPC server threads in all; beyond, calls get RESOURCE_EXHAUSTED");
 ABSL_FLAG(int64_t, memory_quota_mb, 1024,
           "memory gRPC may use for buffers in all, MiB");
+ABSL_FLAG(int64_t, max_ingest_inflight_mb, 256,
+          "bytes, MiB, that write requests being stored may hold in all; "
+          "beyond, writes get RESOURCE_EXHAUSTED with a retry hint (0: no "
+          "budget)");
 ABSL_FLAG(double, stream_stall_timeout_s, 60,
           "cancel a streaming call whose client neither reads nor sends for "
           "this long (0: never)");
@@ -147,6 +151,8 @@ int main(int argc, char** argv) {
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.memory_quota_bytes = absl::GetFlag(FLAGS_memory_quota_mb) << 20;
+  options.max_ingest_inflight_bytes =
+      absl::GetFlag(FLAGS_max_ingest_inflight_mb) << 20;
   options.stream_stall_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_stream_stall_timeout_s));
   if (absl::Status s = options.Validate(); !s.ok()) {

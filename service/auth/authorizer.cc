@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "service/auth/token_file.h"
+#include "service/retry_hint.h"
 #include "storage/selector.h"
 
 namespace tsforecast::service::auth {
@@ -32,8 +33,10 @@ absl::StatusOr<std::shared_ptr<const Authorizer::Table>> Authorizer::Read(
   auto table = std::make_shared<Table>();
   for (const TokenRecord& r : *records) {
     auto principal = std::make_shared<Principal>();
+    principal->id = r.id;
     principal->name = r.name;
     principal->role = r.role;
+    principal->rate_per_s = r.rate_per_s;
     principal->selector = r.selector;
     if (!r.selector.empty()) {
       absl::StatusOr<std::vector<storage::LabelMatcher>> matchers =
@@ -66,9 +69,23 @@ absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Load(
 absl::Status Authorizer::Reload() {
   absl::StatusOr<std::shared_ptr<const Table>> table = Read(path_);
   if (!table.ok()) return table.status();
+  rates_.Retain(**table);
   absl::MutexLock lock(&mu_);
   table_ = *std::move(table);
   return absl::OkStatus();
+}
+
+absl::Status Authorizer::Admit(const Principal& caller) const {
+  const absl::Duration wait =
+      rates_.Admit(caller.id, caller.rate_per_s, absl::Now());
+  if (wait == absl::ZeroDuration()) return absl::OkStatus();
+  return WithRetryAfter(
+      absl::ResourceExhaustedError(absl::StrCat(
+          "token \"", caller.name, "\" may make ", caller.rate_per_s,
+          " calls per second (rate= in the tokens file) and has used them; "
+          "retry in ",
+          absl::ToInt64Milliseconds(wait), " ms")),
+      wait);
 }
 
 size_t Authorizer::size() const {

@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "service/auth/rate_limiter.h"
 #include "service/auth/role.h"
 #include "storage/selector.h"
 #include "storage/types.h"
@@ -19,9 +20,11 @@ namespace tsforecast::service::auth {
 
 // Who is calling.
 struct Principal {
+  std::string id;  // the token's id, not secret
   std::string name;
   Role role = Role::kRead;
-  std::string selector;  // as written in the tokens file
+  double rate_per_s = 0;  // calls per second; 0: unlimited
+  std::string selector;   // as written in the tokens file
   // The selector parsed, to narrow listings, and compiled, to test one
   // series; both empty for every series.
   std::vector<storage::LabelMatcher> scope_matchers;
@@ -51,6 +54,11 @@ class Authorizer {
   absl::StatusOr<std::shared_ptr<const Principal>> Authenticate(
       absl::string_view authorization) const;
 
+  // RESOURCE_EXHAUSTED, saying when to retry, when the caller has used up
+  // its rate (calls per second from the tokens file); every authenticated
+  // call takes one.
+  absl::Status Admit(const Principal& caller) const;
+
   size_t size() const;
 
  private:
@@ -66,6 +74,7 @@ class Authorizer {
   const std::string path_;
   mutable absl::Mutex mu_;
   std::shared_ptr<const Table> table_ ABSL_GUARDED_BY(mu_);
+  mutable RateLimiter rates_;
 };
 
 // PERMISSION_DENIED naming the role `what` needs and the one the caller

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -13,8 +14,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace tsforecast::service::auth {
 namespace {
@@ -47,6 +50,10 @@ absl::StatusOr<std::string> RandomHex(size_t bytes) {
   return absl::BytesToHexString(raw);
 }
 
+constexpr char kRateRule[] =
+    "rate: expected calls per second, a number above 0 and at most 1e6";
+bool ValidRate(double rate) { return rate > 0 && rate <= 1e6; }
+
 }  // namespace
 
 absl::StatusOr<std::vector<TokenRecord>> ParseTokenFile(
@@ -65,7 +72,7 @@ absl::StatusOr<std::vector<TokenRecord>> ParseTokenFile(
     std::vector<absl::string_view> fields =
         absl::StrSplit(line, absl::MaxSplits(' ', 5), absl::SkipEmpty());
     if (fields.size() < 5) {
-      return bad("expected: id name role salt hash [selector]");
+      return bad("expected: id name role salt hash [rate=N] [selector]");
     }
     TokenRecord r;
     r.id = std::string(fields[0]);
@@ -74,7 +81,16 @@ absl::StatusOr<std::vector<TokenRecord>> ParseTokenFile(
     r.salt = std::string(fields[3]);
     r.hash_hex = std::string(fields[4]);
     if (fields.size() == 6) {
-      r.selector = std::string(absl::StripAsciiWhitespace(fields[5]));
+      absl::string_view rest = absl::StripAsciiWhitespace(fields[5]);
+      if (absl::ConsumePrefix(&rest, "rate=")) {
+        const size_t end = std::min(rest.find(' '), rest.size());
+        if (!absl::SimpleAtod(rest.substr(0, end), &r.rate_per_s) ||
+            !ValidRate(r.rate_per_s)) {
+          return bad(kRateRule);
+        }
+        rest = absl::StripAsciiWhitespace(rest.substr(end));
+      }
+      r.selector = std::string(rest);
     }
     if (!IsHex(r.id, 16)) return bad("id: expected 16 lowercase hex digits");
     if (!IsTokenName(r.name)) {
@@ -94,6 +110,7 @@ absl::StatusOr<std::vector<TokenRecord>> ParseTokenFile(
 std::string FormatTokenLine(const TokenRecord& r) {
   std::string line = absl::StrCat(r.id, " ", r.name, " ", RoleName(r.role), " ",
                                   r.salt, " ", r.hash_hex);
+  if (r.rate_per_s > 0) absl::StrAppend(&line, " rate=", r.rate_per_s);
   if (!r.selector.empty()) absl::StrAppend(&line, " ", r.selector);
   return line;
 }
@@ -119,7 +136,8 @@ std::string SecretId(absl::string_view secret) {
 }
 
 absl::StatusOr<NewToken> MakeToken(absl::string_view name, Role role,
-                                   absl::string_view selector) {
+                                   absl::string_view selector,
+                                   double rate_per_s) {
   if (!IsTokenName(name)) {
     return absl::InvalidArgumentError(
         absl::StrCat("token name \"", name.substr(0, 64),
@@ -127,6 +145,9 @@ absl::StatusOr<NewToken> MakeToken(absl::string_view name, Role role,
   }
   if (selector.find('\n') != absl::string_view::npos) {
     return absl::InvalidArgumentError("selector: must be one line");
+  }
+  if (rate_per_s != 0 && !ValidRate(rate_per_s)) {
+    return absl::InvalidArgumentError(kRateRule);
   }
   NewToken t;
   absl::StatusOr<std::string> id = RandomHex(8);
@@ -140,6 +161,7 @@ absl::StatusOr<NewToken> MakeToken(absl::string_view name, Role role,
   t.record.role = role;
   t.record.salt = *salt;
   t.record.selector = std::string(absl::StripAsciiWhitespace(selector));
+  t.record.rate_per_s = rate_per_s;
   t.secret = absl::StrCat("tsf_", *id, "_", *secret);
   t.record.hash_hex = HashSecret(t.record.salt, t.secret);
   return t;
@@ -147,7 +169,8 @@ absl::StatusOr<NewToken> MakeToken(absl::string_view name, Role role,
 
 absl::StatusOr<NewToken> AddTokenToFile(const std::string& path,
                                         absl::string_view name, Role role,
-                                        absl::string_view selector) {
+                                        absl::string_view selector,
+                                        double rate_per_s) {
   std::string text;
   if (std::ifstream in(path); in) {
     std::stringstream buffer;
@@ -165,7 +188,7 @@ absl::StatusOr<NewToken> AddTokenToFile(const std::string& path,
           absl::StrCat("a token named \"", name, "\" is already in ", path));
     }
   }
-  absl::StatusOr<NewToken> token = MakeToken(name, role, selector);
+  absl::StatusOr<NewToken> token = MakeToken(name, role, selector, rate_per_s);
   if (!token.ok()) return token.status();
   // Owner-only: the hashes do not reveal secrets, but the names and roles
   // are nobody else's business.

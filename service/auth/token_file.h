@@ -2,14 +2,17 @@
 // hash so that the file does not hold the secrets themselves.
 //
 //   # comment
-//   <id> <name> <role> <salt> <sha256(salt + secret)> [<selector>]
+//   <id> <name> <role> <salt> <sha256(salt + secret)> [rate=<calls/s>]
+//       [<selector>]
 //
 // `id` is 16 hex digits, also the first part of the secret
 // ("tsf_<id>_<64 hex digits>"), so a presented token finds its line without
 // trying every hash. The secret carries 256 random bits, so one fast hash
 // suffices (a password would need a slow one). The selector, when given,
 // limits the token to series it matches (Prometheus syntax, may contain
-// spaces: it is the rest of the line).
+// spaces: it is the rest of the line). The rate, when given, limits the
+// calls the token may make per second (a decimal; no selector can begin
+// with "rate=", so the two cannot be confused).
 #ifndef TSFORECAST_SERVICE_AUTH_TOKEN_FILE_H_
 #define TSFORECAST_SERVICE_AUTH_TOKEN_FILE_H_
 
@@ -26,9 +29,10 @@ struct TokenRecord {
   std::string id;    // 16 hex digits
   std::string name;  // who holds it: [A-Za-z0-9_.@-]{1,64}
   Role role = Role::kRead;
-  std::string salt;      // 32 hex digits
-  std::string hash_hex;  // 64 hex digits
-  std::string selector;  // empty: every series
+  std::string salt;       // 32 hex digits
+  std::string hash_hex;   // 64 hex digits
+  std::string selector;   // empty: every series
+  double rate_per_s = 0;  // calls per second; 0: unlimited
 };
 
 // INVALID_ARGUMENT naming the line for a malformed one; duplicate ids or
@@ -49,13 +53,15 @@ struct NewToken {
 
 // A fresh token from the system's random source.
 absl::StatusOr<NewToken> MakeToken(absl::string_view name, Role role,
-                                   absl::string_view selector);
+                                   absl::string_view selector,
+                                   double rate_per_s = 0);
 
 // Appends a new token to `path` (created with mode 0600 if missing; an
 // existing name is ALREADY_EXISTS) and returns it with its secret.
 absl::StatusOr<NewToken> AddTokenToFile(const std::string& path,
                                         absl::string_view name, Role role,
-                                        absl::string_view selector);
+                                        absl::string_view selector,
+                                        double rate_per_s = 0);
 
 }  // namespace tsforecast::service::auth
 

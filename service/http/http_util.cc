@@ -8,6 +8,7 @@
 #include "common/calendar_step.h"
 #include "common/time_util.h"
 #include "service/http/json_text.h"
+#include "service/retry_hint.h"
 
 namespace tsforecast::service::http {
 
@@ -83,6 +84,13 @@ void ReplyError(httplib::Response& res, const absl::Status& status) {
   res.status = HttpStatusOf(status.code());
   if (status.code() == absl::StatusCode::kUnauthenticated) {
     res.set_header("WWW-Authenticate", "Bearer");
+  }
+  if (std::optional<absl::Duration> wait = RetryAfter(status)) {
+    // Whole seconds (RFC 9110), rounded up so that waiting them suffices.
+    res.set_header(
+        "Retry-After",
+        std::to_string(std::max<int64_t>(
+            1, absl::ToInt64Seconds(absl::Ceil(*wait, absl::Seconds(1))))));
   }
   res.set_content(body, "application/json");
 }

@@ -601,6 +601,12 @@ TEST(TsfctlAuthTest, TokensRolesAndTls) {
   r = RunCommand(
       {tsfctl, "token", "add", "x", "--role", "root", "--tokens_file", tokens});
   EXPECT_EQ(r.exit_code, 2);
+  // A rate-limited token: one call per 1,000 s, used up by the first call.
+  r = RunCommand({tsfctl, "token", "add", "poller", "--rate", "0.001",
+                  "--tokens_file", tokens});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("0.001 calls/s"), std::string::npos) << r.err;
+  const std::string poller = r.out.substr(0, r.out.find('\n'));
   // The file holds hashes, not secrets, and only its owner may read it.
   std::ifstream in(tokens);
   const std::string text((std::istreambuf_iterator<char>(in)),
@@ -640,6 +646,11 @@ TEST(TsfctlAuthTest, TokensRolesAndTls) {
   r = run({"read", "p", "-f", "csv"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("2024-01-02T00:00:00Z,2"), std::string::npos) << r.out;
+  setenv("TSF_TOKEN", poller.c_str(), 1);
+  EXPECT_EQ(run({"series", "list"}).exit_code, 0);
+  r = run({"series", "list"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("RESOURCE_EXHAUSTED"), std::string::npos) << r.err;
   unsetenv("TSF_TOKEN");
   // Plaintext against the TLS port does not get through.
   r = RunCommand({tsfctl, "--server=" + server.address(), "--timeout", "3",

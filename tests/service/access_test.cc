@@ -619,6 +619,33 @@ TEST_P(AccessTest, TokensReloadAndForeignHostsAreRefused) {
   EXPECT_NE(r->body.find("--http_allowed_hosts"), std::string::npos);
 }
 
+TEST_P(AccessTest, ATokensRateLimitsItsCallsOnBothPorts) {
+  // One call per 1,000 s: the first goes, the next is refused with a hint,
+  // and other tokens are not slowed down.
+  auto slow = auth::AddTokenToFile(dir_.Sub("tokens"), "slow_reader",
+                                   auth::Role::kRead, "", 0.001);
+  ASSERT_TRUE(slow.ok()) << slow.status();
+  ASSERT_TRUE(server_->Reload().ok());
+  v1::ListSeriesResponse listed;
+  auto first = Ctx(slow->secret);
+  EXPECT_TRUE(stubs_.series->ListSeries(first.get(), {}, &listed).ok());
+  auto second = Ctx(slow->secret);
+  grpc::Status refused = stubs_.series->ListSeries(second.get(), {}, &listed);
+  EXPECT_EQ(refused.error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(refused.error_message().find("slow_reader"), std::string::npos)
+      << refused.error_message();
+  EXPECT_NE(refused.error_message().find("retry in"), std::string::npos);
+  auto other = Ctx(secrets_[Who::kRead]);
+  EXPECT_TRUE(stubs_.series->ListSeries(other.get(), {}, &listed).ok());
+
+  httplib::Result r =
+      Http()->Get("/api/v1/series?match[]=shanghai_price",
+                  {{"Authorization", "Bearer " + slow->secret}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 429) << r->body;
+  EXPECT_FALSE(r->get_header_value("Retry-After").empty());
+}
+
 // mTLS: with a client CA, a client without a certificate signed by it
 // does not get through the handshake, on either port.
 TEST(MutualTlsTest, ClientsNeedACertificateFromTheClientCa) {

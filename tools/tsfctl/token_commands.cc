@@ -14,6 +14,7 @@ namespace {
 
 struct TokenArgs {
   std::string name, role = "read", tokens_file, selector;
+  double rate = 0;
 };
 
 void Add(const TokenArgs& a) {
@@ -25,16 +26,17 @@ void Add(const TokenArgs& a) {
         storage::ParseSelector(a.selector);
     if (!m.ok()) Usage(absl::StrCat("--selector: ", m.status().message()));
   }
-  absl::StatusOr<service::auth::NewToken> token =
-      service::auth::AddTokenToFile(a.tokens_file, a.name, *role, a.selector);
+  absl::StatusOr<service::auth::NewToken> token = service::auth::AddTokenToFile(
+      a.tokens_file, a.name, *role, a.selector, a.rate);
   if (!token.ok()) {
     std::cerr << "tsfctl: token add failed: " << token.status().message()
               << "\n";
     throw Exit{kExitServerError};
   }
   std::cerr << "added token \"" << a.name << "\" (role " << a.role
-            << (a.selector.empty() ? "" : ", series " + a.selector) << ") to "
-            << a.tokens_file
+            << (a.selector.empty() ? "" : ", series " + a.selector)
+            << (a.rate > 0 ? absl::StrCat(", ", a.rate, " calls/s") : "")
+            << ") to " << a.tokens_file
             << "; send SIGHUP to a running server to load it. The secret "
                "follows; it is shown only now:\n";
   std::cout << token->secret << "\n";
@@ -57,6 +59,9 @@ std::function<bool()> AddTokenCommands(CLI::App& app) {
   add->add_option("--selector", args->selector,
                   "limit the token to series matching this selector, e.g. "
                   "'{market=\"shanghai\"}'");
+  add->add_option("--rate", args->rate,
+                  "calls per second the token may make (0: unlimited); "
+                  "beyond, calls get RESOURCE_EXHAUSTED / 429");
   return [=] {
     if (!add->parsed()) return false;
     Add(*args);
