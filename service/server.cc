@@ -38,16 +38,17 @@ namespace {
 std::shared_ptr<grpc::ServerCredentials> GrpcCredentials(
     const ServerOptions& options) {
   if (!options.tls()) return grpc::InsecureServerCredentials();
-  constexpr unsigned kRefreshSeconds = 60;
+  const auto refresh_s = static_cast<unsigned>(
+      std::max<int64_t>(1, absl::ToInt64Seconds(options.tls_refresh)));
   auto provider =
       options.tls_client_ca_file.empty()
           ? std::make_shared<
                 grpc::experimental::FileWatcherCertificateProvider>(
-                options.tls_key_file, options.tls_cert_file, kRefreshSeconds)
+                options.tls_key_file, options.tls_cert_file, refresh_s)
           : std::make_shared<
                 grpc::experimental::FileWatcherCertificateProvider>(
                 options.tls_key_file, options.tls_cert_file,
-                options.tls_client_ca_file, kRefreshSeconds);
+                options.tls_client_ca_file, refresh_s);
   grpc::experimental::TlsServerCredentialsOptions tls(provider);
   tls.watch_identity_key_cert_pairs();
   if (!options.tls_client_ca_file.empty()) {
@@ -84,6 +85,9 @@ absl::Status ServerOptions::Validate() const {
   if (tls_cert_file.empty() != tls_key_file.empty()) {
     return absl::InvalidArgumentError(
         "tls_cert_file and tls_key_file go together");
+  }
+  if (tls_refresh < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("tls_refresh: at least 1 s");
   }
   if (!tls_client_ca_file.empty() && !tls()) {
     return absl::InvalidArgumentError(

@@ -63,11 +63,12 @@ struct ServerOptions {
   int http_port = 8080;
   // TLS on both ports: PEM certificate chain and key (both or neither);
   // with a client CA, clients must present a certificate it signed
-  // (mTLS). The gRPC port re-reads the files every minute and the HTTP port
-  // on Reload() (SIGHUP).
+  // (mTLS). The gRPC port re-reads the files every `tls_refresh` and the
+  // HTTP port on Reload() (SIGHUP).
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
+  absl::Duration tls_refresh = absl::Seconds(60);
   // Bearer tokens (service/auth/token_file.h); empty: no access control.
   std::string tokens_file;
   // Whether /metrics needs a read token too (with a tokens file).

@@ -60,10 +60,14 @@ ABSL_FLAG(double, shutdown_grace_s, 5.0,
 ABSL_FLAG(bool, quiet, false, "log warnings and errors only");
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate chain for TLS on the gRPC and HTTP ports (with "
-          "--tls_key_file); re-read every minute (gRPC) and on SIGHUP (HTTP)");
+          "--tls_key_file); re-read every --tls_refresh_s (gRPC) and on SIGHUP "
+          "(HTTP)");
 ABSL_FLAG(std::string, tls_key_file, "", "PEM private key of --tls_cert_file");
 ABSL_FLAG(std::string, tls_client_ca_file, "",
           "PEM CA: clients must present a certificate it signed (mTLS)");
+ABSL_FLAG(int, tls_refresh_s, 60,
+          "how often the gRPC port re-reads the TLS files, seconds (the "
+          "HTTP port re-reads them on SIGHUP)");
 ABSL_FLAG(std::string, tokens_file, "",
           "bearer tokens with roles (tsfctl token add); with it every call "
           "but the health checks needs a token. Re-read on SIGHUP");
@@ -143,6 +147,7 @@ int main(int argc, char** argv) {
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert_file);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key_file);
   options.tls_client_ca_file = absl::GetFlag(FLAGS_tls_client_ca_file);
+  options.tls_refresh = absl::Seconds(absl::GetFlag(FLAGS_tls_refresh_s));
   options.tokens_file = absl::GetFlag(FLAGS_tokens_file);
   options.metrics_auth = absl::GetFlag(FLAGS_metrics_auth);
   options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);

@@ -646,64 +646,6 @@ TEST_P(AccessTest, ATokensRateLimitsItsCallsOnBothPorts) {
   EXPECT_FALSE(r->get_header_value("Retry-After").empty());
 }
 
-// mTLS: with a client CA, a client without a certificate signed by it
-// does not get through the handshake, on either port.
-TEST(MutualTlsTest, ClientsNeedACertificateFromTheClientCa) {
-  testing::TempDir dir;
-  const testing::TestCerts certs = testing::MakeTestCerts();
-  testing::WriteTextFile(dir.Sub("server.pem"), certs.server_cert_pem);
-  testing::WriteTextFile(dir.Sub("server.key"), certs.server_key_pem);
-  testing::WriteTextFile(dir.Sub("ca.pem"), certs.ca_pem);
-  ServerOptions options = LoopbackServerOptions(dir);
-  options.http_port = 0;
-  options.tls_cert_file = dir.Sub("server.pem");
-  options.tls_key_file = dir.Sub("server.key");
-  options.tls_client_ca_file = dir.Sub("ca.pem");
-  auto server = Server::Start(options);
-  ASSERT_TRUE(server.ok()) << server.status();
-  auto list = [&](bool with_cert) {
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = certs.ca_pem;
-    if (with_cert) {
-      ssl.pem_cert_chain = certs.client_cert_pem;
-      ssl.pem_private_key = certs.client_key_pem;
-    }
-    auto stub = v1::SeriesService::NewStub(
-        grpc::CreateChannel(absl::StrCat("localhost:", (*server)->port()),
-                            grpc::SslCredentials(ssl)));
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() +
-                     std::chrono::seconds(5));
-    v1::ListSeriesResponse resp;
-    return stub->ListSeries(&ctx, v1::ListSeriesRequest(), &resp);
-  };
-  EXPECT_TRUE(list(true).ok());
-  EXPECT_EQ(list(false).error_code(), StatusCode::UNAVAILABLE);
-  httplib::Client https(
-      absl::StrCat("https://localhost:", (*server)->http_port()));
-  https.set_ca_cert_path(dir.Sub("ca.pem"));
-  EXPECT_FALSE(https.Get("/healthz"));
-}
-
-TEST(InsecureRemoteTest, PlaintextBeyondLoopbackNeedsConsent) {
-  ServerOptions options;
-  options.storage.data_dir = "data";
-  options.listen_address = "0.0.0.0:0";
-  absl::Status s = options.Validate();
-  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_NE(s.message().find("--allow_insecure_remote"), std::string::npos)
-      << s.message();
-  options.listen_address = "127.0.0.1:0";
-  options.http_host = "0.0.0.0";
-  EXPECT_EQ(options.Validate().code(), absl::StatusCode::kFailedPrecondition);
-  options.allow_insecure_remote = true;
-  EXPECT_TRUE(options.Validate().ok());
-  options.allow_insecure_remote = false;
-  options.tls_cert_file = "cert.pem";
-  options.tls_key_file = "key.pem";
-  EXPECT_TRUE(options.Validate().ok());
-}
-
 INSTANTIATE_TEST_SUITE_P(PlaintextAndTls, AccessTest, ::testing::Bool(),
                          [](const ::testing::TestParamInfo<bool>& info) {
                            return info.param ? "Tls" : "Plaintext";
