@@ -1,57 +1,117 @@
 #include "service/fit_scheduler.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "service/retry_hint.h"
 
 namespace tsforecast::service {
 
-FitScheduler::Result FitScheduler::Run(const std::string& key,
-                                       absl::Time deadline,
-                                       const std::function<Result()>& compute) {
-  std::shared_ptr<Flight> flight;
+FitScheduler::FitScheduler(int workers, int max_waiting)
+    : max_waiting_(max_waiting) {
+  for (int i = 0; i < std::max(1, workers); ++i) {
+    threads_.emplace_back([this] { Work(); });
+  }
+}
+
+FitScheduler::~FitScheduler() {
+  std::vector<Done> refused;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    for (const Job& job : queue_) {
+      auto it = flights_.find(job.key);
+      for (Done& d : it->second) refused.push_back(std::move(d));
+      flights_.erase(it);
+    }
+    queue_.clear();
+  }
+  for (Done& d : refused) {
+    d(absl::UnavailableError("the server is shutting down; retry elsewhere"));
+  }
+  for (std::thread& t : threads_) t.join();
+}
+
+void FitScheduler::Submit(const std::string& key, absl::Time deadline,
+                          Compute compute, Done done) {
+  absl::Status refused;
   {
     absl::MutexLock lock(&mu_);
     auto it = flights_.find(key);
-    if (it != flights_.end()) {
-      // Someone computes this already: wait for their answer.
-      flight = it->second;
+    if (stopping_) {
+      refused = absl::UnavailableError("the server is shutting down");
+    } else if (it != flights_.end()) {
+      // Someone computes this already: share their answer.
       ++shared_;
-      auto done = [&flight]() { return flight->done; };
-      mu_.AwaitWithDeadline(absl::Condition(&done), deadline);
-      if (!flight->done) {
-        return absl::DeadlineExceededError(
-            "deadline passed while waiting for an identical forecast");
-      }
-      return flight->result;
+      it->second.push_back(std::move(done));
+      return;
+    } else if (static_cast<int>(queue_.size()) >=
+               max_waiting_ + (workers() - running_)) {
+      refused = WithRetryAfter(
+          absl::ResourceExhaustedError(absl::StrCat(
+              "forecast queue is full (", queue_.size(),
+              " waiting, server flag --max_waiting_fits); retry with "
+              "backoff")),
+          absl::Seconds(1));
+    } else {
+      flights_[key].push_back(std::move(done));
+      queue_.push_back(Job{key, deadline, std::move(compute)});
+      return;
     }
-    if (running_ >= max_running_ && waiting_ >= max_waiting_) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("forecast queue is full (", waiting_,
-                       " waiting); retry with backoff"));
-    }
-    flight = std::make_shared<Flight>();
-    flights_[key] = flight;
-    ++waiting_;
-    auto slot = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return running_ < max_running_;
-    };
-    mu_.AwaitWithDeadline(absl::Condition(&slot), deadline);
-    --waiting_;
-    if (running_ >= max_running_) {
-      flight->done = true;
-      flight->result = absl::DeadlineExceededError(
-          "deadline passed while the forecast waited for a worker");
-      flights_.erase(key);
-      return flight->result;
-    }
-    ++running_;
   }
-  Result result = compute();
-  absl::MutexLock lock(&mu_);
-  --running_;
-  flight->result = result;
-  flight->done = true;
-  flights_.erase(key);
-  return result;
+  done(refused);
+}
+
+FitScheduler::Result FitScheduler::Run(const std::string& key,
+                                       absl::Time deadline,
+                                       const Compute& compute) {
+  // Shared with the worker: a caller that gives up leaves it behind.
+  struct Outcome {
+    absl::Notification done;
+    Result result = absl::UnknownError("not finished");
+  };
+  auto outcome = std::make_shared<Outcome>();
+  Submit(key, deadline, compute, [outcome](const Result& r) {
+    outcome->result = r;
+    outcome->done.Notify();
+  });
+  if (!outcome->done.WaitForNotificationWithDeadline(deadline)) {
+    return absl::DeadlineExceededError(
+        "deadline passed while the forecast waited for a worker");
+  }
+  return outcome->result;
+}
+
+void FitScheduler::Work() {
+  for (;;) {
+    Job job;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !queue_.empty();
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // stopping
+      job = std::move(queue_.front());
+      queue_.pop_front();
+      ++running_;
+    }
+    const Result result =
+        absl::Now() > job.deadline
+            ? Result(absl::DeadlineExceededError(
+                  "deadline passed while the forecast waited for a worker"))
+            : job.compute();
+    std::vector<Done> waiters;
+    {
+      absl::MutexLock lock(&mu_);
+      --running_;
+      auto it = flights_.find(job.key);
+      waiters = std::move(it->second);
+      flights_.erase(it);
+    }
+    for (Done& d : waiters) d(result);
+  }
 }
 
 uint64_t FitScheduler::shared_results() const {
@@ -66,7 +126,7 @@ int FitScheduler::running() const {
 
 int FitScheduler::waiting() const {
   absl::MutexLock lock(&mu_);
-  return waiting_;
+  return static_cast<int>(queue_.size());
 }
 
 }  // namespace tsforecast::service

@@ -1,14 +1,19 @@
-// Runs CPU-heavy fits with a bound on how many run at once and how many may
-// wait, and lets identical concurrent requests share one fit
-// ("single flight"): the first caller computes, the others wait for its
-// result. A full queue is RESOURCE_EXHAUSTED with a retry hint; a caller
-// whose deadline passes while waiting gets DEADLINE_EXCEEDED.
+// The bounded worker pool for CPU-heavy work (fits, backtests): a fixed
+// number of worker threads and a bounded queue, so that no request starts
+// a thread of its own. Identical concurrent requests share one computation
+// ("single flight"): the first caller's computation runs, the others are
+// told its result. A full queue is RESOURCE_EXHAUSTED with a retry hint; a
+// job whose deadline passes while queued is DEADLINE_EXCEEDED without
+// running.
 #ifndef TSFORECAST_SERVICE_FIT_SCHEDULER_H_
 #define TSFORECAST_SERVICE_FIT_SCHEDULER_H_
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -21,35 +26,51 @@ namespace tsforecast::service {
 class FitScheduler {
  public:
   using Result = absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>>;
+  using Compute = std::function<Result()>;
+  using Done = std::function<void(const Result&)>;
 
-  // `max_running` fits at once (>= 1); at most `max_waiting` callers queue.
-  FitScheduler(int max_running, int max_waiting)
-      : max_running_(max_running), max_waiting_(max_waiting) {}
+  // `workers` threads (>= 1); at most `max_waiting` jobs queue beyond the
+  // ones running.
+  FitScheduler(int workers, int max_waiting);
+  // Jobs still queued are told UNAVAILABLE; running ones finish first.
+  ~FitScheduler();
 
-  // Runs `compute` for `key` unless an identical computation is in flight,
-  // in which case its result is shared. `deadline` bounds the wait for a
-  // slot (absl::InfiniteFuture() for none).
+  // Runs `compute` for `key` on a worker, unless an identical computation
+  // is queued or running, whose result is then shared. `done` is called
+  // exactly once: on a worker thread, or on the caller's thread when the
+  // job is refused. `deadline` bounds the time in the queue.
+  void Submit(const std::string& key, absl::Time deadline, Compute compute,
+              Done done) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // Submit, waiting for the result; DEADLINE_EXCEEDED when `deadline`
+  // passes first (absl::InfiniteFuture() for none). The job may then still
+  // run: `compute` must not refer to the caller's frame.
   Result Run(const std::string& key, absl::Time deadline,
-             const std::function<Result()>& compute) ABSL_LOCKS_EXCLUDED(mu_);
+             const Compute& compute) ABSL_LOCKS_EXCLUDED(mu_);
 
   uint64_t shared_results() const ABSL_LOCKS_EXCLUDED(mu_);
   int running() const ABSL_LOCKS_EXCLUDED(mu_);
   int waiting() const ABSL_LOCKS_EXCLUDED(mu_);
+  int workers() const { return static_cast<int>(threads_.size()); }
 
  private:
-  struct Flight {
-    bool done = false;
-    Result result = absl::UnknownError("not finished");
+  struct Job {
+    std::string key;
+    absl::Time deadline;
+    Compute compute;
   };
+  void Work();
 
-  const int max_running_;
   const int max_waiting_;
   mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int running_ ABSL_GUARDED_BY(mu_) = 0;
-  int waiting_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t shared_ ABSL_GUARDED_BY(mu_) = 0;
-  absl::flat_hash_map<std::string, std::shared_ptr<Flight>> flights_
+  std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
+  // Who waits for each queued or running key.
+  absl::flat_hash_map<std::string, std::vector<Done>> flights_
       ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_;
 };
 
 }  // namespace tsforecast::service

@@ -160,13 +160,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
       server->ingest_budget_.get());
   server->admin_service_ = std::make_unique<AdminServiceImpl>(
       server->store_.get(), access, backup_root.lexically_normal().string());
-  const int running = options.max_running_fits > 0
-                          ? options.max_running_fits
-                          : std::max(1u, std::thread::hardware_concurrency());
+  ForecastEngineOptions engine_options;
+  engine_options.workers = options.max_running_fits;
+  engine_options.max_waiting = options.max_waiting_fits;
+  engine_options.max_missing_percent = options.max_missing_percent;
+  server->forecast_engine_ = std::make_unique<ForecastEngine>(
+      server->store_.get(), engine_options, server->metrics_.get());
   server->forecast_service_ = std::make_unique<ForecastServiceImpl>(
-      server->store_.get(), access, server->watchdog_.get(), running,
-      options.max_waiting_fits, server->metrics_.get(),
-      options.max_missing_percent);
+      server->forecast_engine_.get(), server->store_.get(), access,
+      server->watchdog_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -228,15 +230,15 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     TSF_ASSIGN_OR_RETURN(
         server->http_server_,
         http::HttpServer::Start(
-            http_options,
-            {server->store_.get(), server->forecast_service_.get(),
-             server->metrics_.get(),
-             [raw]() -> std::string {
-               if (!raw->ready_.load()) return "starting or stopping";
-               absl::MutexLock lock(&raw->health_mu_);
-               return raw->not_writable_;
-             },
-             access}));
+            http_options, {server->store_.get(), server->forecast_engine_.get(),
+                           server->metrics_.get(),
+                           [raw]() -> std::string {
+                             if (!raw->ready_.load())
+                               return "starting or stopping";
+                             absl::MutexLock lock(&raw->health_mu_);
+                             return raw->not_writable_;
+                           },
+                           access}));
   }
   server->ready_ = true;
   server->health_thread_ =
@@ -277,7 +279,7 @@ int Server::http_port() const {
 
 void Server::AddGauges() {
   storage::SeriesStore* store = store_.get();
-  ForecastServiceImpl* forecasts = forecast_service_.get();
+  ForecastEngine* forecasts = forecast_engine_.get();
   auto stats = [store] {
     absl::StatusOr<storage::StorageStats> s = store->Stats();
     return s.ok() ? *s : storage::StorageStats();
@@ -373,6 +375,7 @@ void Server::Shutdown(double grace_seconds) {
   // Its destructor waits for fits still running on their own threads,
   // which read the store.
   forecast_service_.reset();
+  forecast_engine_.reset();
   store_.reset();
 }
 

@@ -32,6 +32,7 @@ class SeriesServiceImpl;
 class PointsServiceImpl;
 class AdminServiceImpl;
 class ForecastServiceImpl;
+class ForecastEngine;
 class ReflectionV1Service;
 class Metrics;
 class Access;
@@ -52,7 +53,8 @@ struct ServerOptions {
   ServiceLimits limits;
   // Largest request message accepted, bytes. Default 64 MiB.
   int max_message_bytes = 64 << 20;
-  // Forecast fits running at once (default: the cores) and waiting (64).
+  // Forecast and backtest workers (default: the cores) and jobs waiting
+  // for one (64).
   int max_running_fits = 0;
   int max_waiting_fits = 64;
   // Default share (percent) of missing steps a forecast may fill.
@@ -112,7 +114,7 @@ class Server {
   // The HTTP port actually bound; 0 when it is off.
   int http_port() const;
   storage::SeriesStore* store() { return store_.get(); }
-  const ForecastServiceImpl& forecasts() const { return *forecast_service_; }
+  const ForecastEngine& forecasts() const { return *forecast_engine_; }
 
   // Re-reads the tokens file and the HTTP port's certificate (SIGHUP).
   // On error what was in use stays, and the error says why.
@@ -146,6 +148,7 @@ class Server {
   std::unique_ptr<SeriesServiceImpl> series_service_;
   std::unique_ptr<PointsServiceImpl> points_service_;
   std::unique_ptr<AdminServiceImpl> admin_service_;
+  std::unique_ptr<ForecastEngine> forecast_engine_;
   std::unique_ptr<ForecastServiceImpl> forecast_service_;
   std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> grpc_server_;

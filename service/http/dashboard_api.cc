@@ -166,8 +166,7 @@ void DashboardApi::Backtest(const httplib::Request& req,
   // Checked by the service: "metric: ... is not one of ...".
   request.set_metric(p.Get("metric"));
   v1::BacktestResponse response;
-  if (absl::Status s =
-          forecasts_->RunBacktest(request, &response, HttpDeadline());
+  if (absl::Status s = forecasts_->Backtest(request, &response, HttpDeadline());
       !s.ok()) {
     return ReplyError(res, s);
   }
@@ -177,7 +176,7 @@ void DashboardApi::Backtest(const httplib::Request& req,
 void DashboardApi::Models(const httplib::Request&,
                           httplib::Response& res) const {
   v1::ListModelsResponse response;
-  ForecastServiceImpl::DescribeModels(&response);
+  ForecastEngine::ListModels(&response);
   Reply(res, response);
 }
 

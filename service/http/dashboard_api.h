@@ -16,14 +16,14 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "httplib.h"
-#include "service/forecast_service.h"
+#include "service/forecast_engine.h"
 #include "storage/series_store.h"
 
 namespace tsforecast::service::http {
 
 class DashboardApi {
  public:
-  DashboardApi(storage::SeriesStore* store, ForecastServiceImpl* forecasts)
+  DashboardApi(storage::SeriesStore* store, ForecastEngine* forecasts)
       : store_(store), forecasts_(forecasts) {}
 
   void Series(const httplib::Request& req, httplib::Response& res) const;
@@ -35,7 +35,7 @@ class DashboardApi {
 
  private:
   storage::SeriesStore* store_;
-  ForecastServiceImpl* forecasts_;
+  ForecastEngine* forecasts_;
   // Rendered forecast JSON by request target, revision and cached flag:
   // polls of an unchanged series skip the protobuf-to-JSON conversion.
   mutable absl::Mutex json_mu_;

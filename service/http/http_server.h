@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "service/access.h"
-#include "service/forecast_service.h"
+#include "service/forecast_engine.h"
 #include "service/metrics.h"
 #include "storage/series_store.h"
 
@@ -44,7 +44,7 @@ struct HttpOptions {
 
 struct HttpBackends {
   storage::SeriesStore* store = nullptr;
-  ForecastServiceImpl* forecasts = nullptr;
+  ForecastEngine* forecasts = nullptr;
   Metrics* metrics = nullptr;
   // /readyz answers 200 while this is empty, else 503 with the reason.
   std::function<std::string()> not_ready;

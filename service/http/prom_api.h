@@ -16,7 +16,7 @@ namespace tsforecast::service::http {
 
 class PromApi {
  public:
-  PromApi(storage::SeriesStore* store, ForecastServiceImpl* forecasts)
+  PromApi(storage::SeriesStore* store, ForecastEngine* forecasts)
       : store_(store), evaluator_(store, forecasts) {}
 
   void Query(const httplib::Request& req, httplib::Response& res) const;

@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "service/forecast_service.h"
+#include "service/forecast_engine.h"
 #include "storage/series_store.h"
 
 namespace tsforecast::service::http {
@@ -45,7 +45,7 @@ inline constexpr int64_t kMaxPromSteps = 11000;
 
 class PromEvaluator {
  public:
-  PromEvaluator(storage::SeriesStore* store, ForecastServiceImpl* forecasts)
+  PromEvaluator(storage::SeriesStore* store, ForecastEngine* forecasts)
       : store_(store), forecasts_(forecasts) {}
 
   // Evaluates a selector or forecast() at start, start+step, ... <= end.
@@ -58,7 +58,7 @@ class PromEvaluator {
 
  private:
   storage::SeriesStore* store_;
-  ForecastServiceImpl* forecasts_;
+  ForecastEngine* forecasts_;
 };
 
 }  // namespace tsforecast::service::http

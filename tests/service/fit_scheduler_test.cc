@@ -90,5 +90,79 @@ TEST(FitSchedulerTest, DeadlineWhileWaitingForAWorker) {
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
 }
 
+TEST(FitSchedulerTest, SubmitAnswersOnAWorkerAndQueuedJobsEndAtShutdown) {
+  absl::Notification started, release;
+  std::atomic<int> refused{0};
+  std::thread unblock;
+  {
+    FitScheduler scheduler(1, 4);
+    absl::Notification answered;
+    std::thread::id caller = std::this_thread::get_id(), answerer;
+    scheduler.Submit(
+        "x", absl::InfiniteFuture(), [] { return Answer(7); },
+        [&](const FitScheduler::Result& r) {
+          EXPECT_TRUE(r.ok());
+          answerer = std::this_thread::get_id();
+          answered.Notify();
+        });
+    answered.WaitForNotification();
+    EXPECT_NE(answerer, caller);
+    // One running, two queued: the queued ones are told UNAVAILABLE when
+    // the scheduler goes, and never run.
+    scheduler.Submit(
+        "busy", absl::InfiniteFuture(),
+        [&] {
+          started.Notify();
+          release.WaitForNotification();
+          return Answer(1);
+        },
+        [](const FitScheduler::Result&) {});
+    started.WaitForNotification();
+    for (const char* key : {"q1", "q2"}) {
+      scheduler.Submit(
+          key, absl::InfiniteFuture(),
+          []() -> FitScheduler::Result {
+            ADD_FAILURE() << "a queued job ran after shutdown";
+            return Answer(0);
+          },
+          [&](const FitScheduler::Result& r) {
+            if (r.status().code() == absl::StatusCode::kUnavailable) ++refused;
+          });
+    }
+    EXPECT_EQ(scheduler.waiting(), 2);
+    // The running job finishes during the shutdown.
+    unblock = std::thread([&] {
+      absl::SleepFor(absl::Milliseconds(50));
+      release.Notify();
+    });
+  }
+  unblock.join();
+  EXPECT_EQ(refused.load(), 2);
+}
+
+TEST(FitSchedulerTest, AJobWhoseDeadlinePassedInTheQueueDoesNotRun) {
+  FitScheduler scheduler(1, 4);
+  std::atomic<bool> ran{false};
+  absl::Notification done;
+  FitScheduler::Result result;
+  {
+    BusyWorker busy(scheduler);
+    scheduler.Submit(
+        "late", absl::Now() + absl::Milliseconds(1),
+        [&] {
+          ran = true;
+          return Answer(1);
+        },
+        [&](const FitScheduler::Result& r) {
+          result = r;
+          done.Notify();
+        });
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  done.WaitForNotification();
+  EXPECT_FALSE(ran.load());
+  EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
 }  // namespace
 }  // namespace tsforecast::service

@@ -1,6 +1,7 @@
 #include "service/forecast_service.h"
 
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <thread>
@@ -539,6 +540,62 @@ TEST_F(ForecastServiceTest, WatchSendsAgainAfterAWrite) {
   while (reader->Read(&second)) {
   }
   EXPECT_EQ(reader->Finish().error_code(), StatusCode::CANCELLED);
+}
+
+// Watchers hold no server thread each: 300 of them over a few connections
+// (HTTP/2 allows 100 streams on each) add far fewer threads than watchers,
+// and one write reaches every one of them.
+TEST_F(ForecastServiceTest, ManyWatchersShareThreadsAndAllHearOfAWrite) {
+  auto threads = [] {
+    int n = 0;
+    for (const auto& entry :
+         std::filesystem::directory_iterator("/proc/self/task")) {
+      (void)entry;
+      ++n;
+    }
+    return n;
+  };
+  v1::ForecastRequest req;
+  req.set_series("exports");
+  req.set_horizon(2);
+  req.mutable_model()->set_name("naive");
+  constexpr int kWatchers = 300;
+  std::vector<std::unique_ptr<v1::ForecastService::Stub>> stubs;
+  for (int c = 0; c < 4; ++c) {
+    grpc::ChannelArguments args;
+    args.SetInt("tsf_test_channel", c);  // a connection of its own
+    stubs.push_back(v1::ForecastService::NewStub(
+        grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                                  grpc::InsecureChannelCredentials(), args)));
+  }
+  const int before = threads();
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::ForecastResponse>>>
+      readers;
+  for (int i = 0; i < kWatchers; ++i) {
+    contexts.push_back(Ctx());
+    readers.push_back(
+        stubs[i % stubs.size()]->WatchForecast(contexts.back().get(), req));
+  }
+  v1::ForecastResponse first;
+  for (auto& reader : readers) ASSERT_TRUE(reader->Read(&first));
+  const int during = threads();
+  EXPECT_LT(during - before, 64)
+      << kWatchers << " watchers took " << during - before << " threads";
+  ASSERT_TRUE(Write("exports", {MonthStart(2024, 1)}, {4242}).ok());
+  for (auto& reader : readers) {
+    v1::ForecastResponse next;
+    ASSERT_TRUE(reader->Read(&next));
+    EXPECT_GT(next.revision(), first.revision());
+    EXPECT_EQ(next.mean(0), 4242);
+  }
+  for (auto& ctx : contexts) ctx->TryCancel();
+  for (auto& reader : readers) {
+    v1::ForecastResponse rest;
+    while (reader->Read(&rest)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), StatusCode::CANCELLED);
+  }
 }
 
 TEST_F(ForecastServiceTest, BacktestAndListModels) {

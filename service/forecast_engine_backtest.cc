@@ -1,14 +1,14 @@
-// ForecastServiceImpl: rolling-origin backtests, on the fit scheduler.
+// ForecastEngine: rolling-origin backtests, on the worker pool.
 #include <atomic>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "forecast/backtest.h"
+#include "service/forecast_engine.h"
 #include "service/forecast_runner.h"
-#include "service/forecast_service.h"
-#include "service/grpc_status.h"
 #include "service/proto_convert.h"
 
 namespace tsforecast::service {
@@ -25,32 +25,32 @@ void MetricsToProto(const forecast::Metrics& m, v1::AccuracyMetrics* out) {
 
 }  // namespace
 
-grpc::Status ForecastServiceImpl::Backtest(grpc::ServerContext* context,
-                                           const v1::BacktestRequest* request,
-                                           v1::BacktestResponse* response) {
-  absl::StatusOr<Caller> caller =
-      CallerFor(*context, auth::Role::kRead, request->series(), "Backtest");
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(
-      RunBacktest(*request, response, absl::FromChrono(context->deadline()),
-                  [context] { return context->IsCancelled(); }));
-}
-
-absl::Status ForecastServiceImpl::RunBacktest(
-    const v1::BacktestRequest& request, v1::BacktestResponse* response,
-    absl::Time deadline, std::function<bool()> stop) {
+absl::Status ForecastEngine::Backtest(const v1::BacktestRequest& request,
+                                      v1::BacktestResponse* response,
+                                      absl::Time deadline,
+                                      std::function<bool()> stop) {
   // A slot among the fits; no sharing between backtests (each fills its
   // own response), so the key is unique.
   static std::atomic<uint64_t> next_key{0};
   const std::string key = absl::StrCat("backtest#", next_key.fetch_add(1));
   absl::Status status;
-  FitScheduler::Result slot =
-      scheduler_.Run(key, deadline, [&]() -> FitScheduler::Result {
+  FitScheduler::Result slot;
+  absl::Notification finished;
+  // Waits for the job whatever the deadline: it refers to this frame, and
+  // it ends soon after the deadline by itself (or does not start at all).
+  scheduler_.Submit(
+      key, deadline,
+      [&]() -> FitScheduler::Result {
         status = BacktestNow(request, response, [&] {
           return absl::Now() > deadline || (stop && stop());
         });
         return std::shared_ptr<const v1::ForecastResponse>();
+      },
+      [&](const FitScheduler::Result& r) {
+        slot = r;
+        finished.Notify();
       });
+  finished.WaitForNotification();
   if (!slot.ok()) return slot.status();
   if (status.code() == absl::StatusCode::kCancelled && absl::Now() > deadline) {
     return absl::DeadlineExceededError(
@@ -59,9 +59,9 @@ absl::Status ForecastServiceImpl::RunBacktest(
   return status;
 }
 
-absl::Status ForecastServiceImpl::BacktestNow(
-    const v1::BacktestRequest& request, v1::BacktestResponse* response,
-    std::function<bool()> stop) {
+absl::Status ForecastEngine::BacktestNow(const v1::BacktestRequest& request,
+                                         v1::BacktestResponse* response,
+                                         std::function<bool()> stop) {
   ForecastJob base;
   base.series = request.series();
   base.horizon = request.horizon();
@@ -70,7 +70,7 @@ absl::Status ForecastServiceImpl::BacktestNow(
                              request.season_lengths().end());
   base.max_missing_percent = request.has_max_missing_percent()
                                  ? request.max_missing_percent()
-                                 : max_missing_percent_;
+                                 : options_.max_missing_percent;
   if (request.window().has_range()) {
     base.window.range = storage::TimeRange{request.window().range().start_ms(),
                                            request.window().range().end_ms()};
