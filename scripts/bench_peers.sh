@@ -9,7 +9,8 @@
 #
 # Usage: scripts/bench_peers.sh [--quick] [--series N] [--points M]
 #        [--clients C] [--poll-seconds S] [--no-install]
-#   --quick: 100 series x 2,000 points and 3 s polls (about 3 minutes).
+#   --quick: 100 series x 2,000 points and 3 s polls (about 2 minutes);
+#     its disk figures are dominated by fixed files (logs, manifests).
 #   Default: 1,000 series x 10,000 points (10 M points), 10 s polls.
 #
 # Measures, with the same client counts and batch sizes for everyone:
@@ -160,7 +161,25 @@ poll() {  # system name url
   R[$1.poll_$2_p99]="${p99:-0}"
 }
 
-instant_query() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
+# Whole-series reads over HTTP: 200 price series fetched by `url`, in which
+# NAME stands for the series name.
+http_reads() {  # system url
+  : >"$tmp/$1_urls"
+  for i in $(seq 0 199); do
+    echo "${2//NAME/$(printf 'p%04d' $((i % (series / 2))))}" >>"$tmp/$1_urls"
+  done
+  time_reads "$tmp/$1_urls" 100 >"$tmp/$1_reads"
+  R[$1.read_series_ms]="$(key read_series_ms "$tmp/$1_reads")"
+  R[$1.read_100_ms]="$(key read_100_ms "$tmp/$1_reads")"
+}
+
+# The two dashboard polls against a Prometheus HTTP API at `base`.
+polls() {  # system base url-encoded-query
+  poll "$1" instant "$2/api/v1/query?query=$3&time=$last_s"
+  poll "$1" range "$2/api/v1/query_range?query=$3&start=$((last_s - 364 * 86400))&end=$last_s&step=86400"
+}
+
+urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 
 # ---------------------------------------------------------------- ours
 start_tsf() {
@@ -199,8 +218,7 @@ bench_tsf() {
   R[tsf.bytes_per_point]="$(disk_per_point "$tmp/tsf")"
   R[tsf.read_series_ms]="$(key read_series_p50_ms "$tmp/tsf_10000")"
   R[tsf.read_100_ms]="$(key read_100_series_p50_ms "$tmp/tsf_10000")"
-  poll tsf instant "http://127.0.0.1:$tsf_http/api/v1/query?query=p0001&time=$last_s"
-  poll tsf range "http://127.0.0.1:$tsf_http/api/v1/query_range?query=p0001&start=$((last_s - 364 * 86400))&end=$last_s&step=86400"
+  polls tsf "http://127.0.0.1:$tsf_http" p0001
   R[tsf.rss_mb]="$(peak_rss_mb)"
   stop_server
 }
@@ -258,16 +276,9 @@ bench_influx() {
   # Cold shards are snapshotted and fully compacted after 2 s and 5 s.
   sleep 20
   R[influx.bytes_per_point]="$(disk_per_point "$tmp/influx/data" "$tmp/influx/wal")"
-  : >"$tmp/influx_urls"
-  for i in $(seq 0 199); do
-    name="$(printf 'p%04d' $((i % (series / 2))))"
-    # "series" is an InfluxQL keyword: the tag key needs quotes.
-    q="$(instant_query "SELECT value FROM price WHERE \"series\"='$name'")"
-    echo "http://127.0.0.1:$influx_port/query?db=bench&epoch=ms&q=$q" >>"$tmp/influx_urls"
-  done
-  time_reads "$tmp/influx_urls" 100 >"$tmp/influx_reads"
-  R[influx.read_series_ms]="$(key read_series_ms "$tmp/influx_reads")"
-  R[influx.read_100_ms]="$(key read_100_ms "$tmp/influx_reads")"
+  # "series" is an InfluxQL keyword: the tag key needs quotes.
+  q="$(urlencode "SELECT value FROM price WHERE \"series\"='NAME'")"
+  http_reads influx "http://127.0.0.1:$influx_port/query?db=bench&epoch=ms&q=$q"
   R[influx.rss_mb]="$(peak_rss_mb)"
   stop_server
 }
@@ -300,18 +311,9 @@ bench_vm() {
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$vm_port/internal/force_merge')"
   sleep 15
   R[vm.bytes_per_point]="$(disk_per_point "$tmp/vm")"
-  : >"$tmp/vm_urls"
-  for i in $(seq 0 199); do
-    name="$(printf 'p%04d' $((i % (series / 2))))"
-    m="$(instant_query "price_value{series=\"$name\"}")"
-    echo "http://127.0.0.1:$vm_port/api/v1/export?match[]=$m" >>"$tmp/vm_urls"
-  done
-  time_reads "$tmp/vm_urls" 100 >"$tmp/vm_reads"
-  R[vm.read_series_ms]="$(key read_series_ms "$tmp/vm_reads")"
-  R[vm.read_100_ms]="$(key read_100_ms "$tmp/vm_reads")"
-  q="$(instant_query 'price_value{series="p0001"}')"
-  poll vm instant "http://127.0.0.1:$vm_port/api/v1/query?query=$q&time=$last_s"
-  poll vm range "http://127.0.0.1:$vm_port/api/v1/query_range?query=$q&start=$((last_s - 364 * 86400))&end=$last_s&step=86400"
+  q="$(urlencode 'price_value{series="NAME"}')"
+  http_reads vm "http://127.0.0.1:$vm_port/api/v1/export?match[]=$q"
+  polls vm "http://127.0.0.1:$vm_port" "$(urlencode 'price_value{series="p0001"}')"
   R[vm.rss_mb]="$(peak_rss_mb)"
   stop_server
 }
@@ -334,18 +336,9 @@ bench_prom() {
     >"$tmp/prom/log" 2>&1 &
   pid=$!
   wait_http "http://127.0.0.1:$prom_port/-/ready"
-  : >"$tmp/prom_urls"
-  for i in $(seq 0 199); do
-    name="$(printf 'p%04d' $((i % (series / 2))))"
-    q="$(instant_query "price_value{series=\"$name\"}")"
-    echo "http://127.0.0.1:$prom_port/api/v1/query_range?query=$q&start=631152000&end=$last_s&step=86400" >>"$tmp/prom_urls"
-  done
-  time_reads "$tmp/prom_urls" 100 >"$tmp/prom_reads"
-  R[prom.read_series_ms]="$(key read_series_ms "$tmp/prom_reads")"
-  R[prom.read_100_ms]="$(key read_100_ms "$tmp/prom_reads")"
-  q="$(instant_query 'price_value{series="p0001"}')"
-  poll prom instant "http://127.0.0.1:$prom_port/api/v1/query?query=$q&time=$last_s"
-  poll prom range "http://127.0.0.1:$prom_port/api/v1/query_range?query=$q&start=$((last_s - 364 * 86400))&end=$last_s&step=86400"
+  q="$(urlencode 'price_value{series="NAME"}')"
+  http_reads prom "http://127.0.0.1:$prom_port/api/v1/query_range?query=$q&start=631152000&end=$last_s&step=86400"
+  polls prom "http://127.0.0.1:$prom_port" "$(urlencode 'price_value{series="p0001"}')"
   R[prom.rss_mb]="$(peak_rss_mb)"
   stop_server
 }
