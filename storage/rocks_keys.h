@@ -50,6 +50,24 @@ inline std::string PointsKey(SeriesId id, int64_t window) {
   return key;
 }
 
+// The start of a range deletion in the points family from `window` of `id`
+// on: the same keys as from PointsKey(id, window), but never 16 bytes long
+// (8 bytes for the first window, else the previous window's key and 0xff),
+// so that the memtable's insert hints, kept per series id of 16-byte keys
+// (rocks_series_store.cc), are never used for it. RocksDB 7.8 keeps one
+// hint table for the memtable and its range-deletion table, and a hint
+// taken across them breaks the skip list.
+inline std::string PointsRangeStart(SeriesId id, int64_t window) {
+  std::string key;
+  if (window == INT64_MIN) {
+    PutFixed64BE(&key, id);
+    return key;
+  }
+  key = PointsKey(id, window - 1);
+  key.push_back('\xff');
+  return key;
+}
+
 inline bool ParsePointsKey(absl::string_view key, SeriesId* id,
                            int64_t* window) {
   if (key.size() != 16) return false;

@@ -273,7 +273,7 @@ absl::StatusOr<uint64_t> RocksSeriesStore::DeletePoints(
     } else {
       if (full_begin != first) TSF_RETURN_IF_ERROR(delete_operand(first));
       TSF_RETURN_IF_ERROR(FromRocks(
-          batch.DeleteRange(points_cf_, PointsKey(info.id, full_begin),
+          batch.DeleteRange(points_cf_, PointsRangeStart(info.id, full_begin),
                             PointsKey(info.id, full_end))));
       if (full_end == last) TSF_RETURN_IF_ERROR(delete_operand(last));
     }
