@@ -223,6 +223,24 @@ bench_tsf() {
   stop_server
 }
 
+# Ingest at each batch size into a fresh peer (started by `start`, which
+# sets ${system}_port) through its InfluxDB line-protocol /write; the
+# server of the last, 10,000-point run keeps running for the reads.
+ingest_line_protocol() {  # system start
+  local port_var="$1_port"
+  for batch in 10 1000 10000; do
+    "$2"
+    local max=0
+    [ "$batch" = 10 ] && max=$small_points
+    "$build/http_ingest_bench" --port="${!port_var}" \
+      --path="/write?db=bench&precision=s" --workload="$workload/workload.lp" \
+      --clients="$clients" --batch_points="$batch" --max_points="$max" \
+      >"$tmp/$1_$batch"
+    R[$1.ingest_$batch]="$(key ingest_points_per_s "$tmp/$1_$batch")"
+    [ "$batch" = 10000 ] || stop_server
+  done
+}
+
 # ---------------------------------------------------------------- InfluxDB
 start_influx() {
   rm -rf "$tmp/influx"
@@ -262,17 +280,7 @@ EOF
 }
 bench_influx() {
   echo "== InfluxDB" >&2
-  for batch in 10 1000 10000; do
-    start_influx
-    local max=0
-    [ "$batch" = 10 ] && max=$small_points
-    "$build/http_ingest_bench" --port="$influx_port" \
-      --path="/write?db=bench&precision=s" --workload="$workload/workload.lp" \
-      --clients="$clients" --batch_points="$batch" --max_points="$max" \
-      >"$tmp/influx_$batch"
-    R[influx.ingest_$batch]="$(key ingest_points_per_s "$tmp/influx_$batch")"
-    [ "$batch" = 10000 ] || stop_server
-  done
+  ingest_line_protocol influx start_influx
   # Cold shards are snapshotted and fully compacted after 2 s and 5 s.
   sleep 20
   R[influx.bytes_per_point]="$(disk_per_point "$tmp/influx/data" "$tmp/influx/wal")"
@@ -295,17 +303,7 @@ start_vm() {
 }
 bench_vm() {
   echo "== VictoriaMetrics" >&2
-  for batch in 10 1000 10000; do
-    start_vm
-    local max=0
-    [ "$batch" = 10 ] && max=$small_points
-    "$build/http_ingest_bench" --port="$vm_port" \
-      --path="/write?db=bench&precision=s" --workload="$workload/workload.lp" \
-      --clients="$clients" --batch_points="$batch" --max_points="$max" \
-      >"$tmp/vm_$batch"
-    R[vm.ingest_$batch]="$(key ingest_points_per_s "$tmp/vm_$batch")"
-    [ "$batch" = 10000 ] || stop_server
-  done
+  ingest_line_protocol vm start_vm
   curl -fs "http://127.0.0.1:$vm_port/internal/force_flush" >/dev/null 2>&1 ||
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$vm_port/internal/force_flush')"
   python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$vm_port/internal/force_merge')"

@@ -63,24 +63,30 @@ void FitScheduler::Submit(const std::string& key, absl::Time deadline,
   done(refused);
 }
 
-FitScheduler::Result FitScheduler::Run(const std::string& key,
-                                       absl::Time deadline,
-                                       const Compute& compute) {
-  // Shared with the worker: a caller that gives up leaves it behind.
+FitScheduler::Result AwaitResult(
+    const std::function<void(FitScheduler::Done)>& start, absl::Time deadline,
+    absl::string_view late) {
   struct Outcome {
     absl::Notification done;
-    Result result = absl::UnknownError("not finished");
+    FitScheduler::Result result = absl::UnknownError("not finished");
   };
   auto outcome = std::make_shared<Outcome>();
-  Submit(key, deadline, compute, [outcome](const Result& r) {
+  start([outcome](const FitScheduler::Result& r) {
     outcome->result = r;
     outcome->done.Notify();
   });
   if (!outcome->done.WaitForNotificationWithDeadline(deadline)) {
-    return absl::DeadlineExceededError(
-        "deadline passed while the forecast waited for a worker");
+    return absl::DeadlineExceededError(late);
   }
   return outcome->result;
+}
+
+FitScheduler::Result FitScheduler::Run(const std::string& key,
+                                       absl::Time deadline,
+                                       const Compute& compute) {
+  return AwaitResult(
+      [&](Done done) { Submit(key, deadline, compute, std::move(done)); },
+      deadline, "deadline passed while the forecast waited for a worker");
 }
 
 void FitScheduler::Work() {

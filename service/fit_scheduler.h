@@ -73,6 +73,14 @@ class FitScheduler {
   std::vector<std::thread> threads_;
 };
 
+// Calls `start` with a Done and waits for it until `deadline`; when the
+// deadline passes first, DEADLINE_EXCEEDED saying `late`. The Done may
+// still come after the caller gave up; it then touches nothing of the
+// caller's.
+FitScheduler::Result AwaitResult(
+    const std::function<void(FitScheduler::Done)>& start, absl::Time deadline,
+    absl::string_view late);
+
 }  // namespace tsforecast::service
 
 #endif  // TSFORECAST_SERVICE_FIT_SCHEDULER_H_

@@ -4,7 +4,6 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "forecast/model_registry.h"
@@ -169,21 +168,9 @@ void ForecastEngine::Forecast(const v1::ForecastRequest& request,
 
 ForecastEngine::Result ForecastEngine::Answer(
     const v1::ForecastRequest& request, absl::Time deadline) {
-  // Shared with the worker: a caller that gives up leaves it behind.
-  struct Outcome {
-    absl::Notification done;
-    Result result = absl::UnknownError("not finished");
-  };
-  auto outcome = std::make_shared<Outcome>();
-  Forecast(request, deadline, [outcome](const Result& r) {
-    outcome->result = r;
-    outcome->done.Notify();
-  });
-  if (!outcome->done.WaitForNotificationWithDeadline(deadline)) {
-    return absl::DeadlineExceededError(
-        "deadline passed before the forecast was ready");
-  }
-  return outcome->result;
+  return AwaitResult(
+      [&](Done done) { Forecast(request, deadline, std::move(done)); },
+      deadline, "deadline passed before the forecast was ready");
 }
 
 absl::StatusOr<ForecastJob> ForecastEngine::JobFor(

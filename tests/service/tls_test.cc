@@ -39,6 +39,19 @@ grpc::Status ListTrusting(int port, const std::string& ca_pem,
   return stub->ListSeries(&ctx, v1::ListSeriesRequest(), &resp);
 }
 
+// Options of a loopback server with both ports on TLS, serving `certs`'
+// server certificate from dir/server.pem and dir/server.key.
+ServerOptions TlsServerOptions(const testing::TempDir& dir,
+                               const testing::TestCerts& certs) {
+  testing::WriteTextFile(dir.Sub("server.pem"), certs.server_cert_pem);
+  testing::WriteTextFile(dir.Sub("server.key"), certs.server_key_pem);
+  ServerOptions options = LoopbackServerOptions(dir);
+  options.http_port = 0;
+  options.tls_cert_file = dir.Sub("server.pem");
+  options.tls_key_file = dir.Sub("server.key");
+  return options;
+}
+
 // A /healthz over a fresh HTTPS connection that trusts only `ca_file`.
 bool HealthzTrusting(int port, const std::string& ca_file) {
   httplib::Client https(absl::StrCat("https://localhost:", port));
@@ -53,13 +66,8 @@ bool HealthzTrusting(int port, const std::string& ca_file) {
 TEST(MutualTlsTest, ClientsNeedACertificateFromTheClientCa) {
   testing::TempDir dir;
   const testing::TestCerts certs = testing::MakeTestCerts();
-  testing::WriteTextFile(dir.Sub("server.pem"), certs.server_cert_pem);
-  testing::WriteTextFile(dir.Sub("server.key"), certs.server_key_pem);
   testing::WriteTextFile(dir.Sub("ca.pem"), certs.ca_pem);
-  ServerOptions options = LoopbackServerOptions(dir);
-  options.http_port = 0;
-  options.tls_cert_file = dir.Sub("server.pem");
-  options.tls_key_file = dir.Sub("server.key");
+  ServerOptions options = TlsServerOptions(dir, certs);
   options.tls_client_ca_file = dir.Sub("ca.pem");
   auto server = Server::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
@@ -100,14 +108,9 @@ TEST(TlsReloadTest, RenewedCertificatesAreServedWithoutARestart) {
   const testing::TestCerts old_certs = testing::MakeTestCerts();
   const testing::TestCerts new_certs = testing::MakeTestCerts();
   ASSERT_NE(old_certs.ca_pem, new_certs.ca_pem);
-  testing::WriteTextFile(dir.Sub("server.pem"), old_certs.server_cert_pem);
-  testing::WriteTextFile(dir.Sub("server.key"), old_certs.server_key_pem);
   testing::WriteTextFile(dir.Sub("old_ca.pem"), old_certs.ca_pem);
   testing::WriteTextFile(dir.Sub("new_ca.pem"), new_certs.ca_pem);
-  ServerOptions options = LoopbackServerOptions(dir);
-  options.http_port = 0;
-  options.tls_cert_file = dir.Sub("server.pem");
-  options.tls_key_file = dir.Sub("server.key");
+  ServerOptions options = TlsServerOptions(dir, old_certs);
   options.tls_refresh = absl::Seconds(1);
   auto server = Server::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
