@@ -43,6 +43,13 @@ ABSL_FLAG(int, max_merge_operands, 0,
           "when > 0, fold a block's appends in the memtable once this many "
           "accumulate (bounds read work for series rewritten in place; costs "
           "ingest speed); 0 leaves folding to flush and compaction");
+ABSL_FLAG(int64_t, head_max_points, 2'000'000,
+          "points the in-memory head holds before a checkpoint writes them "
+          "to RocksDB (appends wait at twice this); 0 writes every request "
+          "to RocksDB directly");
+ABSL_FLAG(int64_t, head_checkpoint_interval_s, 60,
+          "checkpoint the head at least this often, bounding what a restart "
+          "replays from its log");
 ABSL_FLAG(std::string, restore_from, "",
           "restore this backup (made by AdminService.Backup or `tsfctl "
           "backup`) into an empty --data_dir before starting");
@@ -129,6 +136,10 @@ int main(int argc, char** argv) {
   options.storage.write_buffer_bytes =
       static_cast<uint64_t>(absl::GetFlag(FLAGS_write_buffer_mb)) << 20;
   options.storage.max_merge_operands = absl::GetFlag(FLAGS_max_merge_operands);
+  options.storage.head_max_points = static_cast<uint64_t>(
+      std::max<int64_t>(0, absl::GetFlag(FLAGS_head_max_points)));
+  options.storage.head_checkpoint_interval_ms =
+      absl::GetFlag(FLAGS_head_checkpoint_interval_s) * 1000;
   options.storage.min_free_bytes =
       static_cast<uint64_t>(
           std::max<int64_t>(0, absl::GetFlag(FLAGS_min_free_disk_mb)))

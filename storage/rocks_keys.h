@@ -83,6 +83,14 @@ inline std::string RevisionKey(SeriesId id) {
   return key;
 }
 
+// Sequence number of the last head log record whose points of `id` are in
+// the points family (revisions family, max-merged like the ceiling).
+inline std::string HeadWatermarkKey(SeriesId id) {
+  std::string key = RevisionKey(id);
+  key.push_back('h');
+  return key;
+}
+
 // Attachment key: series id then attachment id, both big-endian.
 inline std::string AttachmentKey(SeriesId id, uint64_t attachment_id) {
   std::string key;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/slice_transform.h"
@@ -81,6 +82,7 @@ absl::StatusOr<std::unique_ptr<SeriesStore>> RocksSeriesStore::Open(
   TSF_RETURN_IF_ERROR(store->CheckFormatVersion());
   TSF_RETURN_IF_ERROR(store->LoadSeries());
   TSF_RETURN_IF_ERROR(store->LoadNextAttachmentId());
+  TSF_RETURN_IF_ERROR(store->RecoverHead());
   return std::unique_ptr<SeriesStore>(std::move(store));
 }
 
@@ -92,6 +94,14 @@ RocksSeriesStore::RocksSeriesStore(const StorageOptions& options,
 
 RocksSeriesStore::~RocksSeriesStore() {
   if (db_ == nullptr) return;
+  StopCheckpoints();
+  if (head_log_ != nullptr && options_.checkpoint_head_on_close) {
+    absl::MutexLock flush(&flush_mu_);
+    absl::Status status = CheckpointHead();
+    // The log keeps the head for the next open.
+    if (!status.ok()) TSF_LOG(WARNING) << status;
+  }
+  head_log_.reset();
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     db_->DestroyColumnFamilyHandle(h).PermitUncheckedError();
   }
@@ -417,6 +427,9 @@ absl::StatusOr<SeriesInfo> RocksSeriesStore::UpdateSeries(
 }
 
 absl::Status RocksSeriesStore::DeleteSeries(absl::string_view name) {
+  // Not during a checkpoint, which may hold the series' points; no append
+  // is in flight under the exclusive catalogue lock.
+  absl::MutexLock flush(&flush_mu_);
   absl::MutexLock ddl(&ddl_mu_);
   TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
   const SeriesId id = state->info.id;
@@ -424,11 +437,15 @@ absl::Status RocksSeriesStore::DeleteSeries(absl::string_view name) {
   TSF_RETURN_IF_ERROR(FromRocks(batch.Delete(meta_cf_, SeriesKey(name))));
   TSF_RETURN_IF_ERROR(FromRocks(batch.Delete(revisions_cf_, RevisionKey(id))));
   TSF_RETURN_IF_ERROR(
+      FromRocks(batch.Delete(revisions_cf_, HeadWatermarkKey(id))));
+  TSF_RETURN_IF_ERROR(
       FromRocks(batch.DeleteRange(points_cf_, PointsRangeStart(id, INT64_MIN),
                                   PointsKey(id + 1, INT64_MIN))));
   TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
       attachments_cf_, AttachmentKey(id, 0), AttachmentKey(id + 1, 0))));
   TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+  // Its log records are skipped on replay: the id is no longer known.
+  head_.Erase(id);
   retention_->Erase(id);
   absl::MutexLock lock(&mu_);
   index_.Remove(state->info.definition.name, state->info.definition.labels);
@@ -446,6 +463,11 @@ absl::StatusOr<uint64_t> RocksSeriesStore::Backup(
     return absl::AlreadyExistsError(
         absl::StrCat("directory \"", directory, "\" already exists"));
   }
+  {
+    // The backup is RocksDB's files alone: the head goes there first.
+    absl::MutexLock flush(&flush_mu_);
+    TSF_RETURN_IF_ERROR(CheckpointHead());
+  }
   rocksdb::Checkpoint* raw = nullptr;
   TSF_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw)));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
@@ -459,6 +481,10 @@ absl::StatusOr<uint64_t> RocksSeriesStore::Backup(
 }
 
 absl::Status RocksSeriesStore::Compact() {
+  {
+    absl::MutexLock flush(&flush_mu_);
+    TSF_RETURN_IF_ERROR(CheckpointHead());
+  }
   rocksdb::FlushOptions flush;
   flush.wait = true;
   TSF_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, handles_)));
@@ -495,6 +521,9 @@ absl::StatusOr<StorageStats> RocksSeriesStore::Stats() const {
     for (const auto& f : wal_files) stats.wal_bytes += f->SizeFileBytes();
   }
   stats.points_written = points_written_.load();
+  // The head is the store's memtable and its log a write-ahead log.
+  stats.memtable_bytes += head_.bytes();
+  if (head_log_ != nullptr) stats.wal_bytes += head_log_->Bytes();
   return stats;
 }
 

@@ -8,6 +8,10 @@
 //              point write costs no extra key; after a restart revisions
 //              resume at the ceiling (they jump, never go back).
 //   attachments  opaque documents per (series id, attachment id)
+// Appends go to the in-memory head and its log (head_table.h, head_log.h)
+// and reach the points family at checkpoints; reads merge the two, the
+// head winning. Every other change to a series' points first flushes that
+// series' head, so RocksDB always holds the older state.
 // Series definitions and the label index are held in memory (loaded at open)
 // so lookups never touch the disk. Method contracts in series_store.h.
 #ifndef TSFORECAST_STORAGE_ROCKS_SERIES_STORE_H_
@@ -15,11 +19,14 @@
 
 #include <atomic>
 #include <memory>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
+#include "storage/head_log.h"
+#include "storage/head_table.h"
 #include "storage/label_index.h"
 #include "storage/retention_table.h"
 #include "storage/rocks_write_health.h"
@@ -66,7 +73,7 @@ class RocksSeriesStore final : public SeriesStore {
   absl::StatusOr<uint64_t> Backup(const std::string& directory) override;
   absl::Status Compact() override;
   absl::StatusOr<StorageStats> Stats() const override;
-  StoreHealth Health() override { return write_health_->Health(); }
+  StoreHealth Health() override;
   absl::StatusOr<VerifyReport> Verify() override;
 
  private:
@@ -111,6 +118,39 @@ class RocksSeriesStore final : public SeriesStore {
   static void RaiseCeilings(const std::vector<CeilingRaise>& raises);
   absl::Status CommitBatch(rocksdb::WriteBatch* batch);
 
+  // Appends one merge operand per window touched by `points` (ascending,
+  // unique).
+  static absl::Status AppendPointOperands(rocksdb::ColumnFamilyHandle* cf,
+                                          SeriesId id, int64_t window_ms,
+                                          absl::Span<const Point> points,
+                                          rocksdb::WriteBatch* batch);
+  // Point writes to series that all exist, through the head.
+  absl::StatusOr<WriteResult> WriteToHead(const std::vector<StatePtr>& states,
+                                          std::vector<SeriesWrite>& writes)
+      ABSL_SHARED_LOCKS_REQUIRED(ddl_mu_);
+  // Points of `state` in `r` from RocksDB (at `snapshot`), at most `limit`.
+  absl::StatusOr<ReadResult> ReadBlocks(
+      const SeriesState& state, const TimeRange& r, size_t limit,
+      const rocksdb::Snapshot* snapshot) const;
+  absl::StatusOr<std::vector<Point>> ReadLatestBlocks(
+      const SeriesState& state, size_t count,
+      const rocksdb::Snapshot* snapshot) const;
+  // Replays the head log into the head and checkpoints it.
+  absl::Status RecoverHead() ABSL_LOCKS_EXCLUDED(flush_mu_);
+  // Writes the head of every series to RocksDB and deletes the log
+  // segments it no longer needs.
+  absl::Status CheckpointHead() ABSL_EXCLUSIVE_LOCKS_REQUIRED(flush_mu_);
+  // Writes the head of `ids` to RocksDB before another change to them.
+  absl::Status FlushHeadOf(const std::vector<SeriesId>& ids)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(flush_mu_, head_mu_);
+  // Writes flushing points, with the watermark `seq`, as merge operands.
+  absl::Status WriteFlushed(absl::Span<const HeadTable::SeriesPoints> series,
+                            uint64_t seq);
+  void CheckpointLoop();
+  void StopCheckpoints();
+  // Appends wait while the head is twice its limit, until a checkpoint.
+  void WaitForHeadRoom();
+
   const StorageOptions options_;
   std::shared_ptr<RetentionTable> retention_;
   // Registered with RocksDB as a listener; outlives the database.
@@ -132,6 +172,22 @@ class RocksSeriesStore final : public SeriesStore {
   absl::flat_hash_map<std::string, StatePtr> by_name_ ABSL_GUARDED_BY(mu_);
   LabelIndex index_ ABSL_GUARDED_BY(mu_);
   SeriesId next_id_ ABSL_GUARDED_BY(ddl_mu_) = 1;
+  // The head, when options_.head_max_points > 0.
+  HeadTable head_;
+  std::unique_ptr<HeadLog> head_log_;
+  // One flush of the head at a time; held across a flush and the change it
+  // makes way for.
+  absl::Mutex flush_mu_ ABSL_ACQUIRED_BEFORE(ddl_mu_);
+  // Held shared by head appends from their log record until their points
+  // are in the table and by reads while they copy the head and pin RocksDB;
+  // exclusively to start a flush, when every logged record is in the table.
+  mutable absl::Mutex head_mu_ ABSL_ACQUIRED_AFTER(ddl_mu_);
+  // Wakes the checkpoint thread.
+  absl::Mutex checkpoint_mu_;
+  bool checkpoint_wanted_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
+  uint64_t checkpoints_done_ ABSL_GUARDED_BY(checkpoint_mu_) = 0;
+  std::thread checkpointer_;
   // Serialises attachment id allocation.
   absl::Mutex attachment_mu_ ABSL_ACQUIRED_AFTER(ddl_mu_);
   uint64_t next_attachment_id_ ABSL_GUARDED_BY(attachment_mu_) = 1;

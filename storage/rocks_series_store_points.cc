@@ -1,6 +1,8 @@
 // Point writes, reads and deletes of RocksSeriesStore.
 #include <algorithm>
+#include <optional>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
@@ -13,11 +15,51 @@
 namespace tsforecast::storage {
 namespace {
 
-// Appends one merge operand per window touched by `points` (sorted, unique).
-absl::Status AppendPointOperands(rocksdb::ColumnFamilyHandle* cf, SeriesId id,
-                                 int64_t window_ms,
-                                 const std::vector<Point>& points,
-                                 rocksdb::WriteBatch* batch) {
+TimeRange ClampToValidTimes(const TimeRange& range) {
+  return {std::max(range.start_ms, kMinTimestampMs),
+          std::min(range.end_ms, kMaxTimestampMs + 1)};
+}
+
+// `newer` over `older`, both ascending and unique.
+std::vector<Point> MergeNewerWins(const std::vector<Point>& older,
+                                  const std::vector<Point>& newer) {
+  std::vector<Point> out;
+  out.reserve(older.size() + newer.size());
+  size_t i = 0, j = 0;
+  while (i < older.size() || j < newer.size()) {
+    if (j == newer.size() ||
+        (i < older.size() && older[i].timestamp_ms < newer[j].timestamp_ms)) {
+      out.push_back(older[i++]);
+    } else {
+      if (i < older.size() && older[i].timestamp_ms == newer[j].timestamp_ms) {
+        ++i;
+      }
+      out.push_back(newer[j++]);
+    }
+  }
+  return out;
+}
+
+// Releases a RocksDB snapshot when the read is done.
+class PinnedSnapshot {
+ public:
+  explicit PinnedSnapshot(rocksdb::DB* db)
+      : db_(db), snapshot_(db->GetSnapshot()) {}
+  ~PinnedSnapshot() { db_->ReleaseSnapshot(snapshot_); }
+  PinnedSnapshot(const PinnedSnapshot&) = delete;
+  PinnedSnapshot& operator=(const PinnedSnapshot&) = delete;
+  const rocksdb::Snapshot* get() const { return snapshot_; }
+
+ private:
+  rocksdb::DB* db_;
+  const rocksdb::Snapshot* snapshot_;
+};
+
+}  // namespace
+
+absl::Status RocksSeriesStore::AppendPointOperands(
+    rocksdb::ColumnFamilyHandle* cf, SeriesId id, int64_t window_ms,
+    absl::Span<const Point> points, rocksdb::WriteBatch* batch) {
   size_t i = 0;
   BlockRecord record;
   while (i < points.size()) {
@@ -32,13 +74,6 @@ absl::Status AppendPointOperands(rocksdb::ColumnFamilyHandle* cf, SeriesId id,
   }
   return absl::OkStatus();
 }
-
-TimeRange ClampToValidTimes(const TimeRange& range) {
-  return {std::max(range.start_ms, kMinTimestampMs),
-          std::min(range.end_ms, kMaxTimestampMs + 1)};
-}
-
-}  // namespace
 
 absl::StatusOr<WriteResult> RocksSeriesStore::Write(
     std::vector<SeriesWrite> writes) {
@@ -75,6 +110,11 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
     }
   }
 
+  if (head_log_ != nullptr && missing.empty()) {
+    absl::ReaderMutexLock ddl(&ddl_mu_);
+    return WriteToHead(states, writes);
+  }
+
   WriteResult result;
   rocksdb::WriteBatch batch;
   std::vector<StatePtr> created;
@@ -82,6 +122,9 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
   // Point writes share the catalogue lock (and RocksDB's group commit);
   // creating a series takes it alone.
   const bool creating = !missing.empty();
+  // Points written past the head must land after what it holds of the same
+  // series: flush first, with appends held off by the exclusive lock.
+  absl::MutexLockMaybe flush(head_log_ != nullptr ? &flush_mu_ : nullptr);
   if (creating) {
     ddl_mu_.Lock();
   } else {
@@ -120,6 +163,12 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
         }
       }
     }
+    if (head_log_ != nullptr) {
+      std::vector<SeriesId> ids;
+      for (const StatePtr& state : states) ids.push_back(state->info.id);
+      absl::WriterMutexLock head(&head_mu_);
+      TSF_RETURN_IF_ERROR(FlushHeadOf(ids));
+    }
     // Every series' calendar policy before any operand: a rejected point
     // fails the whole request.
     for (size_t i = 0; i < writes.size(); ++i) {
@@ -155,13 +204,53 @@ absl::StatusOr<ReadResult> RocksSeriesStore::Read(absl::string_view name,
                                                   size_t limit) const {
   TSF_RETURN_IF_ERROR(ValidateRange(range));
   TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
-  ReadResult result;
   // The revision is taken before the data, so data is never older than it.
-  result.revision = state->revision.load();
-  const SeriesInfo& info = state->info;
+  const uint64_t revision = state->revision.load();
   TimeRange r = ClampToValidTimes(range);
-  r.start_ms = std::max(r.start_ms, RetentionCutoff(info));
-  if (r.Empty()) return result;
+  r.start_ms = std::max(r.start_ms, RetentionCutoff(state->info));
+  if (r.Empty()) return ReadResult{{}, revision, false};
+  if (head_log_ == nullptr) {
+    TSF_ASSIGN_OR_RETURN(ReadResult result,
+                         ReadBlocks(*state, r, limit, nullptr));
+    result.revision = revision;
+    return result;
+  }
+  std::vector<Point> head;
+  std::optional<PinnedSnapshot> snapshot;
+  {
+    // The head and RocksDB as of one moment: a flush moves points from one
+    // to the other only under the exclusive lock.
+    absl::ReaderMutexLock lock(&head_mu_);
+    head = head_.Read(state->info.id, r);
+    snapshot.emplace(db_.get());
+  }
+  // The first `limit` points of the union lie among the first
+  // `limit + head.size()` of RocksDB and the head.
+  TSF_ASSIGN_OR_RETURN(
+      ReadResult result,
+      ReadBlocks(*state, r, limit == 0 ? 0 : limit + head.size(),
+                 snapshot->get()));
+  result.revision = revision;
+  if (head.empty()) {
+    if (limit != 0 && result.points.size() > limit) {
+      result.points.resize(limit);
+      result.has_more = true;
+    }
+    return result;
+  }
+  result.points = MergeNewerWins(result.points, head);
+  if (limit != 0 && result.points.size() > limit) {
+    result.points.resize(limit);
+    result.has_more = true;
+  }
+  return result;
+}
+
+absl::StatusOr<ReadResult> RocksSeriesStore::ReadBlocks(
+    const SeriesState& state, const TimeRange& r, size_t limit,
+    const rocksdb::Snapshot* snapshot) const {
+  ReadResult result;
+  const SeriesInfo& info = state.info;
   const SeriesId id = info.id;
   const std::string lower = PointsKey(id, WindowOf(r.start_ms, info.window_ms));
   const std::string upper =
@@ -169,6 +258,7 @@ absl::StatusOr<ReadResult> RocksSeriesStore::Read(absl::string_view name,
   rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions read_options;
   read_options.iterate_upper_bound = &upper_slice;
+  read_options.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read_options, points_cf_));
   BlockRecord block;
@@ -176,7 +266,7 @@ absl::StatusOr<ReadResult> RocksSeriesStore::Read(absl::string_view name,
   int64_t readable_until = r.start_ms;
   auto damaged = [&](const absl::Status& s) {
     return Annotate(
-        s, absl::StrCat("series \"", name, "\", points from ",
+        s, absl::StrCat("series \"", info.definition.name, "\", points from ",
                         FormatTimestamp(readable_until), " to ",
                         FormatTimestamp(r.end_ms),
                         " are unreadable (other series and ranges are not "
@@ -211,19 +301,51 @@ absl::StatusOr<ReadResult> RocksSeriesStore::ReadLatest(absl::string_view name,
   TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
   ReadResult result;
   result.revision = state->revision.load();
-  const SeriesInfo& info = state->info;
+  if (head_log_ == nullptr) {
+    TSF_ASSIGN_OR_RETURN(result.points,
+                         ReadLatestBlocks(*state, count, nullptr));
+    return result;
+  }
+  std::vector<Point> head;
+  std::optional<PinnedSnapshot> snapshot;
+  {
+    absl::ReaderMutexLock lock(&head_mu_);
+    head = head_.Read(state->info.id,
+                      {RetentionCutoff(state->info), kMaxTimestampMs + 1});
+    snapshot.emplace(db_.get());
+  }
+  // Head points may replace stored ones, so read as many more.
+  TSF_ASSIGN_OR_RETURN(
+      std::vector<Point> stored,
+      ReadLatestBlocks(*state,
+                       std::max(count, count + head.size()),  // no overflow
+                       snapshot->get()));
+  result.points =
+      head.empty() ? std::move(stored) : MergeNewerWins(stored, head);
+  if (result.points.size() > count) {
+    result.points.erase(result.points.begin(),
+                        result.points.end() - static_cast<ptrdiff_t>(count));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<Point>> RocksSeriesStore::ReadLatestBlocks(
+    const SeriesState& state, size_t count,
+    const rocksdb::Snapshot* snapshot) const {
+  const SeriesInfo& info = state.info;
   const int64_t cutoff = RetentionCutoff(info);
   const std::string lower = PointsKey(info.id, INT64_MIN);
   rocksdb::Slice lower_slice(lower);
   rocksdb::ReadOptions read_options;
   read_options.iterate_lower_bound = &lower_slice;
+  read_options.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read_options, points_cf_));
   std::vector<Point> newest_first;
   BlockRecord block;
   auto damaged = [&](const absl::Status& s) {
     return Annotate(
-        s, absl::StrCat("series \"", name, "\", points before ",
+        s, absl::StrCat("series \"", info.definition.name, "\", points before ",
                         newest_first.empty()
                             ? std::string("its newest")
                             : FormatTimestamp(newest_first.back().timestamp_ms),
@@ -241,16 +363,25 @@ absl::StatusOr<ReadResult> RocksSeriesStore::ReadLatest(absl::string_view name,
     }
   }
   if (!it->status().ok()) return damaged(FromRocks(it->status()));
-  result.points.assign(newest_first.rbegin(), newest_first.rend());
-  return result;
+  return std::vector<Point>(newest_first.rbegin(), newest_first.rend());
 }
 
 absl::StatusOr<uint64_t> RocksSeriesStore::DeletePoints(
     absl::string_view name, const TimeRange& range) {
   TSF_RETURN_IF_ERROR(ValidateRange(range));
+  const bool head = head_log_ != nullptr;
+  absl::MutexLockMaybe flush(head ? &flush_mu_ : nullptr);
   absl::ReaderMutexLock ddl(&ddl_mu_);
   TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
   const SeriesInfo& info = state->info;
+  // The head's points of the series go to RocksDB first, and no append
+  // lands until the delete has: it then applies to exactly what was
+  // written before it.
+  if (head) head_mu_.WriterLock();
+  absl::Cleanup unlock_head = [&] {
+    if (head) head_mu_.WriterUnlock();
+  };
+  if (head) TSF_RETURN_IF_ERROR(FlushHeadOf({info.id}));
   rocksdb::WriteBatch batch;
   const TimeRange r = ClampToValidTimes(range);
   if (!r.Empty()) {

@@ -35,6 +35,10 @@ absl::Status StorageOptions::Validate() const {
   if (max_merge_operands < 0) {
     return absl::InvalidArgumentError("max_merge_operands: must be >= 0");
   }
+  if (head_checkpoint_interval_ms < 100) {
+    return absl::InvalidArgumentError(
+        "head_checkpoint_interval_ms: at least 100");
+  }
   return absl::OkStatus();
 }
 

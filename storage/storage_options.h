@@ -51,6 +51,20 @@ struct StorageOptions {
   // they resume once space is freed. Keep it above the largest request
   // (--max_message_bytes). Default 64 MiB; at least 1 MiB.
   uint64_t min_free_bytes = 64ull << 20;
+  // The in-memory head (head_table.h) holds appended points until a
+  // checkpoint writes them to RocksDB as one block operand per series and
+  // window; its own log (head_log.h, under data_dir/head) keeps them safe
+  // meanwhile, with the same durability. A checkpoint starts once the head
+  // holds this many points (appends wait while it holds twice as many).
+  // 0 turns the head off: every write goes to RocksDB directly.
+  // Default 2 M points (about 50 MiB).
+  uint64_t head_max_points = 2'000'000;
+  // ... or once its oldest point is this old, bounding restart replay.
+  // Default 60 s.
+  int64_t head_checkpoint_interval_ms = 60'000;
+  // Whether closing the store checkpoints the head. Tests turn it off to
+  // leave the head in its log, as a crash would.
+  bool checkpoint_head_on_close = true;
   // Free bytes of the data dir's file system. Default: statvfs. Tests
   // inject a fake.
   std::function<absl::StatusOr<uint64_t>()> free_bytes;
