@@ -1,9 +1,11 @@
 // Kills the real server with SIGKILL at random moments while a client
-// streams batches, another writes and deletes ranges, and a third asks for
-// forecasts; restarts it, and checks that every acknowledged point is
-// there, every acknowledged delete holds, and every batch and delete is
-// either wholly applied or not at all. TSF_CRASH_CYCLES sets the number of
-// kills (default 100); the figures are printed.
+// streams batches, another sends small requests (one point for each of ten
+// series), another writes and deletes ranges, and a fourth asks for
+// forecasts; every fourth round pair runs with a small head, so that
+// checkpoints happen mid-stream; restarts it, and checks that every
+// acknowledged point is there, every acknowledged delete holds, and every batch
+// and delete is either wholly applied or not at all. TSF_CRASH_CYCLES sets the
+// number of kills (default 100); the figures are printed.
 #include <signal.h>
 
 #include <atomic>
@@ -30,6 +32,9 @@ constexpr int kSeries = 4;
 constexpr int kPointsPerSeries = 250;  // per batch
 constexpr int kDefaultKills = 100;
 constexpr int kDeletePoints = 50;  // per range written then deleted
+// Small requests, as an ingestion job pushing one day of many prices
+// sends them: one point for each of kSmallSeries series per request.
+constexpr int kSmallSeries = 10;
 
 int Kills() {
   const char* env = std::getenv("TSF_CRASH_CYCLES");
@@ -37,6 +42,11 @@ int Kills() {
 }
 
 std::string SeriesName(int s) { return absl::StrCat("crash_", s); }
+std::string SmallSeriesName(int s) { return absl::StrCat("crash_small_", s); }
+// Small request `k` of round `r`: one timestamp for all its series.
+int64_t SmallTimestamp(int round, int k) {
+  return (static_cast<int64_t>(round) * 10000000 + k) * 1000;
+}
 
 // Batch `b` of round `r` covers unique timestamps; values derive from them.
 int64_t Timestamp(int round, uint64_t batch, int i) {
@@ -69,6 +79,7 @@ struct RoundResult {
   int round;
   uint64_t acked_up_to = 0;  // batches 1..acked_up_to acknowledged
   uint64_t sent = 0;         // batches handed to the stream
+  int small_acked = 0;       // small requests 0..small_acked-1 acknowledged
   // Ranges of "crash_del": 1 written (acknowledged), 2 then deleted
   // (acknowledged); an entry is added before its write is sent.
   std::vector<int> ranges = {};
@@ -89,10 +100,11 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
     testing::ServerProcess server;
     std::string error;
     // Both durability policies promise to survive a process kill.
-    ASSERT_TRUE(server.Start(
-        data, {round % 2 ? "--durability=process" : "--durability=sync"},
-        &error))
-        << error;
+    // Every other round checkpoints the head many times while it runs.
+    std::vector<std::string> flags = {round % 2 ? "--durability=process"
+                                                : "--durability=sync"};
+    if (round % 4 >= 2) flags.push_back("--head_max_points=20000");
+    ASSERT_TRUE(server.Start(data, flags, &error)) << error;
     auto channel = grpc::CreateChannel(server.address(),
                                        grpc::InsecureChannelCredentials());
     auto stub = v1::PointsService::NewStub(channel);
@@ -142,6 +154,24 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
         result.ranges.back() = 2;
       }
     });
+    // Small unary requests, one after another.
+    std::thread small_writer([&] {
+      for (int k = 0; !stop.load() && k < 1000000; ++k) {
+        v1::WritePointsRequest write;
+        for (int s = 0; s < kSmallSeries; ++s) {
+          v1::SeriesPoints* sp = write.add_series();
+          sp->set_series(SmallSeriesName(s));
+          sp->mutable_create_if_missing()->mutable_step()->set_unit(
+              v1::STEP_UNIT_SECOND);
+          sp->add_timestamps_ms(SmallTimestamp(round, k));
+          sp->add_values(ValueOf(s, SmallTimestamp(round, k)));
+        }
+        grpc::ClientContext wctx;
+        v1::WritePointsResponse written;
+        if (!stub->WritePoints(&wctx, write, &written).ok()) return;
+        result.small_acked = k + 1;
+      }
+    });
     // Forecasts read what the writers write.
     std::thread forecaster([&] {
       while (!stop.load()) {
@@ -165,6 +195,7 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
     stop = true;
     reader.join();
     deleter.join();
+    small_writer.join();
     forecaster.join();
     ctx.TryCancel();
     writer.join();
@@ -251,6 +282,48 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
       }
     }
   }
+  // Small requests: acknowledged ones whole; the one in flight whole or not
+  // at all across its series.
+  uint64_t small_acked = 0;
+  {
+    std::vector<std::map<int64_t, double>> small(kSmallSeries);
+    for (int s = 0; s < kSmallSeries; ++s) {
+      v1::StreamReadPointsRequest req;
+      req.mutable_read()->set_series(SmallSeriesName(s));
+      grpc::ClientContext ctx;
+      auto reader = stub->StreamReadPoints(&ctx, req);
+      v1::StreamReadPointsResponse chunk;
+      while (reader->Read(&chunk)) {
+        for (int i = 0; i < chunk.values_size(); ++i) {
+          small[s][chunk.timestamps_ms(i)] = chunk.values(i);
+        }
+      }
+      ASSERT_TRUE(reader->Finish().ok());
+    }
+    for (const RoundResult& r : rounds) {
+      for (int k = 0; k <= r.small_acked; ++k) {
+        const int64_t ts = SmallTimestamp(r.round, k);
+        int present = 0;
+        for (int s = 0; s < kSmallSeries; ++s) {
+          auto it = small[s].find(ts);
+          if (it == small[s].end()) continue;
+          ++present;
+          EXPECT_EQ(it->second, ValueOf(s, ts));
+        }
+        if (k < r.small_acked) {
+          EXPECT_EQ(present, kSmallSeries)
+              << "acknowledged small request " << k << " of round " << r.round
+              << " lost points";
+          small_acked += 1;
+        } else {
+          EXPECT_TRUE(present == 0 || present == kSmallSeries)
+              << "small request " << k << " of round " << r.round
+              << " is partly stored: " << present;
+        }
+      }
+    }
+  }
+  EXPECT_GT(small_acked, 0u);
   // The kills must have landed mid-stream for the test to mean anything.
   int rounds_with_acks = 0;
   for (const RoundResult& r : rounds) rounds_with_acks += r.acked_up_to > 0;
@@ -259,9 +332,10 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
   EXPECT_GT(deletes_acked, 0u);
   std::printf(
       "crash test: %d kill -9 cycles; %llu acknowledged points checked "
-      "present, %llu ranges checked whole or absent (%llu acknowledged "
-      "deletes held)\n",
+      "present, %llu acknowledged small requests whole, %llu ranges checked "
+      "whole or absent (%llu acknowledged deletes held)\n",
       kills, static_cast<unsigned long long>(total_acked),
+      static_cast<unsigned long long>(small_acked),
       static_cast<unsigned long long>(ranges_checked),
       static_cast<unsigned long long>(deletes_acked));
 }
