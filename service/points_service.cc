@@ -8,7 +8,7 @@
 #include "common/status_macros.h"
 #include "service/grpc_status.h"
 #include "service/proto_convert.h"
-#include "storage/aggregate.h"
+#include "storage/aggregated_read.h"
 
 namespace tsforecast::service {
 namespace {
@@ -64,13 +64,14 @@ absl::StatusOr<Page> ReadPage(storage::SeriesStore& store,
   if (agg.has_step()) {
     TSF_ASSIGN_OR_RETURN(step, StepFromProto(agg.step(), "aggregation.step"));
   }
-  TSF_ASSIGN_OR_RETURN(storage::ReadResult result,
-                       store.Read(request.series(), range, 0));
+  TSF_ASSIGN_OR_RETURN(storage::AggregatedRead result,
+                       storage::ReadAggregated(store, request.series(), range,
+                                               step, aggregator, limit));
   page.revision = result.revision;
-  page.points = storage::Aggregate(result.points, step, aggregator);
-  if (limit != 0 && page.points.size() > limit) {
-    page.next_start = page.points[limit].timestamp_ms;
-    page.points.resize(limit);
+  page.points = std::move(result.points);
+  // The next page starts at the window after the last one returned.
+  if (result.has_more) {
+    page.next_start = step.Add(page.points.back().timestamp_ms, 1);
   }
   return page;
 }
