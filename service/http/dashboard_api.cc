@@ -12,7 +12,7 @@
 namespace tsforecast::service::http {
 namespace {
 
-void Reply(httplib::Response& res, const google::protobuf::Message& message) {
+void Reply(HttpResponse& res, const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.preserve_proto_field_names = true;
   std::string json;
@@ -33,8 +33,7 @@ absl::Status RequireSeries(const Params& p) {
 
 }  // namespace
 
-void DashboardApi::Series(const httplib::Request&,
-                          httplib::Response& res) const {
+void DashboardApi::Series(const HttpRequest&, HttpResponse& res) const {
   std::vector<storage::LabelMatcher> visible;
   Access::NarrowToScope(RequestCaller(), &visible);
   absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
@@ -68,8 +67,7 @@ void DashboardApi::Series(const httplib::Request&,
   res.set_content(body, "application/json");
 }
 
-void DashboardApi::Points(const httplib::Request& req,
-                          httplib::Response& res) const {
+void DashboardApi::Points(const HttpRequest& req, HttpResponse& res) const {
   const Params p(req);
   if (absl::Status s = RequireSeries(p); !s.ok()) return ReplyError(res, s);
   absl::StatusOr<int64_t> last = ParseIntParam(p, "last", 500, 1, 100000);
@@ -92,8 +90,7 @@ void DashboardApi::Points(const httplib::Request& req,
   res.set_content(body, "application/json");
 }
 
-void DashboardApi::Forecast(const httplib::Request& req,
-                            httplib::Response& res) const {
+void DashboardApi::Forecast(const HttpRequest& req, HttpResponse& res) const {
   const Params p(req);
   if (absl::Status s = RequireSeries(p); !s.ok()) return ReplyError(res, s);
   v1::ForecastRequest request;
@@ -148,8 +145,7 @@ void DashboardApi::Forecast(const httplib::Request& req,
   json_memo_[key] = std::make_shared<const std::string>(res.body);
 }
 
-void DashboardApi::Backtest(const httplib::Request& req,
-                            httplib::Response& res) const {
+void DashboardApi::Backtest(const HttpRequest& req, HttpResponse& res) const {
   const Params p(req);
   if (absl::Status s = RequireSeries(p); !s.ok()) return ReplyError(res, s);
   v1::BacktestRequest request;
@@ -173,8 +169,7 @@ void DashboardApi::Backtest(const httplib::Request& req,
   Reply(res, response);
 }
 
-void DashboardApi::Models(const httplib::Request&,
-                          httplib::Response& res) const {
+void DashboardApi::Models(const HttpRequest&, HttpResponse& res) const {
   v1::ListModelsResponse response;
   ForecastEngine::ListModels(&response);
   Reply(res, response);
@@ -182,8 +177,7 @@ void DashboardApi::Models(const httplib::Request&,
 
 // Each saved forecast with what happened since: the forecast itself for
 // drawing, and its errors on the steps whose actuals have arrived.
-void DashboardApi::Vintages(const httplib::Request& req,
-                            httplib::Response& res) const {
+void DashboardApi::Vintages(const HttpRequest& req, HttpResponse& res) const {
   const Params p(req);
   if (absl::Status s = RequireSeries(p); !s.ok()) return ReplyError(res, s);
   absl::StatusOr<int64_t> last = ParseIntParam(p, "last", 10, 1, 100);

@@ -15,8 +15,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "httplib.h"
 #include "service/forecast_engine.h"
+#include "service/http/http_message.h"
 #include "storage/series_store.h"
 
 namespace tsforecast::service::http {
@@ -26,12 +26,12 @@ class DashboardApi {
   DashboardApi(storage::SeriesStore* store, ForecastEngine* forecasts)
       : store_(store), forecasts_(forecasts) {}
 
-  void Series(const httplib::Request& req, httplib::Response& res) const;
-  void Points(const httplib::Request& req, httplib::Response& res) const;
-  void Forecast(const httplib::Request& req, httplib::Response& res) const;
-  void Backtest(const httplib::Request& req, httplib::Response& res) const;
-  void Models(const httplib::Request& req, httplib::Response& res) const;
-  void Vintages(const httplib::Request& req, httplib::Response& res) const;
+  void Series(const HttpRequest& req, HttpResponse& res) const;
+  void Points(const HttpRequest& req, HttpResponse& res) const;
+  void Forecast(const HttpRequest& req, HttpResponse& res) const;
+  void Backtest(const HttpRequest& req, HttpResponse& res) const;
+  void Models(const HttpRequest& req, HttpResponse& res) const;
+  void Vintages(const HttpRequest& req, HttpResponse& res) const;
 
  private:
   storage::SeriesStore* store_;

@@ -47,22 +47,20 @@ bool HttpAccess::HostAllowed(const std::string& host_header) const {
   return false;
 }
 
-httplib::Server::HandlerResponse HttpAccess::CheckHost(
-    const httplib::Request& req, httplib::Response& res) const {
+bool HttpAccess::CheckHost(const HttpRequest& req, HttpResponse& res) const {
   // HTTP/1.1 requires Host; a browser tricked by DNS rebinding sends the
   // attacker's name.
   if (HostAllowed(req.get_header_value("Host"))) {
-    return httplib::Server::HandlerResponse::Unhandled;
+    return true;
   }
   ReplyError(res, absl::PermissionDeniedError(absl::StrCat(
                       "Host \"", req.get_header_value("Host").substr(0, 100),
                       "\" is not served here (server flag "
                       "--http_allowed_hosts)")));
-  return httplib::Server::HandlerResponse::Handled;
+  return false;
 }
 
-bool HttpAccess::Check(const httplib::Request& req,
-                       httplib::Response& res) const {
+bool HttpAccess::Check(const HttpRequest& req, HttpResponse& res) const {
   current_caller = nullptr;
   const std::string& path = req.path;
   const Params params(req);

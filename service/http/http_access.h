@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "httplib.h"
 #include "service/access.h"
+#include "service/http/http_message.h"
 
 namespace tsforecast::service::http {
 
@@ -30,15 +30,14 @@ class HttpAccess {
   HttpAccess(const Access* access, HttpAccessOptions options)
       : access_(access), options_(std::move(options)) {}
 
-  // For httplib's pre-routing hook, before the body is read: refuses a
-  // Host not on the allow-list, and returns Handled when it did.
-  httplib::Server::HandlerResponse CheckHost(const httplib::Request& req,
-                                             httplib::Response& res) const;
+  // Before routing: refuses a Host not on the allow-list, and returns
+  // false when it did.
+  bool CheckHost(const HttpRequest& req, HttpResponse& res) const;
 
   // Before each handler, with the body read (a POST form's parameters
   // count): answers and returns false when the request is refused;
   // otherwise records the caller for the handler.
-  bool Check(const httplib::Request& req, httplib::Response& res) const;
+  bool Check(const HttpRequest& req, HttpResponse& res) const;
 
  private:
   bool HostAllowed(const std::string& host_header) const;
@@ -48,9 +47,9 @@ class HttpAccess {
 };
 
 // The caller of the request this thread is serving (null when access
-// control is off or the path is open). cpp-httplib has no per-request
-// context, but runs a handler on one worker thread, one request at a time,
-// right after Check, so a thread-local is exact.
+// control is off or the path is open). A worker runs the handler on its
+// thread right after Check, one request at a time, so a thread-local is
+// exact.
 const Caller& RequestCaller();
 
 }  // namespace tsforecast::service::http

@@ -1,19 +1,19 @@
 #include "service/http/http_server.h"
 
 #include <chrono>
+#include <regex>
 
 #include "absl/strings/str_cat.h"
-#include "httplib.h"
 #include "service/http/dashboard_api.h"
 #include "service/http/http_access.h"
+#include "service/http/http_listener.h"
 #include "service/http/http_tls.h"
 #include "service/http/prom_api.h"
 
 namespace tsforecast::service::http {
 namespace {
 
-using Handler =
-    std::function<void(const httplib::Request&, httplib::Response&)>;
+using Handler = std::function<void(const HttpRequest&, HttpResponse&)>;
 
 // Counts and times every request under a fixed handler name (not the
 // path, which would let clients create unbounded label values), after the
@@ -21,14 +21,12 @@ using Handler =
 Handler Measured(Metrics* metrics, std::shared_ptr<const HttpAccess> access,
                  std::string name, Handler handler) {
   return [metrics, access = std::move(access), name = std::move(name),
-          handler = std::move(handler)](const httplib::Request& req,
-                                        httplib::Response& res) {
+          handler = std::move(handler)](const HttpRequest& req,
+                                        HttpResponse& res) {
     const auto start = std::chrono::steady_clock::now();
     if (access->Check(req, res)) handler(req, res);
     if (metrics == nullptr) return;
-    // cpp-httplib fills in 200 after the handler when it set none.
-    metrics->http_requests.Add(
-        {name, absl::StrCat(res.status == -1 ? 200 : res.status)});
+    metrics->http_requests.Add({name, absl::StrCat(res.status)});
     metrics->http_latency.Observe(
         {name},
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
@@ -38,60 +36,52 @@ Handler Measured(Metrics* metrics, std::shared_ptr<const HttpAccess> access,
 
 }  // namespace
 
+// A method and an exact path, or a pattern whose captures become
+// HttpRequest::matches.
+struct HttpServer::Route {
+  std::string method;
+  std::string path;
+  std::optional<std::regex> pattern;
+  Handler handler;
+};
+
+HttpServer::HttpServer() = default;
+
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     const HttpOptions& options, HttpBackends backends) {
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->backends_ = std::move(backends);
-  if (options.tls_cert_file.empty()) {
-    server->server_ = std::make_unique<httplib::Server>();
-  } else {
+  ListenerOptions listener;
+  listener.host = options.host;
+  listener.port = options.port;
+  listener.workers = std::max(2, options.threads);
+  if (!options.tls_cert_file.empty()) {
     server->tls_ = std::make_unique<TlsIdentity>(options.tls_cert_file,
                                                  options.tls_key_file,
                                                  options.tls_client_ca_file);
     if (absl::Status s = server->tls_->Reload(); !s.ok()) return s;
     TlsIdentity* tls = server->tls_.get();
-    auto ssl = std::make_unique<httplib::SSLServer>(
-        [tls](SSL_CTX& ctx) { return tls->Configure(ctx); });
-    if (!ssl->is_valid()) {
+    const std::string ca = options.tls_client_ca_file;
+    listener.configure_tls = [tls](SSL_CTX& ctx) {
+      return tls->Configure(ctx);
+    };
+  }
+  server->AddRoutes(options);
+  HttpServer* raw = server.get();
+  absl::StatusOr<std::unique_ptr<HttpListener>> started = HttpListener::Start(
+      listener,
+      [raw](HttpRequest& req, HttpResponse& res) { raw->Handle(req, res); });
+  if (!started.ok()) {
+    if (!options.tls_client_ca_file.empty() &&
+        started.status().code() == absl::StatusCode::kInvalidArgument) {
       return absl::InvalidArgumentError(
           absl::StrCat("HTTP port: cannot set up TLS with client CA ",
                        options.tls_client_ca_file));
     }
-    server->server_ = std::move(ssl);
+    return started.status();
   }
-  const int threads = std::max(2, options.threads);
-  server->server_->new_task_queue = [threads] {
-    return new httplib::ThreadPool(threads);
-  };
-  // Pollers keep their connection: no cap on requests per connection.
-  server->server_->set_keep_alive_max_count(1000000);
-  // An idle keep-alive connection gives its thread back after 2 s (and
-  // a stopping server waits at most that long for it), one that stops
-  // sending after 5 s; requests are at most 16 MiB (a POSTed query).
-  server->server_->set_keep_alive_timeout(2);
-  server->server_->set_read_timeout(5, 0);
-  server->server_->set_write_timeout(5, 0);
-  server->server_->set_payload_max_length(16 << 20);
-  // Small answers must not wait for Nagle's algorithm (40 ms stalls).
-  server->server_->set_tcp_nodelay(true);
-  server->AddRoutes(options);
-  if (options.port == 0) {
-    server->port_ = server->server_->bind_to_any_port(options.host);
-  } else if (server->server_->bind_to_port(options.host, options.port)) {
-    server->port_ = options.port;
-  }
-  if (server->port_ <= 0) {
-    return absl::UnavailableError(absl::StrCat(
-        "HTTP port: cannot listen on ", options.host, ":", options.port,
-        "; is the port free? (--http_port=0 picks one, "
-        "--http_port=-1 turns the HTTP port off)"));
-  }
-  httplib::Server* raw = server->server_.get();
-  server->thread_ = std::thread([raw] { raw->listen_after_bind(); });
-  // Stop() before the loop runs would not end it: wait until it serves.
-  while (!raw->is_running()) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
+  server->listener_ = *std::move(started);
+  server->port_ = server->listener_->port();
   return server;
 }
 
@@ -99,8 +89,46 @@ absl::Status HttpServer::ReloadTls() {
   return tls_ == nullptr ? absl::OkStatus() : tls_->Reload();
 }
 
+void HttpServer::Handle(HttpRequest& req, HttpResponse& res) const {
+  // HTTP/1.1 requires Host; a browser tricked by DNS rebinding sends the
+  // attacker's name.
+  if (!check_host_(req, res)) return;
+  bool path_known = false;
+  for (const Route& route : routes_) {
+    if (route.pattern) {
+      std::smatch m;
+      if (!std::regex_match(req.path, m, *route.pattern)) continue;
+      path_known = true;
+      if (route.method != req.method) continue;
+      req.matches.assign(m.begin(), m.end());
+    } else {
+      if (route.path != req.path) continue;
+      path_known = true;
+      if (route.method != req.method) continue;
+    }
+    route.handler(req, res);
+    return;
+  }
+  if (path_known) {
+    res.status = 405;
+    res.set_content(absl::StrCat(req.method, " is not served at ", req.path,
+                                 "\nsee docs/http_api.md\n"),
+                    "text/plain");
+    return;
+  }
+  res.status = 404;
+  res.set_content(
+      absl::StrCat("no such path: ", req.path, "\nsee docs/http_api.md\n"),
+      "text/plain");
+}
+
 void HttpServer::AddRoutes(const HttpOptions& options) {
-  httplib::Server& s = *server_;
+  auto get = [this](const std::string& path, Handler h) {
+    routes_.push_back({"GET", path, std::nullopt, std::move(h)});
+  };
+  auto post = [this](const std::string& path, Handler h) {
+    routes_.push_back({"POST", path, std::nullopt, std::move(h)});
+  };
   Metrics* metrics = backends_.metrics;
   static const Access kOpen(nullptr, nullptr);
   auto access = std::make_shared<HttpAccess>(
@@ -109,43 +137,46 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                             ? DefaultAllowedHosts(options.host)
                             : options.allowed_hosts,
                         options.metrics_auth});
-  s.set_pre_routing_handler(
-      [access](const httplib::Request& req, httplib::Response& res) {
-        return access->CheckHost(req, res);
-      });
-  s.Get("/healthz",
-        Measured(metrics, access, "healthz",
-                 [](const httplib::Request&, httplib::Response& res) {
-                   res.set_content("ok\n", "text/plain");
-                 }));
-  s.Get("/readyz",
-        Measured(metrics, access, "readyz",
-                 [this](const httplib::Request&, httplib::Response& res) {
-                   const std::string why =
-                       backends_.not_ready ? backends_.not_ready() : "";
-                   res.status = why.empty() ? 200 : 503;
-                   res.set_content(
-                       why.empty() ? "ready\n" : "not ready: " + why + "\n",
-                       "text/plain");
-                 }));
-  s.Get("/metrics",
-        Measured(metrics, access, "metrics",
-                 [metrics](const httplib::Request&, httplib::Response& res) {
-                   res.set_content(metrics == nullptr ? "" : metrics->Render(),
-                                   "text/plain; version=0.0.4; charset=utf-8");
-                 }));
+  check_host_ = [access](const HttpRequest& req, HttpResponse& res) {
+    return access->CheckHost(req, res);
+  };
+  get("/healthz", Measured(metrics, access, "healthz",
+                           [](const HttpRequest&, HttpResponse& res) {
+                             res.set_content("ok\n", "text/plain");
+                           }));
+  get("/readyz",
+      Measured(metrics, access, "readyz",
+               [this](const HttpRequest&, HttpResponse& res) {
+                 const std::string why =
+                     backends_.not_ready ? backends_.not_ready() : "";
+                 res.status = why.empty() ? 200 : 503;
+                 res.set_content(
+                     why.empty() ? "ready\n" : "not ready: " + why + "\n",
+                     "text/plain");
+               }));
+  get("/metrics", Measured(metrics, access, "metrics",
+                           [metrics](const HttpRequest&, HttpResponse& res) {
+                             res.set_content(
+                                 metrics == nullptr ? "" : metrics->Render(),
+                                 "text/plain; version=0.0.4; charset=utf-8");
+                           }));
 
   auto prom = std::make_shared<PromApi>(backends_.store, backends_.forecasts);
   auto both = [&](const std::string& path, const std::string& name,
-                  void (PromApi::*method)(const httplib::Request&,
-                                          httplib::Response&) const) {
-    Handler h = Measured(
-        metrics, access, name,
-        [prom, method](const httplib::Request& req, httplib::Response& res) {
-          ((*prom).*method)(req, res);
-        });
-    s.Get(path, h);
-    s.Post(path, h);
+                  void (PromApi::*method)(const HttpRequest&, HttpResponse&)
+                      const) {
+    Handler h =
+        Measured(metrics, access, name,
+                 [prom, method](const HttpRequest& req, HttpResponse& res) {
+                   ((*prom).*method)(req, res);
+                 });
+    if (path.find('(') != std::string::npos) {
+      routes_.push_back({"GET", path, std::regex(path), h});
+      routes_.push_back({"POST", path, std::regex(path), h});
+    } else {
+      get(path, h);
+      post(path, h);
+    }
   };
   both("/api/v1/query", "api_v1_query", &PromApi::Query);
   both("/api/v1/query_range", "api_v1_query_range", &PromApi::QueryRange);
@@ -158,46 +189,36 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
 
   auto dash =
       std::make_shared<DashboardApi>(backends_.store, backends_.forecasts);
-  auto get = [&](const std::string& path, const std::string& name,
-                 void (DashboardApi::*method)(const httplib::Request&,
-                                              httplib::Response&) const) {
-    s.Get(path, Measured(metrics, access, name,
-                         [dash, method](const httplib::Request& req,
-                                        httplib::Response& res) {
-                           ((*dash).*method)(req, res);
-                         }));
+  auto dash_get = [&](const std::string& path, const std::string& name,
+                      void (DashboardApi::*method)(const HttpRequest&,
+                                                   HttpResponse&) const) {
+    get(path,
+        Measured(metrics, access, name,
+                 [dash, method](const HttpRequest& req, HttpResponse& res) {
+                   ((*dash).*method)(req, res);
+                 }));
   };
-  get("/api/tsf/v1/series", "tsf_series", &DashboardApi::Series);
-  get("/api/tsf/v1/points", "tsf_points", &DashboardApi::Points);
-  get("/api/tsf/v1/forecast", "tsf_forecast", &DashboardApi::Forecast);
+  dash_get("/api/tsf/v1/series", "tsf_series", &DashboardApi::Series);
+  dash_get("/api/tsf/v1/points", "tsf_points", &DashboardApi::Points);
+  dash_get("/api/tsf/v1/forecast", "tsf_forecast", &DashboardApi::Forecast);
   // POST too: saving a vintage changes data and is refused on GET.
-  s.Post("/api/tsf/v1/forecast",
-         Measured(metrics, access, "tsf_forecast",
-                  [dash](const httplib::Request& req, httplib::Response& res) {
-                    dash->Forecast(req, res);
-                  }));
-  get("/api/tsf/v1/backtest", "tsf_backtest", &DashboardApi::Backtest);
-  get("/api/tsf/v1/models", "tsf_models", &DashboardApi::Models);
-  get("/api/tsf/v1/vintages", "tsf_vintages", &DashboardApi::Vintages);
-  s.Get("/", Measured(metrics, access, "dashboard",
-                      [](const httplib::Request&, httplib::Response& res) {
-                        res.set_content(DashboardHtml(),
-                                        "text/html; charset=utf-8");
-                      }));
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 404 && res.body.empty()) {
-      res.set_content(
-          absl::StrCat("no such path: ", req.path, "\nsee docs/http_api.md\n"),
-          "text/plain");
-    }
-  });
+  post("/api/tsf/v1/forecast",
+       Measured(metrics, access, "tsf_forecast",
+                [dash](const HttpRequest& req, HttpResponse& res) {
+                  dash->Forecast(req, res);
+                }));
+  dash_get("/api/tsf/v1/backtest", "tsf_backtest", &DashboardApi::Backtest);
+  dash_get("/api/tsf/v1/models", "tsf_models", &DashboardApi::Models);
+  dash_get("/api/tsf/v1/vintages", "tsf_vintages", &DashboardApi::Vintages);
+  get("/", Measured(metrics, access, "dashboard",
+                    [](const HttpRequest&, HttpResponse& res) {
+                      res.set_content(DashboardHtml(),
+                                      "text/html; charset=utf-8");
+                    }));
 }
 
 void HttpServer::Stop() {
-  if (server_ == nullptr) return;
-  server_->stop();
-  if (thread_.joinable()) thread_.join();
-  server_.reset();
+  if (listener_ != nullptr) listener_->Stop();
 }
 
 HttpServer::~HttpServer() { Stop(); }

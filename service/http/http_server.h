@@ -1,6 +1,7 @@
 // The HTTP side port: /metrics, /healthz, /readyz, the Prometheus HTTP API
 // subset for Grafana (prom_api.h), the dashboard's JSON API
-// (dashboard_api.h) and the dashboard page itself, on cpp-httplib.
+// (dashboard_api.h) and the dashboard page itself: the routes, over the
+// event-loop server of http_listener.h.
 #ifndef TSFORECAST_SERVICE_HTTP_HTTP_SERVER_H_
 #define TSFORECAST_SERVICE_HTTP_HTTP_SERVER_H_
 
@@ -8,32 +9,28 @@
 #include <functional>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "service/access.h"
 #include "service/forecast_engine.h"
+#include "service/http/http_message.h"
 #include "service/metrics.h"
 #include "storage/series_store.h"
 
-namespace httplib {
-class Server;
-}
-
 namespace tsforecast::service::http {
+class HttpListener;
 class TlsIdentity;
-}
+}  // namespace tsforecast::service::http
 
 namespace tsforecast::service::http {
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
   int port = 8080;  // 0 picks a free port
-  // Connections served at once; a connection (keep-alive or one sending
-  // its headers slowly) holds a thread until it closes or times out, so
-  // this bounds how many slow clients it takes to delay the others.
-  int threads = 256;
+  // Requests handled at once (worker threads); connections themselves,
+  // idle or slow, hold no thread.
+  int threads = 64;
   // TLS (both files or neither) and optional client-certificate checks.
   std::string tls_cert_file, tls_key_file, tls_client_ca_file;
   // Whether /metrics needs a read token when access control is on.
@@ -64,13 +61,17 @@ class HttpServer {
   absl::Status ReloadTls();
 
  private:
-  HttpServer() = default;
+  struct Route;
+  HttpServer();
   void AddRoutes(const HttpOptions& options);
+  // Finds the route of `req` and runs it (on a listener worker).
+  void Handle(HttpRequest& req, HttpResponse& res) const;
 
   HttpBackends backends_;
   std::unique_ptr<TlsIdentity> tls_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  std::vector<Route> routes_;
+  std::function<bool(const HttpRequest&, HttpResponse&)> check_host_;
+  std::unique_ptr<HttpListener> listener_;
   int port_ = 0;
 };
 

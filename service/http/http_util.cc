@@ -12,14 +12,6 @@
 
 namespace tsforecast::service::http {
 
-Params::Params(const httplib::Request& request) : params_(request.params) {
-  if (request.method == "POST" &&
-      absl::StartsWith(request.get_header_value("Content-Type"),
-                       "application/x-www-form-urlencoded")) {
-    httplib::detail::parse_query_text(request.body, params_);
-  }
-}
-
 bool Params::Has(const std::string& name) const {
   return params_.find(name) != params_.end();
 }
@@ -75,7 +67,7 @@ std::string CodeName(absl::StatusCode code) {
   return absl::StatusCodeToString(code);
 }
 
-void ReplyError(httplib::Response& res, const absl::Status& status) {
+void ReplyError(HttpResponse& res, const absl::Status& status) {
   std::string body = "{\"error\":{\"code\":";
   AppendJsonString(&body, CodeName(status.code()));
   body += ",\"message\":";

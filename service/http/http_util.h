@@ -8,20 +8,21 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "httplib.h"
+#include "service/http/http_message.h"
 
 namespace tsforecast::service::http {
 
-// Query-string and (for POST) form-body parameters together.
+// Query-string and (for POST) form-body parameters together (the server
+// parsed both into the request).
 class Params {
  public:
-  explicit Params(const httplib::Request& request);
+  explicit Params(const HttpRequest& request) : params_(request.params) {}
   bool Has(const std::string& name) const;
   std::string Get(const std::string& name, const std::string& def = "") const;
   std::vector<std::string> GetAll(const std::string& name) const;
 
  private:
-  httplib::Params params_;
+  const QueryParams& params_;
 };
 
 // HTTP status for a Status code: 400, 401, 403, 404, 409, 412, 429, 499,
@@ -31,7 +32,7 @@ int HttpStatusOf(absl::StatusCode code);
 std::string CodeName(absl::StatusCode code);
 // The JSON API's error answer: {"error":{"code":"...","message":"..."}}
 // with the matching HTTP status (and WWW-Authenticate for 401).
-void ReplyError(httplib::Response& res, const absl::Status& status);
+void ReplyError(HttpResponse& res, const absl::Status& status);
 
 // A Prometheus API time: RFC 3339 or Unix seconds (fractions allowed).
 absl::StatusOr<int64_t> ParsePromTime(const std::string& field,

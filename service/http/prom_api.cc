@@ -12,7 +12,7 @@
 namespace tsforecast::service::http {
 namespace {
 
-void Success(httplib::Response& res, const std::string& data,
+void Success(HttpResponse& res, const std::string& data,
              const std::vector<std::string>& warnings = {}) {
   std::string body = absl::StrCat("{\"status\":\"success\",\"data\":", data);
   if (!warnings.empty()) {
@@ -29,7 +29,7 @@ void Success(httplib::Response& res, const std::string& data,
 
 // Prometheus error types: bad_data (400) for requests it cannot parse,
 // execution (422) when evaluation fails, internal (500).
-void Error(httplib::Response& res, const absl::Status& status) {
+void Error(HttpResponse& res, const absl::Status& status) {
   std::string type = "execution";
   int http = 422;
   if (status.code() == absl::StatusCode::kInvalidArgument) {
@@ -87,7 +87,7 @@ void AppendStringArray(std::string* out, const std::vector<std::string>& v) {
 
 }  // namespace
 
-void PromApi::Query(const httplib::Request& req, httplib::Response& res) const {
+void PromApi::Query(const HttpRequest& req, HttpResponse& res) const {
   const Params p(req);
   absl::StatusOr<PromQuery> query = QueryParam(p);
   if (!query.ok()) return Error(res, query.status());
@@ -121,8 +121,7 @@ void PromApi::Query(const httplib::Request& req, httplib::Response& res) const {
   Success(res, data, result->warnings);
 }
 
-void PromApi::QueryRange(const httplib::Request& req,
-                         httplib::Response& res) const {
+void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
   const Params p(req);
   absl::StatusOr<PromQuery> query = QueryParam(p);
   if (!query.ok()) return Error(res, query.status());
@@ -175,8 +174,7 @@ void PromApi::QueryRange(const httplib::Request& req,
   Success(res, data, result->warnings);
 }
 
-void PromApi::Series(const httplib::Request& req,
-                     httplib::Response& res) const {
+void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {
   const Params p(req);
   const std::vector<std::string> selectors = p.GetAll("match[]");
   if (selectors.empty()) {
@@ -242,7 +240,7 @@ absl::StatusOr<std::set<std::string>> PromApi::VisibleLabels(
   return out;
 }
 
-void PromApi::Labels(const httplib::Request&, httplib::Response& res) const {
+void PromApi::Labels(const HttpRequest&, HttpResponse& res) const {
   absl::StatusOr<std::set<std::string>> names = VisibleLabels(nullptr);
   if (!names.ok()) return Error(res, names.status());
   std::string data;
@@ -250,8 +248,7 @@ void PromApi::Labels(const httplib::Request&, httplib::Response& res) const {
   Success(res, data);
 }
 
-void PromApi::LabelValues(const httplib::Request& req,
-                          httplib::Response& res) const {
+void PromApi::LabelValues(const HttpRequest& req, HttpResponse& res) const {
   const std::string label(req.matches[1]);
   absl::StatusOr<std::set<std::string>> values = VisibleLabels(&label);
   if (!values.ok()) return Error(res, values.status());
@@ -260,7 +257,7 @@ void PromApi::LabelValues(const httplib::Request& req,
   Success(res, data);
 }
 
-void PromApi::BuildInfo(const httplib::Request&, httplib::Response& res) const {
+void PromApi::BuildInfo(const HttpRequest&, HttpResponse& res) const {
   // Grafana reads the version to pick query features; 2.40 is the
   // Prometheus release whose API this subset follows.
   Success(res,
@@ -269,7 +266,7 @@ void PromApi::BuildInfo(const httplib::Request&, httplib::Response& res) const {
           "\"goVersion\":\"none\",\"application\":\"tsforecast\"}");
 }
 
-void PromApi::Metadata(const httplib::Request&, httplib::Response& res) const {
+void PromApi::Metadata(const HttpRequest&, HttpResponse& res) const {
   Success(res, "{}");
 }
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "httplib.h"
+#include "service/http/http_message.h"
 #include "service/http/prom_query.h"
 
 namespace tsforecast::service::http {
@@ -19,13 +19,13 @@ class PromApi {
   PromApi(storage::SeriesStore* store, ForecastEngine* forecasts)
       : store_(store), evaluator_(store, forecasts) {}
 
-  void Query(const httplib::Request& req, httplib::Response& res) const;
-  void QueryRange(const httplib::Request& req, httplib::Response& res) const;
-  void Series(const httplib::Request& req, httplib::Response& res) const;
-  void Labels(const httplib::Request& req, httplib::Response& res) const;
-  void LabelValues(const httplib::Request& req, httplib::Response& res) const;
-  void BuildInfo(const httplib::Request& req, httplib::Response& res) const;
-  void Metadata(const httplib::Request& req, httplib::Response& res) const;
+  void Query(const HttpRequest& req, HttpResponse& res) const;
+  void QueryRange(const HttpRequest& req, HttpResponse& res) const;
+  void Series(const HttpRequest& req, HttpResponse& res) const;
+  void Labels(const HttpRequest& req, HttpResponse& res) const;
+  void LabelValues(const HttpRequest& req, HttpResponse& res) const;
+  void BuildInfo(const HttpRequest& req, HttpResponse& res) const;
+  void Metadata(const HttpRequest& req, HttpResponse& res) const;
 
  private:
   // Label names (`values_of` null) or the values of one label, over the

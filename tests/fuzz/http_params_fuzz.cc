@@ -5,15 +5,16 @@
 #include <cstdint>
 #include <string>
 
-#include "httplib.h"
+#include "service/http/http_message.h"
 #include "service/http/http_util.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace http = tsforecast::service::http;
-  httplib::Request req;
+  http::HttpRequest req;
   req.method = (size > 0 && data[0] & 1) ? "POST" : "GET";
   const std::string text(reinterpret_cast<const char*>(data), size);
-  httplib::detail::parse_query_text(text, req.params);
+  http::ParseQueryText(text, req.params);
+  (void)http::PercentDecode(text, false);
   const http::Params params(req);
   for (const char* name : {"start", "end", "time", "step", "last", "query"}) {
     const std::string v = params.Get(name);
