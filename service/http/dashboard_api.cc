@@ -64,7 +64,7 @@ void DashboardApi::Series(const HttpRequest&, HttpResponse& res) const {
     body += "}}";
   }
   body += "]}";
-  res.set_content(body, "application/json");
+  res.set_content(std::move(body), "application/json");
 }
 
 void DashboardApi::Points(const HttpRequest& req, HttpResponse& res) const {
@@ -84,10 +84,11 @@ void DashboardApi::Points(const HttpRequest& req, HttpResponse& res) const {
   }
   body += "],\"values\":[";
   for (size_t i = 0; i < read->points.size(); ++i) {
-    absl::StrAppend(&body, i > 0 ? "," : "", PromValue(read->points[i].value));
+    if (i > 0) body += ',';
+    AppendPromValue(&body, read->points[i].value);
   }
   body += "]}";
-  res.set_content(body, "application/json");
+  res.set_content(std::move(body), "application/json");
 }
 
 void DashboardApi::Forecast(const HttpRequest& req, HttpResponse& res) const {
@@ -241,7 +242,7 @@ void DashboardApi::Vintages(const HttpRequest& req, HttpResponse& res) const {
                     ",\"mase\":", JsonNumber(e.mase), "}");
   }
   body += "]}";
-  res.set_content(body, "application/json");
+  res.set_content(std::move(body), "application/json");
 }
 
 }  // namespace tsforecast::service::http

@@ -84,7 +84,7 @@ void ReplyError(HttpResponse& res, const absl::Status& status) {
         std::to_string(std::max<int64_t>(
             1, absl::ToInt64Seconds(absl::Ceil(*wait, absl::Seconds(1))))));
   }
-  res.set_content(body, "application/json");
+  res.set_content(std::move(body), "application/json");
 }
 
 absl::StatusOr<int64_t> ParsePromTime(const std::string& field,

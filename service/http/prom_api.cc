@@ -14,7 +14,10 @@ namespace {
 
 void Success(HttpResponse& res, const std::string& data,
              const std::vector<std::string>& warnings = {}) {
-  std::string body = absl::StrCat("{\"status\":\"success\",\"data\":", data);
+  std::string body;
+  body.reserve(data.size() + 64);
+  body += "{\"status\":\"success\",\"data\":";
+  body += data;
   if (!warnings.empty()) {
     body += ",\"warnings\":[";
     for (size_t i = 0; i < warnings.size(); ++i) {
@@ -24,7 +27,7 @@ void Success(HttpResponse& res, const std::string& data,
     body += ']';
   }
   body += '}';
-  res.set_content(body, "application/json");
+  res.set_content(std::move(body), "application/json");
 }
 
 // Prometheus error types: bad_data (400) for requests it cannot parse,
@@ -48,7 +51,7 @@ void Error(HttpResponse& res, const absl::Status& status) {
   AppendJsonString(&body, status.message());
   body += '}';
   res.status = http;
-  res.set_content(body, "application/json");
+  res.set_content(std::move(body), "application/json");
 }
 
 void AppendMetric(std::string* out,
@@ -66,7 +69,11 @@ void AppendMetric(std::string* out,
 }
 
 void AppendSample(std::string* out, int64_t ts_ms, double v) {
-  absl::StrAppend(out, "[", PromTime(ts_ms), ",\"", PromValue(v), "\"]");
+  out->push_back('[');
+  AppendPromTime(out, ts_ms);
+  out->append(",\"");
+  AppendPromValue(out, v);
+  out->append("\"]");
 }
 
 absl::StatusOr<PromQuery> QueryParam(const Params& p) {
