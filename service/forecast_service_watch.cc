@@ -45,6 +45,7 @@ class WatchReactor final
   }
 
   void OnWriteDone(bool ok) override {
+    writing_.reset();
     if (!ok) {
       // The client is gone.
       {
@@ -135,9 +136,11 @@ class WatchReactor final
       Finish(*ended);
       return;
     }
-    response_ = **result;
-    sent_revision_ = response_.revision();
-    StartWrite(&response_);
+    // The engine's shared answer, not a copy: ten thousand watchers of one
+    // series hold one response between them.
+    writing_ = *result;
+    sent_revision_ = writing_->revision();
+    StartWrite(writing_.get());
   }
 
   // Lets go of the token: finishes when the call has ended meanwhile,
@@ -171,7 +174,8 @@ class WatchReactor final
   std::shared_ptr<State> state_;
   uint64_t sent_revision_;
   uint64_t watch_id_ = 0;
-  v1::ForecastResponse response_;
+  // The answer being written; held until the write is done.
+  std::shared_ptr<const v1::ForecastResponse> writing_;
 };
 
 }  // namespace
