@@ -112,12 +112,14 @@ class HttpListener::Core {
         tls_(asio::ssl::context::tls_server),
         workers_(std::max(1, options.workers), options.max_queued),
         ioc_(std::make_unique<asio::io_context>()) {
+    keep_running_.emplace(ioc_->get_executor());
     acceptor_.emplace(asio::make_strand(*ioc_));
   }
   // Sessions point at the core: the loop, and with it every session, goes
   // first.
   ~Core() {
     Stop();
+    keep_running_.reset();
     acceptor_.reset();
     ioc_.reset();
   }
@@ -133,6 +135,10 @@ class HttpListener::Core {
   bool use_tls_ = false;
   WorkerPool workers_;
   std::unique_ptr<asio::io_context> ioc_;
+  // Keeps the loop running while no operation is pending (a stopping
+  // server with every connection inside a handler), until Stop.
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+      keep_running_;
   std::optional<tcp::acceptor> acceptor_;
   std::vector<std::thread> io_threads_;
   int port_ = 0;
