@@ -1,7 +1,7 @@
 #include "service/http/http_server.h"
 
 #include <chrono>
-#include <regex>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "service/http/dashboard_api.h"
@@ -36,13 +36,26 @@ Handler Measured(Metrics* metrics, std::shared_ptr<const HttpAccess> access,
 
 }  // namespace
 
-// A method and an exact path, or a pattern whose captures become
-// HttpRequest::matches.
+// A method and an exact path, or (with `suffix`) a path `path` + one
+// segment + `suffix`, the segment becoming HttpRequest::matches[1].
 struct HttpServer::Route {
   std::string method;
   std::string path;
-  std::optional<std::regex> pattern;
+  std::optional<std::string> suffix;
   Handler handler;
+
+  bool Matches(const std::string& p, std::vector<std::string>* matches) const {
+    if (!suffix) return p == path;
+    if (p.size() <= path.size() + suffix->size() || !p.starts_with(path) ||
+        !p.ends_with(*suffix)) {
+      return false;
+    }
+    const std::string segment =
+        p.substr(path.size(), p.size() - path.size() - suffix->size());
+    if (segment.find('/') != std::string::npos) return false;
+    *matches = {p, segment};
+    return true;
+  }
 };
 
 HttpServer::HttpServer() = default;
@@ -94,18 +107,12 @@ void HttpServer::Handle(HttpRequest& req, HttpResponse& res) const {
   // attacker's name.
   if (!check_host_(req, res)) return;
   bool path_known = false;
+  std::vector<std::string> matches;
   for (const Route& route : routes_) {
-    if (route.pattern) {
-      std::smatch m;
-      if (!std::regex_match(req.path, m, *route.pattern)) continue;
-      path_known = true;
-      if (route.method != req.method) continue;
-      req.matches.assign(m.begin(), m.end());
-    } else {
-      if (route.path != req.path) continue;
-      path_known = true;
-      if (route.method != req.method) continue;
-    }
+    if (!route.Matches(req.path, &matches)) continue;
+    path_known = true;
+    if (route.method != req.method) continue;
+    req.matches = std::move(matches);
     route.handler(req, res);
     return;
   }
@@ -162,7 +169,8 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                            }));
 
   auto prom = std::make_shared<PromApi>(backends_.store, backends_.forecasts);
-  auto both = [&](const std::string& path, const std::string& name,
+  auto both = [&](const std::string& path, std::optional<std::string> suffix,
+                  const std::string& name,
                   void (PromApi::*method)(const HttpRequest&, HttpResponse&)
                       const) {
     Handler h =
@@ -170,22 +178,17 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                  [prom, method](const HttpRequest& req, HttpResponse& res) {
                    ((*prom).*method)(req, res);
                  });
-    if (path.find('(') != std::string::npos) {
-      routes_.push_back({"GET", path, std::regex(path), h});
-      routes_.push_back({"POST", path, std::regex(path), h});
-    } else {
-      get(path, h);
-      post(path, h);
-    }
+    routes_.push_back({"GET", path, suffix, h});
+    routes_.push_back({"POST", path, suffix, h});
   };
-  both("/api/v1/query", "api_v1_query", &PromApi::Query);
-  both("/api/v1/query_range", "api_v1_query_range", &PromApi::QueryRange);
-  both("/api/v1/series", "api_v1_series", &PromApi::Series);
-  both("/api/v1/labels", "api_v1_labels", &PromApi::Labels);
-  both(R"(/api/v1/label/([^/]+)/values)", "api_v1_label_values",
+  both("/api/v1/query", {}, "api_v1_query", &PromApi::Query);
+  both("/api/v1/query_range", {}, "api_v1_query_range", &PromApi::QueryRange);
+  both("/api/v1/series", {}, "api_v1_series", &PromApi::Series);
+  both("/api/v1/labels", {}, "api_v1_labels", &PromApi::Labels);
+  both("/api/v1/label/", "/values", "api_v1_label_values",
        &PromApi::LabelValues);
-  both("/api/v1/status/buildinfo", "api_v1_buildinfo", &PromApi::BuildInfo);
-  both("/api/v1/metadata", "api_v1_metadata", &PromApi::Metadata);
+  both("/api/v1/status/buildinfo", {}, "api_v1_buildinfo", &PromApi::BuildInfo);
+  both("/api/v1/metadata", {}, "api_v1_metadata", &PromApi::Metadata);
 
   auto dash =
       std::make_shared<DashboardApi>(backends_.store, backends_.forecasts);
