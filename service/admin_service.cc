@@ -107,6 +107,10 @@ grpc::Status AdminServiceImpl::GetStorageStats(
   response->set_meta_sst_bytes(stats->meta_sst_bytes);
   response->set_wal_bytes(stats->wal_bytes);
   response->set_memtable_bytes(stats->memtable_bytes);
+  response->set_head_points(stats->head_points);
+  response->set_head_bytes(stats->head_bytes);
+  response->set_head_log_bytes(stats->head_log_bytes);
+  response->set_head_checkpoints(stats->head_checkpoints);
   response->set_points_written(stats->points_written);
   return grpc::Status::OK;
 }

@@ -314,7 +314,8 @@ void Server::AddGauges() {
       [stats] { return static_cast<double>(stats().series_count); });
   metrics_->AddGauge(
       {"tsf_storage_bytes",
-       "RocksDB sizes: SST files by family, WAL and memtables.",
+       "Store sizes: SST files by family, RocksDB's WAL and memtables, "
+       "the head's points in memory and its log.",
        "gauge",
        {"part"},
        [stats] {
@@ -323,8 +324,19 @@ void Server::AddGauges() {
              {{"points_sst"}, static_cast<double>(s.points_sst_bytes)},
              {{"meta_sst"}, static_cast<double>(s.meta_sst_bytes)},
              {{"wal"}, static_cast<double>(s.wal_bytes)},
-             {{"memtable"}, static_cast<double>(s.memtable_bytes)}};
+             {{"memtable"}, static_cast<double>(s.memtable_bytes)},
+             {{"head"}, static_cast<double>(s.head_bytes)},
+             {{"head_log"}, static_cast<double>(s.head_log_bytes)}};
        }});
+  metrics_->AddValue(
+      "tsf_storage_head_points",
+      "Points in the in-memory head, not yet checkpointed to RocksDB.", "gauge",
+      [stats] { return static_cast<double>(stats().head_points); });
+  metrics_->AddValue(
+      "tsf_storage_head_checkpoints_total",
+      "Checkpoints of the head into RocksDB since the server started.",
+      "counter",
+      [stats] { return static_cast<double>(stats().head_checkpoints); });
   metrics_->AddValue(
       "tsf_forecast_cache_hits_total", "Forecasts answered from the cache.",
       "counter",

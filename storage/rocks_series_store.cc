@@ -521,9 +521,10 @@ absl::StatusOr<StorageStats> RocksSeriesStore::Stats() const {
     for (const auto& f : wal_files) stats.wal_bytes += f->SizeFileBytes();
   }
   stats.points_written = points_written_.load();
-  // The head is the store's memtable and its log a write-ahead log.
-  stats.memtable_bytes += head_.bytes();
-  if (head_log_ != nullptr) stats.wal_bytes += head_log_->Bytes();
+  stats.head_points = head_.points();
+  stats.head_bytes = head_.bytes();
+  if (head_log_ != nullptr) stats.head_log_bytes = head_log_->Bytes();
+  stats.head_checkpoints = head_checkpoints_.load();
   return stats;
 }
 

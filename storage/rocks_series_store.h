@@ -11,7 +11,8 @@
 // Appends go to the in-memory head and its log (head_table.h, head_log.h)
 // and reach the points family at checkpoints; reads merge the two, the
 // head winning. Every other change to a series' points first flushes that
-// series' head, so RocksDB always holds the older state.
+// series' head (deleting the series drops it), so RocksDB always holds the
+// older state.
 // Series definitions and the label index are held in memory (loaded at open)
 // so lookups never touch the disk. Method contracts in series_store.h.
 #ifndef TSFORECAST_STORAGE_ROCKS_SERIES_STORE_H_
@@ -188,6 +189,7 @@ class RocksSeriesStore final : public SeriesStore {
   bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
   uint64_t checkpoints_done_ ABSL_GUARDED_BY(checkpoint_mu_) = 0;
   std::thread checkpointer_;
+  std::atomic<uint64_t> head_checkpoints_{0};
   // Serialises attachment id allocation.
   absl::Mutex attachment_mu_ ABSL_ACQUIRED_AFTER(ddl_mu_);
   uint64_t next_attachment_id_ ABSL_GUARDED_BY(attachment_mu_) = 1;

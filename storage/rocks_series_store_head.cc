@@ -153,6 +153,7 @@ absl::Status RocksSeriesStore::CheckpointHead() {
     return Annotate(status, "checkpointing the head");
   }
   head_.EndFlush();
+  if (!flushing.empty()) head_checkpoints_.fetch_add(1);
   return head_log_->DeleteBefore(keep_from);
 }
 

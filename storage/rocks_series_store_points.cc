@@ -218,8 +218,9 @@ absl::StatusOr<ReadResult> RocksSeriesStore::Read(absl::string_view name,
   std::vector<Point> head;
   std::optional<PinnedSnapshot> snapshot;
   {
-    // The head and RocksDB as of one moment: a flush moves points from one
-    // to the other only under the exclusive lock.
+    // The head and RocksDB as of one moment: a checkpoint's points stay
+    // readable in the head until RocksDB has them, and a flush before a
+    // delete holds this lock exclusively across both.
     absl::ReaderMutexLock lock(&head_mu_);
     head = head_.Read(state->info.id, r);
     snapshot.emplace(db_.get());

@@ -40,6 +40,12 @@ struct StorageStats {
   uint64_t wal_bytes = 0;
   uint64_t memtable_bytes = 0;
   uint64_t points_written = 0;  // since open
+  // The in-memory head (head_table.h): points held, their memory, its log
+  // on disk, and checkpoints since open.
+  uint64_t head_points = 0;
+  uint64_t head_bytes = 0;
+  uint64_t head_log_bytes = 0;
+  uint64_t head_checkpoints = 0;
 };
 
 // What Verify found.

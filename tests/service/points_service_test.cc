@@ -310,6 +310,15 @@ TEST_F(PointsServiceTest, BackupCompactAndStats) {
   v1::WritePointsRequest req;
   AddSeries(&req, "a", k2024, 1000, 0.25);
   ASSERT_TRUE(Write(req).ok());
+  // The points wait in the head until a checkpoint; compaction makes one.
+  v1::GetStorageStatsResponse before;
+  ASSERT_TRUE(
+      admin_
+          ->GetStorageStats(Ctx().get(), v1::GetStorageStatsRequest(), &before)
+          .ok());
+  EXPECT_EQ(before.head_points(), 1000u);
+  EXPECT_GT(before.head_bytes(), 1000u * 16);
+  EXPECT_GT(before.head_log_bytes(), 1000u * 8);
   v1::CompactResponse compacted;
   ASSERT_TRUE(
       admin_->Compact(Ctx().get(), v1::CompactRequest(), &compacted).ok());
@@ -320,6 +329,8 @@ TEST_F(PointsServiceTest, BackupCompactAndStats) {
   EXPECT_EQ(stats.series_count(), 2u);
   EXPECT_GT(stats.points_sst_bytes(), 0u);
   EXPECT_EQ(stats.points_written(), 1000u);
+  EXPECT_EQ(stats.head_points(), 0u);
+  EXPECT_EQ(stats.head_checkpoints(), before.head_checkpoints() + 1);
   v1::BackupRequest backup;
   backup.set_directory("nightly");  // under the backup root
   v1::BackupResponse backed;

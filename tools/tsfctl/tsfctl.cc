@@ -41,12 +41,15 @@ void Stats(const Client& c) {
   PrintRows(
       std::cout, c.format(),
       {"series", "points_sst_bytes", "meta_sst_bytes", "wal_bytes",
-       "memtable_bytes", "points_written"},
+       "memtable_bytes", "points_written", "head_points", "head_bytes",
+       "head_log_bytes", "head_checkpoints"},
       {{absl::StrCat(resp.series_count()),
         absl::StrCat(resp.points_sst_bytes()),
         absl::StrCat(resp.meta_sst_bytes()), absl::StrCat(resp.wal_bytes()),
         absl::StrCat(resp.memtable_bytes()),
-        absl::StrCat(resp.points_written())}});
+        absl::StrCat(resp.points_written()), absl::StrCat(resp.head_points()),
+        absl::StrCat(resp.head_bytes()), absl::StrCat(resp.head_log_bytes()),
+        absl::StrCat(resp.head_checkpoints())}});
 }
 
 // Prints what a verification found; exits 1 when anything is damaged.
