@@ -111,6 +111,10 @@ void PromApi::Query(const HttpRequest& req, HttpResponse& res) const {
     data += '}';
     return Success(res, data);
   }
+  const std::string key =
+      PromAnswerMemo::Key('q', p.Get("query"), query->matchers, {t});
+  std::optional<std::string> fingerprint;
+  if (AnswerFromMemo(key, query->matchers, &fingerprint, res)) return;
   absl::StatusOr<PromResult> result =
       evaluator_.Evaluate(*query, t, t, 1, HttpDeadline());
   if (!result.ok()) return Error(res, result.status());
@@ -126,6 +130,28 @@ void PromApi::Query(const HttpRequest& req, HttpResponse& res) const {
   }
   data += "]}";
   Success(res, data, result->warnings);
+  Remember(key, fingerprint, result->warnings, res);
+}
+
+bool PromApi::AnswerFromMemo(const std::string& key,
+                             const std::vector<storage::LabelMatcher>& matchers,
+                             std::optional<std::string>* fingerprint,
+                             HttpResponse& res) const {
+  *fingerprint = memo_.Fingerprint(matchers);
+  if (!*fingerprint) return false;
+  std::shared_ptr<const std::string> body = memo_.Find(key, **fingerprint);
+  if (body == nullptr) return false;
+  res.set_content(*body, "application/json");
+  return true;
+}
+
+void PromApi::Remember(const std::string& key,
+                       const std::optional<std::string>& fingerprint,
+                       const std::vector<std::string>& warnings,
+                       const HttpResponse& res) const {
+  if (fingerprint && warnings.empty() && res.status == 200) {
+    memo_.Store(key, *fingerprint, res.body);
+  }
 }
 
 void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
@@ -161,6 +187,10 @@ void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
     data += "]}]}";
     return Success(res, data);
   }
+  const std::string key = PromAnswerMemo::Key(
+      'r', p.Get("query"), query->matchers, {*start, *end, *step});
+  std::optional<std::string> fingerprint;
+  if (AnswerFromMemo(key, query->matchers, &fingerprint, res)) return;
   absl::StatusOr<PromResult> result =
       evaluator_.Evaluate(*query, *start, *end, *step, HttpDeadline());
   if (!result.ok()) return Error(res, result.status());
@@ -179,6 +209,7 @@ void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
   }
   data += "]}";
   Success(res, data, result->warnings);
+  Remember(key, fingerprint, result->warnings, res);
 }
 
 void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {

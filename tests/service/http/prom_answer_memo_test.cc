@@ -1,0 +1,98 @@
+#include "service/http/prom_answer_memo.h"
+
+#include "gtest/gtest.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace tsforecast::service::http {
+namespace {
+
+constexpr int64_t kDay = 86400000;
+
+class PromAnswerMemoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    storage::StorageOptions options;
+    options.data_dir = dir_.Sub("db");
+    ASSERT_OK_AND_ASSIGN(store_, storage::SeriesStore::Open(options));
+    for (const char* name : {"a", "b"}) {
+      storage::SeriesDefinition def;
+      def.name = name;
+      def.step = CalendarStep(StepUnit::kDay, 1);
+      def.labels = {{"kind", "price"}};
+      ASSERT_OK(store_->CreateSeries(def));
+    }
+  }
+  std::vector<storage::LabelMatcher> Select(const std::string& name) {
+    return {{storage::kNameLabel, storage::MatchType::kEqual, name}};
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<storage::SeriesStore> store_;
+};
+
+TEST_F(PromAnswerMemoTest, AnAnswerLastsUntilItsSeriesChange) {
+  PromAnswerMemo memo(store_.get());
+  const auto matchers = Select("a");
+  const std::string key = PromAnswerMemo::Key('q', "a", matchers, {kDay});
+  std::optional<std::string> before = memo.Fingerprint(matchers);
+  ASSERT_TRUE(before.has_value());
+  EXPECT_EQ(memo.Find(key, *before), nullptr);
+  memo.Store(key, *before, "answer one");
+  ASSERT_NE(memo.Find(key, *memo.Fingerprint(matchers)), nullptr);
+  EXPECT_EQ(*memo.Find(key, *memo.Fingerprint(matchers)), "answer one");
+  // A write to another series leaves it; one to its own series ends it.
+  ASSERT_OK(store_->Write({{"b", {{kDay, 1}}, std::nullopt}}));
+  EXPECT_NE(memo.Find(key, *memo.Fingerprint(matchers)), nullptr);
+  ASSERT_OK(store_->Write({{"a", {{kDay, 2}}, std::nullopt}}));
+  EXPECT_EQ(memo.Find(key, *memo.Fingerprint(matchers)), nullptr);
+  // A deleted and recreated series is another series.
+  const auto all = std::vector<storage::LabelMatcher>{
+      {"kind", storage::MatchType::kEqual, "price"}};
+  const std::string all_key = PromAnswerMemo::Key('q', "{}", all, {kDay});
+  memo.Store(all_key, *memo.Fingerprint(all), "both");
+  ASSERT_OK(store_->DeleteSeries("b"));
+  storage::SeriesDefinition def;
+  def.name = "b";
+  def.step = CalendarStep(StepUnit::kDay, 1);
+  def.labels = {{"kind", "price"}};
+  ASSERT_OK(store_->CreateSeries(def));
+  EXPECT_EQ(memo.Find(all_key, *memo.Fingerprint(all)), nullptr);
+  EXPECT_EQ(memo.hits(), 3u);
+}
+
+TEST_F(PromAnswerMemoTest, KeysSeparateQueriesScopesAndTimes) {
+  const auto a = Select("a");
+  auto narrowed = a;
+  narrowed.push_back({"kind", storage::MatchType::kEqual, "price"});
+  const std::string base = PromAnswerMemo::Key('q', "a", a, {kDay});
+  EXPECT_NE(base, PromAnswerMemo::Key('r', "a", a, {kDay}));
+  EXPECT_NE(base, PromAnswerMemo::Key('q', "a", a, {2 * kDay}));
+  EXPECT_NE(base, PromAnswerMemo::Key('q', "a", narrowed, {kDay}));
+  EXPECT_NE(base, PromAnswerMemo::Key('q', "forecast(a)", a, {kDay}));
+  EXPECT_EQ(base, PromAnswerMemo::Key('q', "a", a, {kDay}));
+}
+
+// Points expire with time, without a write: such answers are not kept.
+TEST_F(PromAnswerMemoTest, SeriesWithRetentionAreNeverKept) {
+  storage::SeriesUpdate update;
+  update.retention_ms = 365 * kDay;
+  ASSERT_OK(store_->UpdateSeries("a", update));
+  PromAnswerMemo memo(store_.get());
+  EXPECT_FALSE(memo.Fingerprint(Select("a")).has_value());
+  EXPECT_TRUE(memo.Fingerprint(Select("b")).has_value());
+}
+
+TEST_F(PromAnswerMemoTest, AFullMemoStartsOver) {
+  PromAnswerMemo memo(store_.get(), /*max_entries=*/2);
+  const std::string fp = *memo.Fingerprint(Select("a"));
+  memo.Store("k1", fp, "1");
+  memo.Store("k2", fp, "2");
+  memo.Store("k3", fp, "3");
+  EXPECT_EQ(memo.Find("k1", fp), nullptr);
+  ASSERT_NE(memo.Find("k3", fp), nullptr);
+  EXPECT_EQ(*memo.Find("k3", fp), "3");
+}
+
+}  // namespace
+}  // namespace tsforecast::service::http
