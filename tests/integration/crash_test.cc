@@ -48,6 +48,24 @@ int64_t SmallTimestamp(int round, int k) {
   return (static_cast<int64_t>(round) * 10000000 + k) * 1000;
 }
 
+// Every stored point of `series`, by timestamp.
+std::map<int64_t, double> ReadAllPoints(v1::PointsService::Stub& stub,
+                                        const std::string& series) {
+  std::map<int64_t, double> stored;
+  v1::StreamReadPointsRequest req;
+  req.mutable_read()->set_series(series);
+  grpc::ClientContext ctx;
+  auto reader = stub.StreamReadPoints(&ctx, req);
+  v1::StreamReadPointsResponse chunk;
+  while (reader->Read(&chunk)) {
+    for (int i = 0; i < chunk.values_size(); ++i) {
+      stored[chunk.timestamps_ms(i)] = chunk.values(i);
+    }
+  }
+  EXPECT_TRUE(reader->Finish().ok()) << "reading " << series;
+  return stored;
+}
+
 // Batch `b` of round `r` covers unique timestamps; values derive from them.
 int64_t Timestamp(int round, uint64_t batch, int i) {
   return (static_cast<int64_t>(round) * 10000000 +
@@ -210,18 +228,8 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
       server.address(), grpc::InsecureChannelCredentials()));
   uint64_t total_acked = 0;
   for (int s = 0; s < kSeries; ++s) {
-    std::map<int64_t, double> stored;
-    v1::StreamReadPointsRequest req;
-    req.mutable_read()->set_series(SeriesName(s));
-    grpc::ClientContext ctx;
-    auto reader = stub->StreamReadPoints(&ctx, req);
-    v1::StreamReadPointsResponse chunk;
-    while (reader->Read(&chunk)) {
-      for (int i = 0; i < chunk.values_size(); ++i) {
-        stored[chunk.timestamps_ms(i)] = chunk.values(i);
-      }
-    }
-    ASSERT_TRUE(reader->Finish().ok());
+    const std::map<int64_t, double> stored =
+        ReadAllPoints(*stub, SeriesName(s));
     for (const RoundResult& r : rounds) {
       for (uint64_t b = 1; b <= r.sent + 1; ++b) {
         int present = 0;
@@ -246,20 +254,8 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
     }
   }
   // Deletes: acknowledged ones hold; every range is whole or gone.
-  std::map<int64_t, double> del_stored;
-  {
-    v1::StreamReadPointsRequest req;
-    req.mutable_read()->set_series("crash_del");
-    grpc::ClientContext ctx;
-    auto reader = stub->StreamReadPoints(&ctx, req);
-    v1::StreamReadPointsResponse chunk;
-    while (reader->Read(&chunk)) {
-      for (int i = 0; i < chunk.values_size(); ++i) {
-        del_stored[chunk.timestamps_ms(i)] = chunk.values(i);
-      }
-    }
-    ASSERT_TRUE(reader->Finish().ok());
-  }
+  const std::map<int64_t, double> del_stored =
+      ReadAllPoints(*stub, "crash_del");
   uint64_t deletes_acked = 0, ranges_checked = 0;
   for (const RoundResult& r : rounds) {
     for (size_t k = 0; k < r.ranges.size(); ++k) {
@@ -288,17 +284,7 @@ TEST(CrashTest, AcknowledgedBatchesSurviveKillDashNine) {
   {
     std::vector<std::map<int64_t, double>> small(kSmallSeries);
     for (int s = 0; s < kSmallSeries; ++s) {
-      v1::StreamReadPointsRequest req;
-      req.mutable_read()->set_series(SmallSeriesName(s));
-      grpc::ClientContext ctx;
-      auto reader = stub->StreamReadPoints(&ctx, req);
-      v1::StreamReadPointsResponse chunk;
-      while (reader->Read(&chunk)) {
-        for (int i = 0; i < chunk.values_size(); ++i) {
-          small[s][chunk.timestamps_ms(i)] = chunk.values(i);
-        }
-      }
-      ASSERT_TRUE(reader->Finish().ok());
+      small[s] = ReadAllPoints(*stub, SmallSeriesName(s));
     }
     for (const RoundResult& r : rounds) {
       for (int k = 0; k <= r.small_acked; ++k) {

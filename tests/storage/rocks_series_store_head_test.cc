@@ -1,9 +1,11 @@
 // The store with its head: what a crash leaves in the head log comes back,
 // a torn record does not, flushes never resurrect deleted points, and reads
 // merge the head over RocksDB the same whatever the head holds.
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <random>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -141,6 +143,48 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<HeadMode>& info) {
       return std::string(info.param.name);
     });
+
+// A flood of small writes to one series neither starves nor is starved by
+// another writer, while checkpoints run; every acknowledged point is kept.
+// (Counts, not times: a starved writer would hang the test.)
+TEST(HeadFairnessTest, AFloodedSeriesAndAQuietOneBothProgress) {
+  testing::TempDir dir;
+  StorageOptions options;
+  options.data_dir = dir.Sub("db");
+  options.durability = Durability::kProcess;
+  options.head_max_points = 500;
+  ASSERT_OK_AND_ASSIGN(auto store, SeriesStore::Open(options));
+  ASSERT_OK(store->CreateSeries(Hourly("hot")));
+  ASSERT_OK(store->CreateSeries(Hourly("cold")));
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> hot_acked{0};
+  std::vector<std::thread> flooders;
+  for (int t = 0; t < 3; ++t) {
+    flooders.emplace_back([&, t] {
+      for (int64_t i = 0; !stop.load(); ++i) {
+        const int64_t ts = (i * 3 + t) * kHour;
+        if (!store->Write({{"hot", {{ts, 1}}, std::nullopt}}).ok()) return;
+        hot_acked.fetch_add(1);
+      }
+    });
+  }
+  while (hot_acked.load() == 0) std::this_thread::yield();
+  constexpr int kCold = 300;
+  int64_t hot_during_cold = -hot_acked.load();
+  for (int i = 0; i < kCold; ++i) {
+    ASSERT_OK(store->Write({{"cold", {{i * kHour, 2}}, std::nullopt}}));
+  }
+  hot_during_cold += hot_acked.load();
+  stop = true;
+  for (std::thread& t : flooders) t.join();
+  EXPECT_GT(hot_during_cold, 0) << "the flood made no progress meanwhile";
+  ASSERT_OK_AND_ASSIGN(ReadResult cold, store->Read("cold", {}, 0));
+  EXPECT_EQ(cold.points.size(), size_t{kCold});
+  ASSERT_OK_AND_ASSIGN(ReadResult hot, store->Read("hot", {}, 0));
+  EXPECT_EQ(hot.points.size(), static_cast<size_t>(hot_acked.load()));
+  ASSERT_OK_AND_ASSIGN(StorageStats stats, store->Stats());
+  EXPECT_GT(stats.head_checkpoints, 0u);
+}
 
 class HeadRecoveryTest : public ::testing::Test {
  protected:
