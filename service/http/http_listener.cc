@@ -206,10 +206,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void OnRead(beast::error_code ec) {
     if (ec == bhttp::error::end_of_stream) return Shutdown();
     if (ec == bhttp::error::body_limit) {
-      return Fail(413, "request body larger than 16 MiB");
+      return Fail(413, absl::StrCat("request body larger than ",
+                                    core_->options_.max_body_bytes,
+                                    " bytes; split it"));
     }
     if (ec == bhttp::error::header_limit) {
-      return Fail(431, "request headers larger than 64 KiB");
+      return Fail(431,
+                  absl::StrCat("request headers larger than ",
+                               core_->options_.max_header_bytes, " bytes"));
     }
     if (ec == beast::error::timeout || ec == asio::error::operation_aborted ||
         ec == asio::error::eof || ec == asio::error::connection_reset) {

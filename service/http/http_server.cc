@@ -74,7 +74,6 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
                                                  options.tls_client_ca_file);
     if (absl::Status s = server->tls_->Reload(); !s.ok()) return s;
     TlsIdentity* tls = server->tls_.get();
-    const std::string ca = options.tls_client_ca_file;
     listener.configure_tls = [tls](SSL_CTX& ctx) {
       return tls->Configure(ctx);
     };

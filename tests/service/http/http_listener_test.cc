@@ -83,6 +83,8 @@ TEST_F(HttpListenerTest, RefusesOversizedBodiesWithoutCallingTheHandler) {
       client.Post("/big", std::string(4 << 10, 'x'), "text/plain");
   ASSERT_TRUE(r) << httplib::to_string(r.error());
   EXPECT_EQ(r->status, 413);
+  EXPECT_NE(r->body.find("larger than 1024 bytes"), std::string::npos)
+      << r->body;
   EXPECT_EQ(calls.load(), 0);
   // The server goes on serving.
   httplib::Result small = Client().Post("/small", "x", "text/plain");
