@@ -12,6 +12,7 @@
 #include "storage/head_log.h"
 #include "storage/series_store.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/store_reads.h"
 #include "tests/testing/temp_dir.h"
 
 namespace tsforecast::storage {
@@ -51,9 +52,7 @@ class HeadStoreTest : public ::testing::TestWithParam<HeadMode> {
   }
   void SetUp() override { Open(); }
   std::vector<Point> ReadAll(const std::string& name) {
-    auto r = store_->Read(name, {}, 0);
-    EXPECT_OK(r);
-    return r.ok() ? r->points : std::vector<Point>{};
+    return testing::ReadAllPoints(*store_, name);
   }
 
   testing::TempDir dir_;

@@ -10,6 +10,7 @@
 #include "rocksdb/db.h"
 #include "storage/series_store.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/store_reads.h"
 #include "tests/testing/temp_dir.h"
 
 namespace tsforecast::storage {
@@ -45,9 +46,7 @@ class StoreTest : public ::testing::Test {
   void SetUp() override { Open(); }
 
   std::vector<Point> ReadAll(const std::string& name) {
-    auto r = store_->Read(name, {}, 0);
-    EXPECT_OK(r);
-    return r.ok() ? r->points : std::vector<Point>{};
+    return testing::ReadAllPoints(*store_, name);
   }
 
   testing::TempDir dir_;
