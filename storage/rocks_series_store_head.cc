@@ -40,8 +40,9 @@ absl::StatusOr<WriteResult> RocksSeriesStore::WriteToHead(
                                            absl::StrCat("series[", i, "]")));
   }
   for (size_t i = 0; i < writes.size(); ++i) {
-    SortPointsLastWins(&writes[i].points);
+    // Counted as sent, replaced ones too, as writes past the head are.
     result.points_written += writes[i].points.size();
+    SortPointsLastWins(&writes[i].points);
     AddToHeadRecord(states[i]->info.id, writes[i].points, &body, &count);
   }
   const std::string payload = FinishHeadRecord(body, count);

@@ -132,6 +132,19 @@ TEST_P(HeadStoreTest, RandomOperationsMatchModel) {
   }
 }
 
+// The same count and the same winner with the head on or off.
+TEST_P(HeadStoreTest, RepeatedTimesInOneRequestCountAndTheLastWins) {
+  ASSERT_OK(store_->CreateSeries(Hourly("d")));
+  ASSERT_OK_AND_ASSIGN(
+      WriteResult written,
+      store_->Write({{"d", {{0, 1}, {kHour, 3}, {0, 2}}, std::nullopt},
+                     {"d", {{kHour, 4}}, std::nullopt}}));
+  EXPECT_EQ(written.points_written, 4u);
+  ASSERT_EQ(written.revisions.size(), 2u);
+  EXPECT_LT(written.revisions[0], written.revisions[1]);
+  EXPECT_EQ(ReadAll("d"), (std::vector<Point>{{0, 2}, {kHour, 4}}));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Modes, HeadStoreTest,
     ::testing::Values(HeadMode{"HeadOff", 0, false},
