@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "service/http/dashboard_api.h"
 #include "service/http/http_access.h"
 #include "service/http/http_listener.h"
@@ -105,18 +106,19 @@ void HttpServer::Handle(HttpRequest& req, HttpResponse& res) const {
   // HTTP/1.1 requires Host; a browser tricked by DNS rebinding sends the
   // attacker's name.
   if (!check_host_(req, res)) return;
-  bool path_known = false;
+  std::vector<std::string> allowed;
   std::vector<std::string> matches;
   for (const Route& route : routes_) {
     if (!route.Matches(req.path, &matches)) continue;
-    path_known = true;
+    allowed.push_back(route.method);
     if (route.method != req.method) continue;
     req.matches = std::move(matches);
     route.handler(req, res);
     return;
   }
-  if (path_known) {
+  if (!allowed.empty()) {
     res.status = 405;
+    res.set_header("Allow", absl::StrJoin(allowed, ", "));
     res.set_content(absl::StrCat(req.method, " is not served at ", req.path,
                                  "\nsee docs/http_api.md\n"),
                     "text/plain");

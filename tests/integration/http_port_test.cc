@@ -69,6 +69,18 @@ TEST_F(HttpPortTest, HealthReadyAndUnknownPaths) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 404);
   EXPECT_TRUE(Contains(r->body, "docs/http_api.md"));
+  // A served path with a method it does not serve: 405 and what it does.
+  r = client_->Delete("/api/v1/query");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "GET, POST");
+  r = client_->Put("/api/v1/label/__name__/values", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  r = client_->Post("/healthz", "", "text/plain");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "GET");
 }
 
 TEST_F(HttpPortTest, ForecastIsCachedUntilAWriteAndMetricsCountIt) {
