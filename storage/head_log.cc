@@ -160,10 +160,19 @@ absl::StatusOr<std::unique_ptr<HeadLog>> HeadLog::Open(const std::string& dir,
             " with newer segments after it; move the head directory aside "
             "to start without its unflushed writes"));
       }
-      // A write cut short by a crash: it was never acknowledged.
-      if (::truncate(path.c_str(), static_cast<off_t>(pos)) != 0) {
-        return ErrnoError("truncate torn record", path);
+      // A write cut short by a crash: it was never acknowledged. The cut is
+      // made durable, or a power loss before recovery's checkpoint could
+      // leave the torn bytes in what is then an older segment.
+      const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+      const bool cut = fd >= 0 &&
+                       ::ftruncate(fd, static_cast<off_t>(pos)) == 0 &&
+                       ::fsync(fd) == 0;
+      if (!cut) {
+        absl::Status error = ErrnoError("truncate torn record", path);
+        if (fd >= 0) ::close(fd);
+        return error;
       }
+      ::close(fd);
     }
     bytes += pos;
   }
