@@ -53,12 +53,16 @@ void AppendFrame(uint64_t seq, absl::string_view payload, std::string* out) {
     (*out)[start + i] = static_cast<char>(crc >> (8 * i));
 }
 
-absl::Status ErrnoError(absl::string_view what, const std::string& path) {
-  const int err = errno;
+absl::Status ErrnoError(absl::string_view what, const std::string& path,
+                        int err) {
   std::string message =
       absl::StrCat("head log \"", path, "\": ", what, ": ", std::strerror(err));
   return err == ENOSPC ? absl::ResourceExhaustedError(message)
                        : absl::UnavailableError(message);
+}
+
+absl::Status ErrnoError(absl::string_view what, const std::string& path) {
+  return ErrnoError(what, path, errno);
 }
 
 absl::Status SyncDir(const std::string& dir) {
@@ -132,8 +136,7 @@ absl::StatusOr<std::unique_ptr<HeadLog>> HeadLog::Open(const std::string& dir,
   uint64_t max_seq = min_seq;
   uint64_t bytes = 0;
   for (size_t k = 0; k < segments.size(); ++k) {
-    const std::string path =
-        absl::StrCat(dir, "/", HeadSegmentName(segments[k]));
+    const std::string path = log->SegmentPath(segments[k]);
     TSF_ASSIGN_OR_RETURN(std::string data, ReadFile(path));
     size_t pos = 0;
     while (pos < data.size()) {
@@ -194,7 +197,7 @@ HeadLog::~HeadLog() {
 }
 
 absl::Status HeadLog::OpenSegment(uint64_t number) {
-  const std::string path = absl::StrCat(dir_, "/", HeadSegmentName(number));
+  const std::string path = SegmentPath(number);
   const int fd =
       ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd < 0) return ErrnoError("create segment", path);
@@ -211,7 +214,8 @@ void HeadLog::WritePending() {
   batch.swap(pending_);
   const uint64_t last = next_seq_ - 1;
   const int fd = fd_;
-  const std::string path = absl::StrCat(dir_, "/", HeadSegmentName(segment_));
+  // The path only for an error: a group write should not allocate it.
+  const uint64_t segment = segment_;
   mu_.Unlock();
   absl::Status status;
   size_t done = 0;
@@ -219,13 +223,15 @@ void HeadLog::WritePending() {
     const ssize_t n = ::write(fd, batch.data() + done, batch.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
-      status = ErrnoError("write", path);
+      const int err = errno;
+      status = ErrnoError("write", SegmentPath(segment), err);
       break;
     }
     done += static_cast<size_t>(n);
   }
   if (status.ok() && sync_ && ::fdatasync(fd) != 0) {
-    status = ErrnoError("fdatasync", path);
+    const int err = errno;
+    status = ErrnoError("fdatasync", SegmentPath(segment), err);
   }
   mu_.Lock();
   writing_ = false;
@@ -285,7 +291,7 @@ absl::Status HeadLog::DeleteBefore(uint64_t segment) {
   absl::MutexLock lock(&mu_);
   bool deleted = false;
   for (uint64_t n = first_segment_; n < segment && n < segment_; ++n) {
-    const std::string path = absl::StrCat(dir_, "/", HeadSegmentName(n));
+    const std::string path = SegmentPath(n);
     std::error_code ec;
     const uint64_t size = fs::file_size(path, ec);
     if (ec) continue;  // never created: numbers may skip
@@ -295,6 +301,10 @@ absl::Status HeadLog::DeleteBefore(uint64_t segment) {
   }
   first_segment_ = std::max(first_segment_, std::min(segment, segment_));
   return deleted ? SyncDir(dir_) : absl::OkStatus();
+}
+
+std::string HeadLog::SegmentPath(uint64_t number) const {
+  return absl::StrCat(dir_, "/", HeadSegmentName(number));
 }
 
 uint64_t HeadLog::LastSeq() const {

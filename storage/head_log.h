@@ -60,6 +60,7 @@ class HeadLog {
 
  private:
   HeadLog(std::string dir, bool sync) : dir_(std::move(dir)), sync_(sync) {}
+  std::string SegmentPath(uint64_t number) const;
   absl::Status OpenSegment(uint64_t number) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Writes `pending_` out as the leader of a group; drops mu_ meanwhile.
   void WritePending() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

@@ -16,8 +16,14 @@ absl::Status Damaged(absl::string_view what) {
 
 }  // namespace
 
+std::string StartHeadRecord(uint64_t series_count) {
+  std::string out(1, kVersion);
+  PutVarint(&out, series_count);
+  return out;
+}
+
 void AddToHeadRecord(SeriesId id, const std::vector<Point>& points,
-                     std::string* body, uint64_t* count) {
+                     std::string* body) {
   PutVarint(body, id);
   PutVarint(body, points.size());
   int64_t previous = 0;
@@ -35,14 +41,6 @@ void AddToHeadRecord(SeriesId id, const std::vector<Point>& points,
     std::memcpy(body->data() + at + i * sizeof(double), &points[i].value,
                 sizeof(double));
   }
-  ++*count;
-}
-
-std::string FinishHeadRecord(const std::string& body, uint64_t count) {
-  std::string out(1, kVersion);
-  PutVarint(&out, count);
-  out += body;
-  return out;
 }
 
 absl::Status DecodeHeadRecord(absl::string_view payload,

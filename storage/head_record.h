@@ -19,12 +19,11 @@ struct HeadSeriesPoints {
   std::vector<Point> points;
 };
 
-// Appends the encoding of one series' points to a record being built;
-// `*count` counts the series so far (the record starts with it, so
-// FinishHeadRecord writes it in front).
+// Starts a record that will hold `series_count` series; each is then
+// appended with AddToHeadRecord, in one buffer.
+std::string StartHeadRecord(uint64_t series_count);
 void AddToHeadRecord(SeriesId id, const std::vector<Point>& points,
-                     std::string* body, uint64_t* count);
-std::string FinishHeadRecord(const std::string& body, uint64_t count);
+                     std::string* record);
 
 // DATA_LOSS when the payload is not a version-1 record.
 absl::Status DecodeHeadRecord(absl::string_view payload,

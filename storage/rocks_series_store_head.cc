@@ -32,20 +32,18 @@ std::string EncodeSeq(uint64_t seq) {
 absl::StatusOr<WriteResult> RocksSeriesStore::WriteToHead(
     const std::vector<StatePtr>& states, std::vector<SeriesWrite>& writes) {
   WriteResult result;
-  std::string body;
-  uint64_t count = 0;
   for (size_t i = 0; i < writes.size(); ++i) {
     TSF_RETURN_IF_ERROR(ApplyOffGridPolicy(states[i]->info.definition,
                                            writes[i].points,
                                            absl::StrCat("series[", i, "]")));
   }
+  std::string payload = StartHeadRecord(writes.size());
   for (size_t i = 0; i < writes.size(); ++i) {
     // Counted as sent, replaced ones too, as writes past the head are.
     result.points_written += writes[i].points.size();
     SortPointsLastWins(&writes[i].points);
-    AddToHeadRecord(states[i]->info.id, writes[i].points, &body, &count);
+    AddToHeadRecord(states[i]->info.id, writes[i].points, &payload);
   }
-  const std::string payload = FinishHeadRecord(body, count);
   WaitForHeadRoom();
   rocksdb::WriteBatch ceilings;
   std::vector<CeilingRaise> raises;

@@ -232,13 +232,7 @@ absl::StatusOr<ReadResult> RocksSeriesStore::Read(absl::string_view name,
       ReadBlocks(*state, r, limit == 0 ? 0 : limit + head.size(),
                  snapshot->get()));
   result.revision = revision;
-  if (head.empty()) {
-    if (limit != 0 && result.points.size() > limit) {
-      result.points.resize(limit);
-      result.has_more = true;
-    }
-    return result;
-  }
+  if (head.empty()) return result;  // RocksDB alone kept to `limit`
   result.points = MergeNewerWins(result.points, head);
   if (limit != 0 && result.points.size() > limit) {
     result.points.resize(limit);

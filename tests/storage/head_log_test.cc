@@ -201,14 +201,12 @@ TEST(HeadLogTest, ConcurrentAppendsAllLandWithDistinctNumbers) {
 }
 
 TEST(HeadRecordTest, RoundTripsAnyPointsAndRejectsDamage) {
-  std::string body;
-  uint64_t count = 0;
   const std::vector<Point> a = {{-5, 1.5}, {1700000000000, -0.0}, {3, 1e300}};
   const std::vector<Point> b = {{kMaxTimestampMs, 2}, {kMinTimestampMs, 3}};
-  AddToHeadRecord(7, a, &body, &count);
-  AddToHeadRecord(1ull << 40, b, &body, &count);
-  AddToHeadRecord(9, {}, &body, &count);
-  const std::string record = FinishHeadRecord(body, count);
+  std::string record = StartHeadRecord(3);
+  AddToHeadRecord(7, a, &record);
+  AddToHeadRecord(1ull << 40, b, &record);
+  AddToHeadRecord(9, {}, &record);
   std::vector<HeadSeriesPoints> decoded;
   ASSERT_OK(DecodeHeadRecord(record, &decoded));
   ASSERT_EQ(decoded.size(), 3u);
