@@ -128,22 +128,18 @@ void DashboardApi::Forecast(const HttpRequest& req, HttpResponse& res) const {
       forecasts_->Answer(request, HttpDeadline());
   if (!answer.ok()) return ReplyError(res, answer.status());
   if (request.save_vintage()) return Reply(res, **answer);
-  const std::string key = absl::StrCat(req.target, "@", (*answer)->revision(),
-                                       (*answer)->cached() ? "c" : "");
-  {
-    absl::MutexLock lock(&json_mu_);
-    auto it = json_memo_.find(key);
-    if (it != json_memo_.end()) {
-      res.set_content(*it->second, "application/json");
-      return;
-    }
+  // The JSON says whether the answer came from the cache, so that is part
+  // of the version it was rendered from.
+  const std::string version =
+      absl::StrCat((*answer)->revision(), (*answer)->cached() ? "c" : "");
+  if (std::shared_ptr<const std::string> body =
+          json_memo_.Find(req.target, version)) {
+    res.set_content(*body, "application/json");
+    return;
   }
   Reply(res, **answer);
-  if (res.status != -1 && res.status != 200) return;
-  absl::MutexLock lock(&json_mu_);
-  // Keys of old revisions are never asked again; a full memo starts over.
-  if (json_memo_.size() >= 4096) json_memo_.clear();
-  json_memo_[key] = std::make_shared<const std::string>(res.body);
+  if (res.status != 200) return;
+  json_memo_.Store(req.target, version, res.body);
 }
 
 void DashboardApi::Backtest(const HttpRequest& req, HttpResponse& res) const {

@@ -13,9 +13,8 @@
 #ifndef TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
 #define TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
 
-#include "absl/container/flat_hash_map.h"
-#include "absl/synchronization/mutex.h"
 #include "service/forecast_engine.h"
+#include "service/http/answer_memo.h"
 #include "service/http/http_message.h"
 #include "storage/series_store.h"
 
@@ -36,11 +35,9 @@ class DashboardApi {
  private:
   storage::SeriesStore* store_;
   ForecastEngine* forecasts_;
-  // Rendered forecast JSON by request target, revision and cached flag:
+  // Rendered forecast JSON by request target, at revision and cached flag:
   // polls of an unchanged series skip the protobuf-to-JSON conversion.
-  mutable absl::Mutex json_mu_;
-  mutable absl::flat_hash_map<std::string, std::shared_ptr<const std::string>>
-      json_memo_ ABSL_GUARDED_BY(json_mu_);
+  mutable AnswerMemo json_memo_;
 };
 
 // The dashboard page (service/http/dashboard/index.html, embedded at build
