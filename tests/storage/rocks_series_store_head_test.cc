@@ -104,18 +104,14 @@ TEST_P(HeadStoreTest, RandomOperationsMatchModel) {
       Open();
     }
     for (const auto& n : names) {
-      std::vector<Point> expected;
-      for (const auto& [ts, v] : model[n]) expected.push_back({ts, v});
+      const std::vector<Point> expected = testing::PointsOf(model[n]);
       ASSERT_EQ(ReadAll(n), expected) << "series " << n << " after op " << op;
     }
   }
   for (const auto& n : names) {
     const auto& m = model[n];
     const int64_t a = 100 * kHour, b = 3000 * kHour;
-    std::vector<Point> expected;
-    for (auto it = m.lower_bound(a); it != m.lower_bound(b); ++it) {
-      expected.push_back({it->first, it->second});
-    }
+    const std::vector<Point> expected = testing::PointsOf(m, a, b);
     for (size_t limit : {1, 5, 50}) {
       ASSERT_OK_AND_ASSIGN(ReadResult r, store_->Read(n, {a, b}, limit));
       const size_t want = std::min(limit, expected.size());

@@ -267,8 +267,7 @@ TEST_F(StoreTest, RandomOperationsMatchModel) {
     }
     if (op % 25 == 0 || kind == 9) {
       for (const auto& n : names) {
-        std::vector<Point> expected;
-        for (const auto& [ts, v] : model[n]) expected.push_back({ts, v});
+        const std::vector<Point> expected = testing::PointsOf(model[n]);
         ASSERT_EQ(ReadAll(n), expected) << "series " << n << " after op " << op;
       }
     }
@@ -277,10 +276,7 @@ TEST_F(StoreTest, RandomOperationsMatchModel) {
   for (const auto& n : names) {
     const auto& m = model[n];
     const int64_t a = -1000 * hour, b = 3000 * hour;
-    std::vector<Point> expected;
-    for (auto it = m.lower_bound(a); it != m.lower_bound(b); ++it) {
-      expected.push_back({it->first, it->second});
-    }
+    const std::vector<Point> expected = testing::PointsOf(m, a, b);
     ASSERT_OK_AND_ASSIGN(ReadResult r, store_->Read(n, {a, b}, 0));
     EXPECT_EQ(r.points, expected);
     ASSERT_OK_AND_ASSIGN(ReadResult limited, store_->Read(n, {a, b}, 5));
@@ -296,8 +292,7 @@ TEST_F(StoreTest, RandomOperationsMatchModel) {
   // Compaction folds everything and changes nothing visible.
   ASSERT_OK(store_->Compact());
   for (const auto& n : names) {
-    std::vector<Point> expected;
-    for (const auto& [ts, v] : model[n]) expected.push_back({ts, v});
+    const std::vector<Point> expected = testing::PointsOf(model[n]);
     EXPECT_EQ(ReadAll(n), expected);
   }
 }
