@@ -36,8 +36,8 @@ absl::StatusOr<AggregatedRead> ReadAggregated(
         open.begin(), open.end(), window_start,
         [](const Point& p, int64_t t) { return p.timestamp_ms < t; });
     const std::vector<Point> done =
-        Aggregate(absl::MakeConstSpan(&*open.begin(), split - open.begin()),
-                  step, aggregator);
+        Aggregate(absl::MakeConstSpan(open.data(), split - open.begin()), step,
+                  aggregator);
     out.points.insert(out.points.end(), done.begin(), done.end());
     open.erase(open.begin(), split);
     rest.start_ms = newest + 1;

@@ -125,6 +125,10 @@ class RocksSeriesStore final : public SeriesStore {
                                           SeriesId id, int64_t window_ms,
                                           absl::Span<const Point> points,
                                           rocksdb::WriteBatch* batch);
+  // Every series' calendar policy before anything is stored: a rejected
+  // point fails the whole request.
+  static absl::Status ApplyOffGridPolicies(const std::vector<StatePtr>& states,
+                                           std::vector<SeriesWrite>& writes);
   // Point writes to series that all exist, through the head.
   absl::StatusOr<WriteResult> WriteToHead(const std::vector<StatePtr>& states,
                                           std::vector<SeriesWrite>& writes)

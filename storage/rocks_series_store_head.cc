@@ -12,7 +12,6 @@
 #include "storage/rocks_keys.h"
 #include "storage/rocks_series_store.h"
 #include "storage/rocks_status.h"
-#include "storage/validation.h"
 
 namespace tsforecast::storage {
 namespace {
@@ -32,11 +31,7 @@ std::string EncodeSeq(uint64_t seq) {
 absl::StatusOr<WriteResult> RocksSeriesStore::WriteToHead(
     const std::vector<StatePtr>& states, std::vector<SeriesWrite>& writes) {
   WriteResult result;
-  for (size_t i = 0; i < writes.size(); ++i) {
-    TSF_RETURN_IF_ERROR(ApplyOffGridPolicy(states[i]->info.definition,
-                                           writes[i].points,
-                                           absl::StrCat("series[", i, "]")));
-  }
+  TSF_RETURN_IF_ERROR(ApplyOffGridPolicies(states, writes));
   std::string payload = StartHeadRecord(writes.size());
   for (size_t i = 0; i < writes.size(); ++i) {
     // Counted as sent, replaced ones too, as writes past the head are.

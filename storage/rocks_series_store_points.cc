@@ -75,6 +75,16 @@ absl::Status RocksSeriesStore::AppendPointOperands(
   return absl::OkStatus();
 }
 
+absl::Status RocksSeriesStore::ApplyOffGridPolicies(
+    const std::vector<StatePtr>& states, std::vector<SeriesWrite>& writes) {
+  for (size_t i = 0; i < writes.size(); ++i) {
+    TSF_RETURN_IF_ERROR(ApplyOffGridPolicy(states[i]->info.definition,
+                                           writes[i].points,
+                                           absl::StrCat("series[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<WriteResult> RocksSeriesStore::Write(
     std::vector<SeriesWrite> writes) {
   // Validate everything before touching any state: a rejected request
@@ -169,13 +179,7 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
       absl::WriterMutexLock head(&head_mu_);
       TSF_RETURN_IF_ERROR(FlushHeadOf(ids));
     }
-    // Every series' calendar policy before any operand: a rejected point
-    // fails the whole request.
-    for (size_t i = 0; i < writes.size(); ++i) {
-      TSF_RETURN_IF_ERROR(ApplyOffGridPolicy(states[i]->info.definition,
-                                             writes[i].points,
-                                             absl::StrCat("series[", i, "]")));
-    }
+    TSF_RETURN_IF_ERROR(ApplyOffGridPolicies(states, writes));
     for (size_t i = 0; i < writes.size(); ++i) {
       SeriesState& state = *states[i];
       std::vector<Point>& points = writes[i].points;
