@@ -106,15 +106,19 @@ void HttpServer::Handle(HttpRequest& req, HttpResponse& res) const {
   // HTTP/1.1 requires Host; a browser tricked by DNS rebinding sends the
   // attacker's name.
   if (!check_host_(req, res)) return;
-  std::vector<std::string> allowed;
   std::vector<std::string> matches;
   for (const Route& route : routes_) {
-    if (!route.Matches(req.path, &matches)) continue;
-    allowed.push_back(route.method);
-    if (route.method != req.method) continue;
+    if (route.method != req.method || !route.Matches(req.path, &matches)) {
+      continue;
+    }
     req.matches = std::move(matches);
     route.handler(req, res);
     return;
+  }
+  // Not served: which methods the path does have, if any.
+  std::vector<std::string> allowed;
+  for (const Route& route : routes_) {
+    if (route.Matches(req.path, &matches)) allowed.push_back(route.method);
   }
   if (!allowed.empty()) {
     res.status = 405;
