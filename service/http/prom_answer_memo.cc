@@ -4,23 +4,19 @@
 
 namespace tsforecast::service::http {
 
-std::optional<std::string> PromAnswerMemo::Fingerprint(
-    const std::vector<storage::LabelMatcher>& matchers) const {
-  absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
-      store_->ListSeries(matchers, "", 100000);
-  if (!infos.ok()) return std::nullopt;
+std::optional<std::string> PromAnswerVersion(
+    const std::vector<storage::SeriesInfo>& selected) {
   std::string out;
-  for (const storage::SeriesInfo& info : *infos) {
+  for (const storage::SeriesInfo& info : selected) {
     if (info.definition.retention_ms > 0) return std::nullopt;
     absl::StrAppend(&out, info.id, ":", info.revision, ",");
   }
   return out;
 }
 
-std::string PromAnswerMemo::Key(
-    char kind, const std::string& query_text,
-    const std::vector<storage::LabelMatcher>& matchers,
-    const std::vector<int64_t>& times) {
+std::string PromAnswerKey(char kind, const std::string& query_text,
+                          const std::vector<storage::LabelMatcher>& matchers,
+                          const std::vector<int64_t>& times) {
   std::string key(1, kind);
   absl::StrAppend(&key, query_text.size(), ":", query_text);
   for (const storage::LabelMatcher& m : matchers) {

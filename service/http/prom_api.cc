@@ -111,12 +111,15 @@ void PromApi::Query(const HttpRequest& req, HttpResponse& res) const {
     data += '}';
     return Success(res, data);
   }
+  absl::StatusOr<std::vector<storage::SeriesInfo>> selected =
+      evaluator_.SelectSeries(*query);
+  if (!selected.ok()) return Error(res, selected.status());
   const std::string key =
-      PromAnswerMemo::Key('q', p.Get("query"), query->matchers, {t});
-  std::optional<std::string> fingerprint;
-  if (AnswerFromMemo(key, query->matchers, &fingerprint, res)) return;
+      PromAnswerKey('q', p.Get("query"), query->matchers, {t});
+  const std::optional<std::string> version = PromAnswerVersion(*selected);
+  if (AnswerFromMemo(key, version, res)) return;
   absl::StatusOr<PromResult> result =
-      evaluator_.Evaluate(*query, t, t, 1, HttpDeadline());
+      evaluator_.Evaluate(*query, *selected, t, t, 1, HttpDeadline());
   if (!result.ok()) return Error(res, result.status());
   std::string data = "{\"resultType\":\"vector\",\"result\":[";
   for (size_t i = 0; i < result->series.size(); ++i) {
@@ -130,27 +133,25 @@ void PromApi::Query(const HttpRequest& req, HttpResponse& res) const {
   }
   data += "]}";
   Success(res, data, result->warnings);
-  Remember(key, fingerprint, result->warnings, res);
+  Remember(key, version, result->warnings, res);
 }
 
 bool PromApi::AnswerFromMemo(const std::string& key,
-                             const std::vector<storage::LabelMatcher>& matchers,
-                             std::optional<std::string>* fingerprint,
+                             const std::optional<std::string>& version,
                              HttpResponse& res) const {
-  *fingerprint = memo_.Fingerprint(matchers);
-  if (!*fingerprint) return false;
-  std::shared_ptr<const std::string> body = memo_.Find(key, **fingerprint);
+  if (!version) return false;
+  std::shared_ptr<const std::string> body = memo_.Find(key, *version);
   if (body == nullptr) return false;
   res.set_content(*body, "application/json");
   return true;
 }
 
 void PromApi::Remember(const std::string& key,
-                       const std::optional<std::string>& fingerprint,
+                       const std::optional<std::string>& version,
                        const std::vector<std::string>& warnings,
                        const HttpResponse& res) const {
-  if (fingerprint && warnings.empty() && res.status == 200) {
-    memo_.Store(key, *fingerprint, res.body);
+  if (version && warnings.empty() && res.status == 200) {
+    memo_.Store(key, *version, res.body);
   }
 }
 
@@ -187,12 +188,15 @@ void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
     data += "]}]}";
     return Success(res, data);
   }
-  const std::string key = PromAnswerMemo::Key(
-      'r', p.Get("query"), query->matchers, {*start, *end, *step});
-  std::optional<std::string> fingerprint;
-  if (AnswerFromMemo(key, query->matchers, &fingerprint, res)) return;
-  absl::StatusOr<PromResult> result =
-      evaluator_.Evaluate(*query, *start, *end, *step, HttpDeadline());
+  absl::StatusOr<std::vector<storage::SeriesInfo>> selected =
+      evaluator_.SelectSeries(*query);
+  if (!selected.ok()) return Error(res, selected.status());
+  const std::string key = PromAnswerKey('r', p.Get("query"), query->matchers,
+                                        {*start, *end, *step});
+  const std::optional<std::string> version = PromAnswerVersion(*selected);
+  if (AnswerFromMemo(key, version, res)) return;
+  absl::StatusOr<PromResult> result = evaluator_.Evaluate(
+      *query, *selected, *start, *end, *step, HttpDeadline());
   if (!result.ok()) return Error(res, result.status());
   std::string data = "{\"resultType\":\"matrix\",\"result\":[";
   for (size_t i = 0; i < result->series.size(); ++i) {
@@ -209,7 +213,7 @@ void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
   }
   data += "]}";
   Success(res, data, result->warnings);
-  Remember(key, fingerprint, result->warnings, res);
+  Remember(key, version, result->warnings, res);
 }
 
 void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {

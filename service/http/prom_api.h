@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "service/http/answer_memo.h"
 #include "service/http/http_message.h"
 #include "service/http/prom_answer_memo.h"
 #include "service/http/prom_query.h"
@@ -18,7 +19,7 @@ namespace tsforecast::service::http {
 class PromApi {
  public:
   PromApi(storage::SeriesStore* store, ForecastEngine* forecasts)
-      : store_(store), evaluator_(store, forecasts), memo_(store) {}
+      : store_(store), evaluator_(store, forecasts) {}
 
   void Query(const HttpRequest& req, HttpResponse& res) const;
   void QueryRange(const HttpRequest& req, HttpResponse& res) const;
@@ -34,21 +35,21 @@ class PromApi {
   absl::StatusOr<std::set<std::string>> VisibleLabels(
       const std::string* values_of) const;
 
-  // Answers `req` from the memo when its series are unchanged; returns
-  // whether it did. Sets `fingerprint` when the answer may be kept.
+  // Answers from the memo when an answer is kept at `version` (see
+  // PromAnswerVersion; none when nullopt); returns whether it did.
   bool AnswerFromMemo(const std::string& key,
-                      const std::vector<storage::LabelMatcher>& matchers,
-                      std::optional<std::string>* fingerprint,
+                      const std::optional<std::string>& version,
                       HttpResponse& res) const;
   // Keeps a successful answer without warnings.
   void Remember(const std::string& key,
-                const std::optional<std::string>& fingerprint,
+                const std::optional<std::string>& version,
                 const std::vector<std::string>& warnings,
                 const HttpResponse& res) const;
 
   storage::SeriesStore* store_;
   PromEvaluator evaluator_;
-  mutable PromAnswerMemo memo_;
+  // Rendered answers, kept while their series are unchanged.
+  mutable AnswerMemo memo_;
 };
 
 }  // namespace tsforecast::service::http

@@ -233,11 +233,15 @@ absl::StatusOr<PromQuery> ParsePromQuery(absl::string_view raw) {
   return q;
 }
 
-absl::StatusOr<PromResult> PromEvaluator::Evaluate(const PromQuery& query,
-                                                   int64_t start_ms,
-                                                   int64_t end_ms,
-                                                   int64_t step_ms,
-                                                   absl::Time deadline) const {
+absl::StatusOr<std::vector<storage::SeriesInfo>> PromEvaluator::SelectSeries(
+    const PromQuery& query) const {
+  return store_->ListSeries(query.matchers, "", 100000);
+}
+
+absl::StatusOr<PromResult> PromEvaluator::Evaluate(
+    const PromQuery& query, const std::vector<storage::SeriesInfo>& selected,
+    int64_t start_ms, int64_t end_ms, int64_t step_ms,
+    absl::Time deadline) const {
   if (step_ms <= 0) {
     return absl::InvalidArgumentError("step: must be positive");
   }
@@ -249,15 +253,13 @@ absl::StatusOr<PromResult> PromEvaluator::Evaluate(const PromQuery& query,
         absl::StrCat("exceeded maximum resolution of ", kMaxPromSteps,
                      " points per series; try a larger step"));
   }
-  TSF_ASSIGN_OR_RETURN(std::vector<storage::SeriesInfo> infos,
-                       store_->ListSeries(query.matchers, "", 100000));
   PromResult result;
   std::optional<CalendarStep> coarse;
   if (query.aggregation) {
     TSF_ASSIGN_OR_RETURN(coarse,
                          StepFromProto(query.aggregation->step(), "step"));
   }
-  for (const storage::SeriesInfo& info : infos) {
+  for (const storage::SeriesInfo& info : selected) {
     // A forecast on a coarser step lies on that step's grid.
     const CalendarStep& step = coarse ? *coarse : info.definition.step;
     const int64_t lookback = std::max<int64_t>(5 * 60 * 1000, step.NominalMs());

@@ -48,13 +48,17 @@ class PromEvaluator {
   PromEvaluator(storage::SeriesStore* store, ForecastEngine* forecasts)
       : store_(store), forecasts_(forecasts) {}
 
-  // Evaluates a selector or forecast() at start, start+step, ... <= end.
-  // A sample at t is the latest point in (t - lookback, t], the lookback
+  // Evaluates a selector or forecast() at start, start+step, ... <= end
+  // over `selected`, the series its matchers select (SelectSeries). A
+  // sample at t is the latest point in (t - lookback, t], the lookback
   // being the longer of 5 minutes and the series' step. Series without
   // samples are left out.
-  absl::StatusOr<PromResult> Evaluate(const PromQuery& query, int64_t start_ms,
-                                      int64_t end_ms, int64_t step_ms,
-                                      absl::Time deadline) const;
+  absl::StatusOr<PromResult> Evaluate(
+      const PromQuery& query, const std::vector<storage::SeriesInfo>& selected,
+      int64_t start_ms, int64_t end_ms, int64_t step_ms,
+      absl::Time deadline) const;
+  absl::StatusOr<std::vector<storage::SeriesInfo>> SelectSeries(
+      const PromQuery& query) const;
 
  private:
   storage::SeriesStore* store_;
