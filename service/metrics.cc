@@ -165,6 +165,11 @@ void Metrics::AddGauge(GaugeFamily gauge) {
   gauges_.push_back(std::move(gauge));
 }
 
+void Metrics::AddScrapeHook(std::function<void()> hook) {
+  absl::MutexLock lock(&mu_);
+  scrape_hooks_.push_back(std::move(hook));
+}
+
 void Metrics::AddValue(std::string name, std::string help, std::string type,
                        std::function<double()> read) {
   AddGauge({std::move(name),
@@ -185,6 +190,7 @@ std::string Metrics::Render() const {
   fit_seconds.Render(&out);
   fit_errors.Render(&out);
   absl::MutexLock lock(&mu_);
+  for (const std::function<void()>& hook : scrape_hooks_) hook();
   for (const GaugeFamily& g : gauges_) {
     Header(&out, g.name, g.help, g.type);
     for (const GaugeSample& s : g.read()) {

@@ -94,11 +94,16 @@ class Metrics {
   // "counter".
   void AddValue(std::string name, std::string help, std::string type,
                 std::function<double()> read) ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs at the start of every scrape, before any gauge is read, so that
+  // gauges drawn from one costly source (the store's statistics) can share
+  // one reading of it. Scrapes run one at a time.
+  void AddScrapeHook(std::function<void()> hook) ABSL_LOCKS_EXCLUDED(mu_);
   // The whole exposition, text format 0.0.4.
   std::string Render() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   mutable absl::Mutex mu_;
+  std::vector<std::function<void()>> scrape_hooks_ ABSL_GUARDED_BY(mu_);
   std::vector<GaugeFamily> gauges_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -32,6 +33,12 @@
 
 namespace tsforecast::service {
 namespace {
+
+// The store's statistics as last read for a scrape.
+struct StatsSnapshot {
+  absl::Mutex mu;
+  storage::StorageStats stats ABSL_GUARDED_BY(mu);
+};
 
 // Plaintext, or TLS from files that gRPC re-reads every minute, so that a
 // renewed certificate is served without a restart.
@@ -280,9 +287,17 @@ int Server::http_port() const {
 void Server::AddGauges() {
   storage::SeriesStore* store = store_.get();
   ForecastEngine* forecasts = forecast_engine_.get();
-  auto stats = [store] {
+  // The store's statistics are read once per scrape (they list RocksDB's
+  // WAL files and properties) and shared by the gauges below.
+  auto snapshot = std::make_shared<StatsSnapshot>();
+  metrics_->AddScrapeHook([store, snapshot] {
     absl::StatusOr<storage::StorageStats> s = store->Stats();
-    return s.ok() ? *s : storage::StorageStats();
+    absl::MutexLock lock(&snapshot->mu);
+    snapshot->stats = s.ok() ? *s : storage::StorageStats();
+  });
+  auto stats = [snapshot] {
+    absl::MutexLock lock(&snapshot->mu);
+    return snapshot->stats;
   };
   metrics_->AddValue(
       "tsf_points_ingested_total", "Points written since the server started.",

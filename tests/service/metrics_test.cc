@@ -44,5 +44,26 @@ TEST(MetricsTest, CountersAndHistogramsInTextFormat) {
   EXPECT_EQ(metrics.grpc_requests.Value({"ForecastService/Forecast", "OK"}), 2);
 }
 
+// Gauges drawn from one costly source read it once per scrape, through a
+// hook that runs before any of them.
+TEST(MetricsTest, ScrapeHooksRunOnceBeforeTheGauges) {
+  Metrics metrics;
+  int reads = 0;
+  double source = 0;
+  metrics.AddScrapeHook([&] {
+    ++reads;
+    source += 10;
+  });
+  metrics.AddValue("tsf_test_a", "A.", "gauge", [&] { return source + 1; });
+  metrics.AddValue("tsf_test_b", "B.", "gauge", [&] { return source + 2; });
+  std::string text = metrics.Render();
+  EXPECT_EQ(reads, 1);
+  EXPECT_TRUE(Contains(text, "tsf_test_a 11\n")) << text;
+  EXPECT_TRUE(Contains(text, "tsf_test_b 12\n")) << text;
+  text = metrics.Render();
+  EXPECT_EQ(reads, 2);
+  EXPECT_TRUE(Contains(text, "tsf_test_a 21\n")) << text;
+}
+
 }  // namespace
 }  // namespace tsforecast::service
