@@ -153,8 +153,9 @@ class RocksSeriesStore final : public SeriesStore {
                             uint64_t seq);
   void CheckpointLoop();
   void StopCheckpoints();
-  // Appends wait while the head is twice its limit, until a checkpoint.
-  void WaitForHeadRoom();
+  // Appends wait while the head is twice its limit, until a checkpoint;
+  // called holding no lock.
+  void WaitForHeadRoom() ABSL_LOCKS_EXCLUDED(ddl_mu_, head_mu_);
 
   const StorageOptions options_;
   std::shared_ptr<RetentionTable> retention_;

@@ -39,7 +39,6 @@ absl::StatusOr<WriteResult> RocksSeriesStore::WriteToHead(
     SortPointsLastWins(&writes[i].points);
     AddToHeadRecord(states[i]->info.id, writes[i].points, &payload);
   }
-  WaitForHeadRoom();
   rocksdb::WriteBatch ceilings;
   std::vector<CeilingRaise> raises;
   {

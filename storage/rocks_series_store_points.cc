@@ -121,6 +121,9 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
   }
 
   if (head_log_ != nullptr && missing.empty()) {
+    // Before the catalogue lock, so that a writer held back by a full head
+    // does not hold back series creation and deletion too.
+    WaitForHeadRoom();
     absl::ReaderMutexLock ddl(&ddl_mu_);
     return WriteToHead(states, writes);
   }
