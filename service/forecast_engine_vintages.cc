@@ -6,6 +6,24 @@
 #include "service/forecast_engine.h"
 
 namespace tsforecast::service {
+namespace {
+
+// A stored attachment as the vintage clients see: the saved forecast with
+// the id and time it was saved under.
+absl::StatusOr<v1::ForecastVintage> VintageFromAttachment(
+    const storage::SeriesAttachment& doc) {
+  v1::ForecastVintage v;
+  if (!v.mutable_forecast()->ParseFromString(doc.payload)) {
+    return absl::DataLossError(
+        absl::StrCat("forecast vintage ", doc.id, " is unreadable"));
+  }
+  v.set_vintage_id(static_cast<int64_t>(doc.id));
+  v.set_create_time_ms(doc.create_time_ms);
+  v.mutable_forecast()->set_vintage_id(static_cast<int64_t>(doc.id));
+  return v;
+}
+
+}  // namespace
 
 absl::StatusOr<int64_t> ForecastEngine::SaveVintage(
     const v1::ForecastResponse& forecast) {
@@ -27,14 +45,8 @@ absl::StatusOr<std::vector<v1::ForecastVintage>> ForecastEngine::LoadVintages(
   std::vector<v1::ForecastVintage> out;
   out.reserve(docs->size());
   for (const storage::SeriesAttachment& doc : *docs) {
-    v1::ForecastVintage& v = out.emplace_back();
-    if (!v.mutable_forecast()->ParseFromString(doc.payload)) {
-      return absl::DataLossError(
-          absl::StrCat("forecast vintage ", doc.id, " is unreadable"));
-    }
-    v.set_vintage_id(static_cast<int64_t>(doc.id));
-    v.set_create_time_ms(doc.create_time_ms);
-    v.mutable_forecast()->set_vintage_id(static_cast<int64_t>(doc.id));
+    TSF_ASSIGN_OR_RETURN(v1::ForecastVintage v, VintageFromAttachment(doc));
+    out.push_back(std::move(v));
   }
   return out;
 }
@@ -56,15 +68,7 @@ absl::StatusOr<v1::ForecastVintage> ForecastEngine::GetVintage(
     }
     return doc.status();
   }
-  v1::ForecastVintage v;
-  v.set_vintage_id(vintage_id);
-  v.set_create_time_ms(doc->create_time_ms);
-  if (!v.mutable_forecast()->ParseFromString(doc->payload)) {
-    return absl::DataLossError(
-        absl::StrCat("forecast vintage ", vintage_id, " is unreadable"));
-  }
-  v.mutable_forecast()->set_vintage_id(vintage_id);
-  return v;
+  return VintageFromAttachment(*doc);
 }
 
 }  // namespace tsforecast::service
