@@ -179,10 +179,11 @@ absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
   writes.reserve(request.series_size());
   for (int i = 0; i < request.series_size(); ++i) {
     const v1::SeriesPoints& sp = request.series(i);
-    const std::string field = absl::StrCat("series[", i, "]");
+    // Built only for an error: most requests have none.
+    auto field = [i] { return absl::StrCat("series[", i, "]"); };
     if (sp.timestamps_ms_size() != sp.values_size()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          field, ": ", sp.timestamps_ms_size(), " timestamps_ms but ",
+          field(), ": ", sp.timestamps_ms_size(), " timestamps_ms but ",
           sp.values_size(), " values; they must pair up"));
     }
     storage::SeriesWrite w;
@@ -197,7 +198,7 @@ absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
       TSF_ASSIGN_OR_RETURN(
           w.create_if_missing,
           DefinitionFromProto(definition,
-                              absl::StrCat(field, ".create_if_missing")));
+                              absl::StrCat(field(), ".create_if_missing")));
     }
     writes.push_back(std::move(w));
   }

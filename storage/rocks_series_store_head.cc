@@ -33,6 +33,11 @@ absl::StatusOr<WriteResult> RocksSeriesStore::WriteToHead(
   WriteResult result;
   TSF_RETURN_IF_ERROR(ApplyOffGridPolicies(states, writes));
   std::string payload = StartHeadRecord(writes.size());
+  size_t points = 0;
+  for (const SeriesWrite& w : writes) points += w.points.size();
+  // Room for the usual record (ids, counts, a few bytes of time delta and
+  // a value per point), so that it is rarely grown byte by byte.
+  payload.reserve(payload.size() + writes.size() * 4 + points * 12);
   for (size_t i = 0; i < writes.size(); ++i) {
     // Counted as sent, replaced ones too, as writes past the head are.
     result.points_written += writes[i].points.size();

@@ -20,6 +20,15 @@ TimeRange ClampToValidTimes(const TimeRange& range) {
           std::min(range.end_ms, kMaxTimestampMs + 1)};
 }
 
+// An error about a field of `writes[i]`, named from the request's root
+// ("series[3].values[0]: ..."). Validators are given the path below the
+// element, so that the common case builds no strings.
+absl::Status InSeries(size_t i, absl::Status status) {
+  if (status.ok()) return status;
+  return absl::Status(status.code(),
+                      absl::StrCat("series[", i, "]", status.message()));
+}
+
 // `newer` over `older`, both ascending and unique.
 std::vector<Point> MergeNewerWins(const std::vector<Point>& older,
                                   const std::vector<Point>& newer) {
@@ -78,9 +87,9 @@ absl::Status RocksSeriesStore::AppendPointOperands(
 absl::Status RocksSeriesStore::ApplyOffGridPolicies(
     const std::vector<StatePtr>& states, std::vector<SeriesWrite>& writes) {
   for (size_t i = 0; i < writes.size(); ++i) {
-    TSF_RETURN_IF_ERROR(ApplyOffGridPolicy(states[i]->info.definition,
-                                           writes[i].points,
-                                           absl::StrCat("series[", i, "]")));
+    TSF_RETURN_IF_ERROR(InSeries(
+        i,
+        ApplyOffGridPolicy(states[i]->info.definition, writes[i].points, "")));
   }
   return absl::OkStatus();
 }
@@ -90,15 +99,14 @@ absl::StatusOr<WriteResult> RocksSeriesStore::Write(
   // Validate everything before touching any state: a rejected request
   // stores nothing.
   for (size_t i = 0; i < writes.size(); ++i) {
-    const std::string field = absl::StrCat("series[", i, "]");
     TSF_RETURN_IF_ERROR(
-        ValidateSeriesName(writes[i].series, absl::StrCat(field, ".series")));
-    TSF_RETURN_IF_ERROR(ValidatePoints(writes[i].points, field));
+        InSeries(i, ValidateSeriesName(writes[i].series, ".series")));
+    TSF_RETURN_IF_ERROR(InSeries(i, ValidatePoints(writes[i].points, "")));
     if (writes[i].create_if_missing) {
       writes[i].create_if_missing->name = writes[i].series;
       TSF_RETURN_IF_ERROR(
-          ValidateDefinition(*writes[i].create_if_missing,
-                             absl::StrCat(field, ".create_if_missing")));
+          InSeries(i, ValidateDefinition(*writes[i].create_if_missing,
+                                         ".create_if_missing")));
     }
   }
 
