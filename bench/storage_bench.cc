@@ -38,6 +38,8 @@ ABSL_FLAG(std::string, workload, "/tmp/tsf-workload/workload.csv",
           "workload CSV (series,timestamp_ms,value)");
 ABSL_FLAG(int, clients, 2, "concurrent writer threads / streams");
 ABSL_FLAG(int, batch_points, 50000, "points per WritePoints request");
+ABSL_FLAG(bool, columns, false,
+          "send each request as PointColumns rather than SeriesPoints");
 ABSL_FLAG(int, read_iterations, 200, "single-series reads to time");
 ABSL_FLAG(int, read_100_iterations, 20, "100-series reads to time");
 ABSL_FLAG(bool, stream, true, "also run the streaming ingest");
@@ -90,6 +92,20 @@ Workload Load(const std::string& path) {
   return w;
 }
 
+// The same request with its points as one set of columns.
+v1::WritePointsRequest ToColumns(const v1::WritePointsRequest& by_series) {
+  v1::WritePointsRequest out;
+  v1::PointColumns* c = out.mutable_columns();
+  for (const v1::SeriesPoints& sp : by_series.series()) {
+    c->add_series(sp.series());
+    c->add_counts(static_cast<uint32_t>(sp.values_size()));
+    c->mutable_timestamps_ms()->Add(sp.timestamps_ms().begin(),
+                                    sp.timestamps_ms().end());
+    c->mutable_values()->Add(sp.values().begin(), sp.values().end());
+  }
+  return out;
+}
+
 std::vector<v1::WritePointsRequest> MakeBatches(const Workload& w,
                                                 const std::string& prefix,
                                                 size_t batch_points) {
@@ -109,6 +125,9 @@ std::vector<v1::WritePointsRequest> MakeBatches(const Workload& w,
     v1::SeriesPoints* sp = b.mutable_series(e);
     sp->add_timestamps_ms(w.ts[i]);
     sp->add_values(w.values[i]);
+  }
+  if (absl::GetFlag(FLAGS_columns)) {
+    for (v1::WritePointsRequest& b : batches) b = ToColumns(b);
   }
   return batches;
 }

@@ -17,7 +17,8 @@
 #   ingest at 10,000-, 1,000- and 10-point requests (--clients writers;
 #     ours over gRPC with storage_bench, the peers' line-protocol /write with
 #     http_ingest_bench; the 10-point case sends the first 20,000 points
-#     only). Prometheus has no push ingestion: it is backfilled with
+#     only). Ours at 1,000 and 10 points is sent as PointColumns (the ratio)
+#     and again as one SeriesPoints message per series (its own row). Prometheus has no push ingestion: it is backfilled with
 #     `promtool tsdb create-blocks-from openmetrics` and has no ingest figure.
 #   bytes per point on disk after compaction, as blocks allocated by the
 #     whole data dir (ours: after Compact, also SST bytes alone, the figure
@@ -198,16 +199,24 @@ start_tsf() {
 }
 bench_tsf() {
   echo "== tsforecastd" >&2
+  # Small requests both ways: PointColumns (the main figure: our compact
+  # form, as line protocol is the peers') and one SeriesPoints message per
+  # series.
   for batch in 1000 10; do
-    start_tsf
-    local max=0
-    [ "$batch" = 10 ] && max=$small_points
-    "$build/storage_bench" --server="127.0.0.1:$tsf_port" \
-      --workload="$workload/workload.csv" --clients="$clients" \
-      --batch_points="$batch" --max_points="$max" --ingest_only \
-      >"$tmp/tsf_$batch" 2>&2
-    R[tsf.ingest_$batch]="$(key ingest_points_per_s "$tmp/tsf_$batch")"
-    stop_server
+    for form in columns series; do
+      start_tsf
+      local max=0
+      [ "$batch" = 10 ] && max=$small_points
+      "$build/storage_bench" --server="127.0.0.1:$tsf_port" \
+        --workload="$workload/workload.csv" --clients="$clients" \
+        --batch_points="$batch" --max_points="$max" --ingest_only \
+        --columns="$([ "$form" = columns ] && echo true || echo false)" \
+        >"$tmp/tsf_${batch}_$form" 2>&2
+      local measure="ingest_$batch"
+      [ "$form" = series ] && measure="ingest_${batch}_by_series"
+      R[tsf.$measure]="$(key ingest_points_per_s "$tmp/tsf_${batch}_$form")"
+      stop_server
+    done
   done
   start_tsf
   "$build/storage_bench" --server="127.0.0.1:$tsf_port" \
@@ -348,6 +357,12 @@ bench_vm
 bench_prom
 
 # ---------------------------------------------------------------- report
+# The peers send line protocol either way: the same figure on both rows.
+for p in influx vm; do
+  for b in 1000 10; do
+    R[$p.ingest_${b}_by_series]="${R[$p.ingest_$b]:-}"
+  done
+done
 get() { echo "${R[$1]:--}"; }
 best() {  # measure higher|lower: the best peer's value
   local m="$1" dir="$2" b=""
@@ -379,7 +394,9 @@ row() {  # label measure higher|lower
 }
 row "ingest 10,000/req (pts/s)" ingest_10000 higher
 row "ingest 1,000/req (pts/s)" ingest_1000 higher
+row "  ours as SeriesPoints" ingest_1000_by_series higher
 row "ingest 10/req (pts/s)" ingest_10 higher
+row "  ours as SeriesPoints" ingest_10_by_series higher
 row "bytes per point (disk)" bytes_per_point lower
 row "bytes per point (SST only)" sst_bytes_per_point lower
 row "read 1 series (ms)" read_series_ms lower
@@ -393,6 +410,8 @@ echo
 echo "ratio_ingest_10000=$(ratio ingest_10000 higher)"
 echo "ratio_ingest_1000=$(ratio ingest_1000 higher)"
 echo "ratio_ingest_10=$(ratio ingest_10 higher)"
+echo "ratio_ingest_1000_by_series=$(ratio ingest_1000_by_series higher)"
+echo "ratio_ingest_10_by_series=$(ratio ingest_10_by_series higher)"
 echo "ratio_bytes_per_point=$(ratio bytes_per_point lower)"
 echo "ratio_read_series=$(ratio read_series_ms lower)"
 echo "ratio_read_100=$(ratio read_100_ms lower)"

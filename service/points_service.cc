@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "service/grpc_status.h"
+#include "service/point_columns.h"
 #include "service/proto_convert.h"
 #include "storage/aggregated_read.h"
 
@@ -91,10 +92,12 @@ absl::StatusOr<Caller> PointsServiceImpl::Reader(
 
 absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
     const Caller& caller, const v1::WritePointsRequest& request) {
-  if (request.series_size() > limits_.max_series_per_request) {
+  const v1::PointColumns& columns = request.columns();
+  const int entries = request.series_size() + columns.series_size();
+  if (entries > limits_.max_series_per_request) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "series: ", request.series_size(), " entries; at most ",
-        limits_.max_series_per_request,
+        request.has_columns() ? "columns.series: " : "series: ", entries,
+        " entries; at most ", limits_.max_series_per_request,
         " per request (server flag --max_series_per_request); split the "
         "request"));
   }
@@ -104,9 +107,14 @@ absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
     points += sp.values_size();
     name_bytes += static_cast<int64_t>(sp.series().size());
   }
+  points += columns.values_size();
+  for (const std::string& name : columns.series()) {
+    name_bytes += static_cast<int64_t>(name.size());
+  }
   if (points > limits_.max_points_per_request) {
     return absl::ResourceExhaustedError(absl::StrCat(
-        "series: ", points, " points; at most ", limits_.max_points_per_request,
+        request.has_columns() ? "columns: " : "series: ", points,
+        " points; at most ", limits_.max_points_per_request,
         " per request (server flag --max_points_per_request); split the "
         "request"));
   }
@@ -127,7 +135,12 @@ absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
       }
     }
   }
-  return store_->Write(std::move(writes));
+  absl::StatusOr<storage::WriteResult> result =
+      store_->Write(std::move(writes));
+  if (!result.ok() && request.has_columns()) {
+    return ColumnError(result.status(), request.columns());
+  }
+  return result;
 }
 
 grpc::Status PointsServiceImpl::WritePoints(
@@ -140,6 +153,11 @@ grpc::Status PointsServiceImpl::WritePoints(
   if (!result.ok()) return ToGrpcStatus(result.status());
   response->set_points_written(result->points_written);
   response->set_series_created(result->series_created);
+  if (request->has_columns()) {
+    response->mutable_column_revisions()->Add(result->revisions.begin(),
+                                              result->revisions.end());
+    return grpc::Status::OK;
+  }
   for (int i = 0; i < request->series_size(); ++i) {
     v1::SeriesRevision* r = response->add_revisions();
     r->set_series(request->series(i).series());

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "service/point_columns.h"
 #include "storage/selector.h"
 
 namespace tsforecast::service {
@@ -175,6 +176,13 @@ absl::StatusOr<std::vector<storage::LabelMatcher>> MatchersFromProto(
 
 absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
     const v1::WritePointsRequest& request) {
+  if (request.has_columns()) {
+    if (request.series_size() > 0) {
+      return absl::InvalidArgumentError(
+          "columns: send either series or columns in one request, not both");
+    }
+    return WritesFromColumns(request.columns());
+  }
   std::vector<storage::SeriesWrite> writes;
   writes.reserve(request.series_size());
   for (int i = 0; i < request.series_size(); ++i) {
