@@ -75,6 +75,27 @@ class PythonClientTest(unittest.TestCase):
         latest = self.points.ReadLatest(points_pb2.ReadLatestRequest(series=["py_stream"], count=2))
         self.assertEqual(list(latest.series[0].values), [5.0, 5.0])
 
+    def test_columns_write_many_series_in_one_message(self):
+        names = ["py_col_a", "py_col_b", "py_col_c"]
+        for name in names:
+            self.series.CreateSeries(series_pb2.CreateSeriesRequest(series=series_pb2.Series(
+                name=name, step=series_pb2.Step(unit=series_pb2.STEP_UNIT_DAY))))
+        # Two days of every series, series after series.
+        resp = self.points.WritePoints(points_pb2.WritePointsRequest(columns=points_pb2.PointColumns(
+            series=names, counts=[2, 2, 2],
+            timestamps_ms=[JAN_2024, JAN_2024 + DAY] * 3, values=[1.0, 2.0, 3.0, 4.0, 5.0, 6.0])))
+        self.assertEqual(resp.points_written, 6)
+        self.assertEqual(len(resp.column_revisions), 3)
+        read = self.points.ReadPoints(points_pb2.ReadPointsRequest(series="py_col_b"))
+        self.assertEqual(list(read.values), [3.0, 4.0])
+        with self.assertRaises(grpc.RpcError) as e:
+            self.points.WritePoints(points_pb2.WritePointsRequest(columns=points_pb2.PointColumns(
+                series=names, counts=[1, 1, 1], timestamps_ms=[JAN_2024] * 3,
+                values=[1.0, math.inf, 1.0])))
+        self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+        self.assertIn('columns.values[1] (series "py_col_b"): not a finite number',
+                      e.exception.details())
+
     def test_errors_carry_code_and_field(self):
         with self.assertRaises(grpc.RpcError) as e:
             self.points.WritePoints(points_pb2.WritePointsRequest(series=[
