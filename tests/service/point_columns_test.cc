@@ -158,6 +158,28 @@ TEST_F(ColumnWriteTest, BadColumnsAreRejectedWholeWithTheColumnPath) {
   EXPECT_EQ(Values("b").size(), 3u);
 }
 
+TEST_F(ColumnWriteTest, StreamedBatchesMayBeColumns) {
+  grpc::ClientContext ctx;
+  auto stream = points_->StreamWritePoints(&ctx);
+  v1::StreamWritePointsRequest req;
+  req.set_sequence(1);
+  *req.mutable_batch()->mutable_columns() = Columns({"a", "b"}, 4, 0);
+  ASSERT_TRUE(stream->Write(req));
+  req.set_sequence(2);
+  req.mutable_batch()->mutable_columns()->set_values(5, NAN);
+  ASSERT_TRUE(stream->Write(req));
+  stream->WritesDone();
+  v1::StreamWritePointsResponse ack;
+  ASSERT_TRUE(stream->Read(&ack));
+  EXPECT_EQ(ack.sequence(), 1u);
+  EXPECT_EQ(ack.points_written(), 8u);
+  EXPECT_FALSE(stream->Read(&ack));
+  EXPECT_GRPC(stream->Finish(), StatusCode::INVALID_ARGUMENT,
+              "batch with sequence 2 rejected (earlier batches are stored): "
+              "columns.values[5] (series \"b\")");
+  EXPECT_EQ(Values("b"), (std::vector<double>{0, 1, 2, 3}));
+}
+
 TEST_F(ColumnWriteTest, ColumnsCountTowardsTheRequestLimits) {
   v1::WritePointsResponse resp;
   EXPECT_GRPC(Write(Columns({"a"}, 100001, 1), &resp),
