@@ -4,10 +4,11 @@
 # port, ingests (unary and streaming), compacts, reads, stops the server, and
 # prints key=value lines.
 # Usage: scripts/bench_storage.sh [--series N] [--points M] [--clients C]
-#        [--durability sync|process] [--batch-points P]
+#        [--durability sync|process] [--batch-points P] [--columns]
+# --columns sends each request as PointColumns instead of SeriesPoints.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-series=1000 points=10000 clients=2 durability=sync batch=50000
+series=1000 points=10000 clients=2 durability=sync batch=50000 columns=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --series) series="$2"; shift 2 ;;
@@ -15,7 +16,8 @@ while [ $# -gt 0 ]; do
     --clients) clients="$2"; shift 2 ;;
     --durability) durability="$2"; shift 2 ;;
     --batch-points) batch="$2"; shift 2 ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --columns) columns=true; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -52,7 +54,7 @@ port="$(head -n1 "$tmp/port")"
 
 "$build/storage_bench" --server="127.0.0.1:$port" \
   --workload="$workload/workload.csv" --clients="$clients" \
-  --batch_points="$batch" | tee "$tmp/out"
+  --batch_points="$batch" --columns="$columns" | tee "$tmp/out"
 
 rss_kb="$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")"
 disk_bytes="$(du -sb "$tmp/data" | cut -f1)"
