@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
@@ -20,13 +21,18 @@ TimeRange ClampToValidTimes(const TimeRange& range) {
           std::min(range.end_ms, kMaxTimestampMs + 1)};
 }
 
-// An error about a field of `writes[i]`, named from the request's root
+// An error about `writes[i]`, named from the request's root
 // ("series[3].values[0]: ..."). Validators are given the path below the
-// element, so that the common case builds no strings.
+// element, so that the common case builds no strings; a message that does
+// not start with such a path is about the whole entry.
 absl::Status InSeries(size_t i, absl::Status status) {
   if (status.ok()) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat("series[", i, "]", status.message()));
+  const absl::string_view message = status.message();
+  const bool relative =
+      absl::StartsWith(message, ".") || absl::StartsWith(message, ":");
+  return absl::Status(
+      status.code(),
+      absl::StrCat("series[", i, "]", relative ? "" : ": ", message));
 }
 
 // `newer` over `older`, both ascending and unique.
