@@ -21,6 +21,19 @@ void AnswerMemo::Store(const std::string& key, std::string version,
   entries_[key] = Entry{std::move(version), std::move(shared)};
 }
 
+bool AnswerMemo::Answer(const std::string& key, const std::string& version,
+                        HttpResponse& res) const {
+  std::shared_ptr<const std::string> body = Find(key, version);
+  if (body == nullptr) return false;
+  res.set_content(*body, "application/json");
+  return true;
+}
+
+void AnswerMemo::Keep(const std::string& key, std::string version,
+                      const HttpResponse& res) {
+  if (res.status == 200) Store(key, std::move(version), res.body);
+}
+
 uint64_t AnswerMemo::hits() const {
   absl::MutexLock lock(&mu_);
   return hits_;

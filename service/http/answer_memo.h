@@ -1,4 +1,4 @@
-// Rendered HTTP answers kept by key, each valid for one version of what it
+// Rendered JSON answers kept by key, each valid for one version of what it
 // was rendered from (a series revision, say). A lookup with another
 // version misses, and the next store replaces the entry: answers of old
 // versions are never asked for again. A full memo starts over rather than
@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "service/http/http_message.h"
 
 namespace tsforecast::service::http {
 
@@ -24,6 +25,14 @@ class AnswerMemo {
                                           const std::string& version) const;
   void Store(const std::string& key, std::string version, std::string body);
   uint64_t hits() const;
+
+  // Answers `res` with the JSON kept for `key` at `version`; returns
+  // whether there was one.
+  bool Answer(const std::string& key, const std::string& version,
+              HttpResponse& res) const;
+  // Keeps `res` for `key` at `version` when it is a success (200).
+  void Keep(const std::string& key, std::string version,
+            const HttpResponse& res);
 
  private:
   struct Entry {

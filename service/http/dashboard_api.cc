@@ -132,14 +132,9 @@ void DashboardApi::Forecast(const HttpRequest& req, HttpResponse& res) const {
   // of the version it was rendered from.
   const std::string version =
       absl::StrCat((*answer)->revision(), (*answer)->cached() ? "c" : "");
-  if (std::shared_ptr<const std::string> body =
-          json_memo_.Find(req.target, version)) {
-    res.set_content(*body, "application/json");
-    return;
-  }
+  if (json_memo_.Answer(req.target, version, res)) return;
   Reply(res, **answer);
-  if (res.status != 200) return;
-  json_memo_.Store(req.target, version, res.body);
+  json_memo_.Keep(req.target, version, res);
 }
 
 void DashboardApi::Backtest(const HttpRequest& req, HttpResponse& res) const {

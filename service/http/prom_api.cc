@@ -117,7 +117,7 @@ void PromApi::Query(const HttpRequest& req, HttpResponse& res) const {
   const std::string key =
       PromAnswerKey('q', p.Get("query"), query->matchers, {t});
   const std::optional<std::string> version = PromAnswerVersion(*selected);
-  if (AnswerFromMemo(key, version, res)) return;
+  if (version && memo_.Answer(key, *version, res)) return;
   absl::StatusOr<PromResult> result =
       evaluator_.Evaluate(*query, *selected, t, t, 1, HttpDeadline());
   if (!result.ok()) return Error(res, result.status());
@@ -133,26 +133,8 @@ void PromApi::Query(const HttpRequest& req, HttpResponse& res) const {
   }
   data += "]}";
   Success(res, data, result->warnings);
-  Remember(key, version, result->warnings, res);
-}
-
-bool PromApi::AnswerFromMemo(const std::string& key,
-                             const std::optional<std::string>& version,
-                             HttpResponse& res) const {
-  if (!version) return false;
-  std::shared_ptr<const std::string> body = memo_.Find(key, *version);
-  if (body == nullptr) return false;
-  res.set_content(*body, "application/json");
-  return true;
-}
-
-void PromApi::Remember(const std::string& key,
-                       const std::optional<std::string>& version,
-                       const std::vector<std::string>& warnings,
-                       const HttpResponse& res) const {
-  if (version && warnings.empty() && res.status == 200) {
-    memo_.Store(key, *version, res.body);
-  }
+  // Answers with warnings are not kept: the next poll should see them too.
+  if (version && result->warnings.empty()) memo_.Keep(key, *version, res);
 }
 
 void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
@@ -194,7 +176,7 @@ void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
   const std::string key = PromAnswerKey('r', p.Get("query"), query->matchers,
                                         {*start, *end, *step});
   const std::optional<std::string> version = PromAnswerVersion(*selected);
-  if (AnswerFromMemo(key, version, res)) return;
+  if (version && memo_.Answer(key, *version, res)) return;
   absl::StatusOr<PromResult> result = evaluator_.Evaluate(
       *query, *selected, *start, *end, *step, HttpDeadline());
   if (!result.ok()) return Error(res, result.status());
@@ -213,7 +195,8 @@ void PromApi::QueryRange(const HttpRequest& req, HttpResponse& res) const {
   }
   data += "]}";
   Success(res, data, result->warnings);
-  Remember(key, version, result->warnings, res);
+  // Answers with warnings are not kept: the next poll should see them too.
+  if (version && result->warnings.empty()) memo_.Keep(key, *version, res);
 }
 
 void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {

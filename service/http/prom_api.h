@@ -35,20 +35,10 @@ class PromApi {
   absl::StatusOr<std::set<std::string>> VisibleLabels(
       const std::string* values_of) const;
 
-  // Answers from the memo when an answer is kept at `version` (see
-  // PromAnswerVersion; none when nullopt); returns whether it did.
-  bool AnswerFromMemo(const std::string& key,
-                      const std::optional<std::string>& version,
-                      HttpResponse& res) const;
-  // Keeps a successful answer without warnings.
-  void Remember(const std::string& key,
-                const std::optional<std::string>& version,
-                const std::vector<std::string>& warnings,
-                const HttpResponse& res) const;
-
   storage::SeriesStore* store_;
   PromEvaluator evaluator_;
-  // Rendered answers, kept while their series are unchanged.
+  // Rendered answers, kept while their series are unchanged (at
+  // PromAnswerVersion; never when it is nullopt).
   mutable AnswerMemo memo_;
 };
 

@@ -104,5 +104,26 @@ TEST_F(PromAnswerMemoTest, AFullMemoStartsOver) {
   EXPECT_EQ(*memo.Find("k3", fp), "3");
 }
 
+// Only successes are kept, and a kept answer is served as JSON.
+TEST(AnswerMemoTest, KeepsSuccessesAndAnswersWithThem) {
+  AnswerMemo memo;
+  HttpResponse failed;
+  failed.status = 422;
+  failed.set_content("{\"status\":\"error\"}", "application/json");
+  memo.Keep("k", "v1", failed);
+  HttpResponse res;
+  EXPECT_FALSE(memo.Answer("k", "v1", res));
+  HttpResponse ok;
+  ok.set_content("{\"status\":\"success\"}", "application/json");
+  memo.Keep("k", "v1", ok);
+  EXPECT_FALSE(memo.Answer("k", "v2", res));
+  ASSERT_TRUE(memo.Answer("k", "v1", res));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "{\"status\":\"success\"}");
+  ASSERT_EQ(res.headers.count("content-type"), 1u);
+  EXPECT_EQ(res.headers.find("content-type")->second, "application/json");
+  EXPECT_EQ(memo.hits(), 1u);
+}
+
 }  // namespace
 }  // namespace tsforecast::service::http
