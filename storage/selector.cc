@@ -100,8 +100,13 @@ class SelectorParser {
     return absl::OkStatus();
   }
   absl::StatusOr<std::vector<LabelMatcher>> Error(absl::string_view what) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "selector \"", text_, "\" at position ", pos_, ": ", what));
+    // The text is quoted up to a bound: a hostile selector may be
+    // megabytes long, and the message goes back to the caller.
+    constexpr size_t kQuoted = 200;
+    return absl::InvalidArgumentError(
+        absl::StrCat("selector \"", text_.substr(0, kQuoted),
+                     text_.size() > kQuoted ? "...\"" : "\"", " at position ",
+                     pos_, ": ", what));
   }
 
   absl::string_view text_;

@@ -1,7 +1,6 @@
 #include "service/http/prom_query.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 #include "absl/strings/ascii.h"
@@ -18,20 +17,31 @@ constexpr char kSupported[] =
     "ndpr_oxide_cny{market=\"shanghai\"} and forecast(<selector>[, "
     "\"<model>\"[, \"<step>\", \"<aggregator>\"]]); see docs/http_api.md";
 
-// Number literals with + - * / and parentheses; false when `text` is not
-// such an expression.
+// Number literals with + - * / and parentheses. Recursion is bounded by
+// kMaxPromQueryDepth (each '(' and unary sign is a level) and every byte is
+// looked at a bounded number of times, so hostile text costs linear time and
+// a fixed stack.
 class ScalarParser {
  public:
   explicit ScalarParser(absl::string_view text) : text_(text) {}
-  bool Parse(double* out) {
-    if (!Sum(out)) return false;
+  // The value; nullopt when `text` is not such an expression; an error when
+  // it nests deeper than the limit.
+  absl::StatusOr<std::optional<double>> Parse() {
+    double out;
+    const bool ok = Sum(&out);
+    if (too_deep_) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("query: nested deeper than ", kMaxPromQueryDepth,
+                       " levels of parentheses or signs"));
+    }
     Skip();
-    return pos_ == text_.size();
+    if (!ok || pos_ != text_.size()) return std::nullopt;
+    return out;
   }
 
  private:
   void Skip() {
-    while (pos_ < text_.size() && std::isspace(text_[pos_])) ++pos_;
+    while (pos_ < text_.size() && absl::ascii_isspace(text_[pos_])) ++pos_;
   }
   bool Sum(double* out) {
     if (!Product(out)) return false;
@@ -59,13 +69,21 @@ class ScalarParser {
   }
   bool Unary(double* out) {
     Skip();
-    if (pos_ < text_.size() && (text_[pos_] == '-' || text_[pos_] == '+')) {
-      const bool negate = text_[pos_++] == '-';
-      if (!Unary(out)) return false;
-      if (negate) *out = -*out;
-      return true;
+    if (pos_ < text_.size() &&
+        (text_[pos_] == '-' || text_[pos_] == '+' || text_[pos_] == '(')) {
+      if (depth_ >= kMaxPromQueryDepth) {
+        too_deep_ = true;
+        return false;
+      }
+      ++depth_;
+      const bool ok = Nested(out);
+      --depth_;
+      return ok;
     }
-    if (pos_ < text_.size() && text_[pos_] == '(') {
+    return Number(out);
+  }
+  bool Nested(double* out) {
+    if (text_[pos_] == '(') {
       ++pos_;
       if (!Sum(out)) return false;
       Skip();
@@ -73,16 +91,36 @@ class ScalarParser {
       ++pos_;
       return true;
     }
-    const std::string rest(text_.substr(pos_));
-    char* end = nullptr;
-    *out = std::strtod(rest.c_str(), &end);
-    if (end == rest.c_str()) return false;
-    pos_ += end - rest.c_str();
+    const bool negate = text_[pos_++] == '-';
+    if (!Unary(out)) return false;
+    if (negate) *out = -*out;
+    return true;
+  }
+  // strtod on the literal's own bytes only: copying the rest of the text
+  // for each literal made "1+1+...+1" quadratic.
+  bool Number(double* out) {
+    size_t end = pos_;
+    while (end < text_.size() &&
+           (absl::ascii_isalnum(text_[end]) || text_[end] == '.' ||
+            ((text_[end] == '+' || text_[end] == '-') && end > pos_ &&
+             (text_[end - 1] == 'e' || text_[end - 1] == 'E' ||
+              text_[end - 1] == 'p' || text_[end - 1] == 'P')))) {
+      ++end;
+    }
+    if (end == pos_ || end - pos_ > kMaxNumberBytes) return false;
+    const std::string literal(text_.substr(pos_, end - pos_));
+    char* stop = nullptr;
+    *out = std::strtod(literal.c_str(), &stop);
+    if (stop == literal.c_str()) return false;
+    pos_ += stop - literal.c_str();
     return true;
   }
 
+  static constexpr size_t kMaxNumberBytes = 400;
   absl::string_view text_;
   size_t pos_ = 0;
+  int depth_ = 0;
+  bool too_deep_ = false;
 };
 
 // Splits "a, b" at top-level commas (outside braces and quotes).
@@ -129,10 +167,11 @@ absl::StatusOr<std::string> StringLiteral(absl::string_view text,
 // "rate(" -> "rate"; empty when the text is not a function call.
 std::string FunctionName(absl::string_view text) {
   size_t i = 0;
-  while (i < text.size() && (std::isalnum(text[i]) || text[i] == '_')) ++i;
+  while (i < text.size() && (absl::ascii_isalnum(text[i]) || text[i] == '_'))
+    ++i;
   if (i == 0 || i >= text.size()) return "";
   size_t j = i;
-  while (j < text.size() && std::isspace(text[j])) ++j;
+  while (j < text.size() && absl::ascii_isspace(text[j])) ++j;
   return j < text.size() && text[j] == '(' ? std::string(text.substr(0, i))
                                            : "";
 }
@@ -146,9 +185,8 @@ absl::StatusOr<std::vector<storage::LabelMatcher>> Selector(
   absl::StatusOr<std::vector<storage::LabelMatcher>> m =
       storage::ParseSelector(text);
   if (!m.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot parse \"", text,
-                                                   "\": ", m.status().message(),
-                                                   "; ", kSupported));
+    return absl::InvalidArgumentError(
+        absl::StrCat(m.status().message(), "; ", kSupported));
   }
   if (m->empty()) {
     return absl::InvalidArgumentError(
@@ -186,9 +224,16 @@ absl::StatusOr<PromQuery> ParsePromQuery(absl::string_view raw) {
   if (text.empty()) {
     return absl::InvalidArgumentError("query: must not be empty");
   }
+  if (text.size() > kMaxPromQueryBytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "query: ", text.size(), " bytes; at most ", kMaxPromQueryBytes));
+  }
   PromQuery q;
-  if (ScalarParser(text).Parse(&q.scalar)) {
+  TSF_ASSIGN_OR_RETURN(std::optional<double> scalar,
+                       ScalarParser(text).Parse());
+  if (scalar) {
     q.kind = PromQuery::Kind::kScalar;
+    q.scalar = *scalar;
     return q;
   }
   const std::string function = FunctionName(text);
@@ -291,7 +336,14 @@ absl::StatusOr<PromResult> PromEvaluator::Evaluate(
     absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> forecast =
         forecasts_->Answer(request, deadline);
     if (!forecast.ok()) {
-      if (forecast.status().code() == absl::StatusCode::kInvalidArgument) {
+      // A full queue or a passed deadline fails the whole query, so that
+      // the client retries it (429 or 503 with Retry-After) instead of
+      // drawing a panel with series missing.
+      const absl::StatusCode code = forecast.status().code();
+      if (code == absl::StatusCode::kInvalidArgument ||
+          code == absl::StatusCode::kResourceExhausted ||
+          code == absl::StatusCode::kUnavailable ||
+          code == absl::StatusCode::kDeadlineExceeded) {
         return forecast.status();
       }
       result.warnings.push_back(absl::StrCat(info.definition.name, ": ",

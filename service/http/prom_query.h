@@ -27,6 +27,12 @@ struct PromQuery {
   std::optional<v1::Aggregation> aggregation;
 };
 
+// Bounds on a query's text: longer or deeper queries get INVALID_ARGUMENT
+// before any work that grows with them. Far beyond what a dashboard writes;
+// they keep a hostile query from exhausting a worker's stack or CPU.
+inline constexpr size_t kMaxPromQueryBytes = 32 << 10;
+inline constexpr int kMaxPromQueryDepth = 128;
+
 // INVALID_ARGUMENT naming what is not understood.
 absl::StatusOr<PromQuery> ParsePromQuery(absl::string_view text);
 

@@ -1,5 +1,7 @@
 #include "service/http/prom_query.h"
 
+#include <cmath>
+
 #include "gtest/gtest.h"
 #include "service/http/http_util.h"
 #include "service/http/json_text.h"
@@ -53,7 +55,71 @@ TEST(PromQueryTest, UnsupportedPromQlIsAClearError) {
   EXPECT_STATUS(ParsePromQuery(""), absl::StatusCode::kInvalidArgument,
                 "must not be empty");
   EXPECT_STATUS(ParsePromQuery("x{a=}"), absl::StatusCode::kInvalidArgument,
-                "cannot parse");
+                "selector \"x{a=}\" at position 4: expected a quoted value");
+}
+
+// The crash of issue 19: one '-' or '(' per level used to recurse until the
+// worker's stack overflowed (about 58,000 levels).
+TEST(PromQueryTest, NestingIsBoundedAtTheDepthLimit) {
+  const auto nested = [](int depth, const std::string& open,
+                         const std::string& close) {
+    std::string q;
+    for (int i = 0; i < depth; ++i) q += open;
+    q += "1";
+    for (int i = 0; i < depth; ++i) q += close;
+    return q;
+  };
+  ASSERT_OK_AND_ASSIGN(PromQuery q,
+                       ParsePromQuery(nested(kMaxPromQueryDepth, "-", "")));
+  EXPECT_EQ(q.scalar, 1);  // an even number of signs
+  ASSERT_OK_AND_ASSIGN(q, ParsePromQuery(nested(kMaxPromQueryDepth, "(", ")")));
+  EXPECT_EQ(q.scalar, 1);
+  for (const auto& [open, close] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"-", ""}, {"(", ")"}, {"+(", ")"}, {"(-", ")"}}) {
+    SCOPED_TRACE(open);
+    EXPECT_STATUS(ParsePromQuery(nested(kMaxPromQueryDepth + 1, open, close)),
+                  absl::StatusCode::kInvalidArgument, "nested deeper than 128");
+  }
+  // The probe's query: 62,000 signs, under the header limit, over the size
+  // limit; 30,000 (under the size limit) is refused for its depth.
+  EXPECT_STATUS(ParsePromQuery(std::string(62000, '-') + "1"),
+                absl::StatusCode::kInvalidArgument, "at most 32768");
+  EXPECT_STATUS(ParsePromQuery(std::string(30000, '-') + "1"),
+                absl::StatusCode::kInvalidArgument, "nested deeper");
+  EXPECT_STATUS(ParsePromQuery(std::string(30000, '(') + "1"),
+                absl::StatusCode::kInvalidArgument, "nested deeper");
+}
+
+// Each literal used to copy the rest of the text, so a long sum was
+// quadratic (a 15 MB "1+1+..." took 487 s of CPU). A sum at the size limit
+// is evaluated; the count of additions proves every literal was read once.
+TEST(PromQueryTest, LongSumsAreReadOnceAndSizeIsBounded) {
+  std::string sum = "1";
+  while (sum.size() + 2 <= kMaxPromQueryBytes) sum += "+1";
+  ASSERT_OK_AND_ASSIGN(PromQuery q, ParsePromQuery(sum));
+  EXPECT_EQ(q.scalar, static_cast<double>((sum.size() + 1) / 2));
+  EXPECT_STATUS(ParsePromQuery(sum + "+1"), absl::StatusCode::kInvalidArgument,
+                "at most 32768");
+  std::string body = "1";
+  while (body.size() < (15u << 20)) body += "+1";
+  EXPECT_STATUS(ParsePromQuery(body), absl::StatusCode::kInvalidArgument,
+                "query: 15728641 bytes; at most 32768");
+  // A long selector's error quotes a bounded prefix of it.
+  const absl::Status bad =
+      ParsePromQuery("x{" + std::string(30000, 'a')).status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_LT(bad.message().size(), 1000u);
+}
+
+TEST(PromQueryTest, LiteralsKeepTheirMeaning) {
+  ASSERT_OK_AND_ASSIGN(PromQuery q, ParsePromQuery("1e3 + 2.5e-1 - 0x10"));
+  EXPECT_EQ(q.scalar, 1000 + 0.25 - 16);
+  ASSERT_OK_AND_ASSIGN(q, ParsePromQuery("-(2*3)/4"));
+  EXPECT_EQ(q.scalar, -1.5);
+  ASSERT_OK_AND_ASSIGN(q, ParsePromQuery("Inf"));
+  EXPECT_TRUE(std::isinf(q.scalar));
+  EXPECT_EQ(ParsePromQuery("1 +").ok(), false);
 }
 
 TEST(PromQueryTest, TimesDurationsAndValues) {
