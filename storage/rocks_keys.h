@@ -24,6 +24,13 @@ inline constexpr char kNextSeriesIdKey[] =
 inline constexpr char kNextAttachmentIdKey[] =
     "\0"
     "next_attachment_id";
+// The highest revision any deleted series reached: a series created later
+// starts above it, so a name's revisions never repeat across a delete and
+// re-create, and a cache keyed on (name, revision) cannot answer for the
+// deleted series' data.
+inline constexpr char kRetiredRevisionKey[] =
+    "\0"
+    "retired_revision";
 inline constexpr char kSeriesKeyPrefix = 's';
 // The storage format this build reads and writes.
 inline constexpr char kStorageFormatVersion[] = "tsforecast-storage-1";

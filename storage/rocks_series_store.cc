@@ -237,6 +237,16 @@ absl::Status RocksSeriesStore::LoadSeries() {
   } else if (!s.IsNotFound()) {
     return Annotate(FromRocks(s), "reading next series id");
   }
+  std::string retired;
+  s = db_->Get(
+      rocksdb::ReadOptions(), meta_cf_,
+      rocksdb::Slice(kRetiredRevisionKey, sizeof(kRetiredRevisionKey) - 1),
+      &retired);
+  if (s.ok() && retired.size() == 8) {
+    retired_revision_ = GetFixed64BE(retired.data());
+  } else if (!s.IsNotFound()) {
+    return Annotate(FromRocks(s), "reading the retired revision");
+  }
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), meta_cf_));
   const std::string prefix(1, kSeriesKeyPrefix);
@@ -324,9 +334,9 @@ absl::StatusOr<RocksSeriesStore::StatePtr> RocksSeriesStore::PrepareCreate(
   info.id = next_id_;
   info.create_time_ms = options_.now_ms();
   info.window_ms = WindowLengthFor(definition.step);
-  state->revision = 1;
+  state->revision = retired_revision_ + 1;
   // Not yet visible to other threads: the ceiling may be set before commit.
-  state->revision_ceiling = kRevisionBlock;
+  state->revision_ceiling = retired_revision_ + kRevisionBlock;
   std::string next;
   PutFixed64BE(&next, info.id + 1);
   TSF_RETURN_IF_ERROR(FromRocks(batch->Put(
@@ -334,8 +344,9 @@ absl::StatusOr<RocksSeriesStore::StatePtr> RocksSeriesStore::PrepareCreate(
       next)));
   TSF_RETURN_IF_ERROR(FromRocks(batch->Put(meta_cf_, SeriesKey(definition.name),
                                            EncodeSeriesRecord(info))));
-  TSF_RETURN_IF_ERROR(FromRocks(batch->Merge(
-      revisions_cf_, RevisionKey(info.id), EncodeRevision(kRevisionBlock))));
+  TSF_RETURN_IF_ERROR(
+      FromRocks(batch->Merge(revisions_cf_, RevisionKey(info.id),
+                             EncodeRevision(state->revision_ceiling.load()))));
   ++next_id_;
   retention_->Reserve(next_id_);
   return state;
@@ -433,8 +444,16 @@ absl::Status RocksSeriesStore::DeleteSeries(absl::string_view name) {
   absl::MutexLock ddl(&ddl_mu_);
   TSF_ASSIGN_OR_RETURN(StatePtr state, Find(name));
   const SeriesId id = state->info.id;
+  // Every revision handed out is at or below the larger of the two (a
+  // failed write may have taken a revision without raising the ceiling).
+  const uint64_t retired = std::max({retired_revision_, state->revision.load(),
+                                     state->revision_ceiling.load()});
   rocksdb::WriteBatch batch;
   TSF_RETURN_IF_ERROR(FromRocks(batch.Delete(meta_cf_, SeriesKey(name))));
+  TSF_RETURN_IF_ERROR(FromRocks(batch.Put(
+      meta_cf_,
+      rocksdb::Slice(kRetiredRevisionKey, sizeof(kRetiredRevisionKey) - 1),
+      EncodeRevision(retired))));
   TSF_RETURN_IF_ERROR(FromRocks(batch.Delete(revisions_cf_, RevisionKey(id))));
   TSF_RETURN_IF_ERROR(
       FromRocks(batch.Delete(revisions_cf_, HeadWatermarkKey(id))));
@@ -444,6 +463,7 @@ absl::Status RocksSeriesStore::DeleteSeries(absl::string_view name) {
   TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
       attachments_cf_, AttachmentKey(id, 0), AttachmentKey(id + 1, 0))));
   TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+  retired_revision_ = retired;
   // Its log records are skipped on replay: the id is no longer known.
   head_.Erase(id);
   retention_->Erase(id);

@@ -6,7 +6,10 @@
 //              MaxUint64Merge: revisions are handed out from memory and only
 //              every kRevisionBlock-th write persists a new ceiling, so a
 //              point write costs no extra key; after a restart revisions
-//              resume at the ceiling (they jump, never go back).
+//              resume at the ceiling (they jump, never go back). A new
+//              series starts above every revision a deleted series
+//              reached (kRetiredRevisionKey), so revisions of a name never
+//              repeat across a delete and re-create.
 //   attachments  opaque documents per (series id, attachment id)
 // Appends go to the in-memory head and its log (head_table.h, head_log.h)
 // and reach the points family at checkpoints; reads merge the two, the
@@ -178,6 +181,8 @@ class RocksSeriesStore final : public SeriesStore {
   absl::flat_hash_map<std::string, StatePtr> by_name_ ABSL_GUARDED_BY(mu_);
   LabelIndex index_ ABSL_GUARDED_BY(mu_);
   SeriesId next_id_ ABSL_GUARDED_BY(ddl_mu_) = 1;
+  // The highest revision (or ceiling) of any deleted series; persisted.
+  uint64_t retired_revision_ ABSL_GUARDED_BY(ddl_mu_) = 0;
   // The head, when options_.head_max_points > 0.
   HeadTable head_;
   std::unique_ptr<HeadLog> head_log_;

@@ -87,6 +87,9 @@ class SeriesStore {
       size_t limit) const = 0;
   virtual absl::StatusOr<SeriesInfo> UpdateSeries(
       absl::string_view name, const SeriesUpdate& update) = 0;
+  // Deletes the series, its points and attachments. A series later
+  // created under the same name starts above every revision this one
+  // reached (SeriesInfo::revision).
   virtual absl::Status DeleteSeries(absl::string_view name) = 0;
   // Distinct label names, and values of one label, across all series.
   virtual std::vector<std::string> LabelNames() const = 0;

@@ -72,7 +72,11 @@ struct SeriesInfo {
   SeriesDefinition definition;
   SeriesId id = 0;
   int64_t create_time_ms = 0;
-  uint64_t revision = 0;  // rises with every write; 1 at creation
+  // Rises with every write. Never repeats for a name: a series created
+  // after a delete starts above every revision the deleted one reached (1
+  // in a store that has deleted nothing), so (name, revision) identifies
+  // the data a forecast was made from.
+  uint64_t revision = 0;
   // Length of one storage block's time window; fixed at creation.
   int64_t window_ms = 0;
 };

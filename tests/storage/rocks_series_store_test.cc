@@ -319,6 +319,34 @@ TEST_F(StoreTest, RevisionRisesWithEveryWriteAndSurvivesReopen) {
   EXPECT_EQ(r.points.size(), 5u);
 }
 
+// Issue 19: a re-created name started again at revision 1, so caches keyed
+// on (name, revision) answered with the deleted series' forecast. Every
+// revision of the new series must lie above every one of the old, with a
+// restart between delete and create or not, and across head and RocksDB
+// writes.
+TEST_F(StoreTest, RevisionsOfANameNeverRepeatAcrossDeleteAndCreate) {
+  uint64_t highest = 0;
+  for (int round = 0; round < 4; ++round) {
+    ASSERT_OK_AND_ASSIGN(SeriesInfo created, store_->CreateSeries(Daily("a")));
+    EXPECT_GT(created.revision, highest) << "round " << round;
+    ASSERT_OK_AND_ASSIGN(
+        WriteResult w,
+        store_->Write({{"a", {{0, 1.0 * round}}, std::nullopt}}));
+    highest = w.revisions[0];
+    if (round % 2 == 1) {
+      Open();  // the ceiling, not the last revision, survives
+      ASSERT_OK_AND_ASSIGN(SeriesInfo info, store_->GetSeries("a"));
+      highest = info.revision;
+    }
+    ASSERT_OK(store_->DeleteSeries("a"));
+    if (round >= 2) Open();  // the retired revision is durable
+  }
+  // Another name created after the deletes starts above them too; one in
+  // a store that never deleted starts at 1 (CreateGetListUpdateDelete).
+  ASSERT_OK_AND_ASSIGN(SeriesInfo other, store_->CreateSeries(Daily("b")));
+  EXPECT_GT(other.revision, highest);
+}
+
 TEST_F(StoreTest, RetentionHidesAndCompactionDropsExpiredPoints) {
   // Points at the clock's own times, not day starts: kept as they are.
   SeriesDefinition def = Daily("short");
