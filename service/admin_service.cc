@@ -1,63 +1,11 @@
 #include "service/admin_service.h"
 
-#include <filesystem>
-
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
+#include "service/backup_path.h"
 #include "service/grpc_status.h"
 
 namespace tsforecast::service {
-namespace {
-
-// The directory a backup request names, inside `root`: a relative name
-// goes under the root; an absolute path must already lie inside it. No
-// "..", no control characters, and the parent must exist.
-absl::StatusOr<std::string> BackupDirectory(const std::string& root,
-                                            const std::string& requested) {
-  namespace fs = std::filesystem;
-  if (requested.empty()) {
-    return absl::InvalidArgumentError(
-        "directory: required, a new directory under the backup root " + root);
-  }
-  for (char c : requested) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-      return absl::InvalidArgumentError(
-          "directory: control characters are not allowed");
-    }
-  }
-  const fs::path path(requested);
-  for (const fs::path& part : path) {
-    if (part == "..") {
-      return absl::InvalidArgumentError(
-          "directory: \"..\" is not allowed; name a directory under the "
-          "backup root " +
-          root);
-    }
-  }
-  const fs::path full =
-      (path.is_absolute() ? path : fs::path(root) / path).lexically_normal();
-  const fs::path base = fs::path(root).lexically_normal();
-  const fs::path inside = full.lexically_relative(base);
-  if (inside.empty() || *inside.begin() == "..") {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "directory: ", requested.substr(0, 200), " is outside the backup root ",
-        root, "; give a name under it (the server's --backup_root)"));
-  }
-  if (inside == ".") {
-    return absl::InvalidArgumentError(
-        "directory: name a new directory under the backup root, not the "
-        "root itself");
-  }
-  std::error_code ec;
-  if (!fs::is_directory(full.parent_path(), ec)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("directory: the parent ", full.parent_path().string(),
-                     " does not exist; create it first"));
-  }
-  return full.string();
-}
-
-}  // namespace
 
 absl::Status AdminServiceImpl::CheckAdmin(const grpc::ServerContext& context,
                                           absl::string_view what) const {
@@ -73,14 +21,14 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
   if (absl::Status s = CheckAdmin(*context, "Backup"); !s.ok()) {
     return ToGrpcStatus(s);
   }
-  absl::StatusOr<std::string> directory =
-      BackupDirectory(backup_root_, request->directory());
+  absl::StatusOr<BackupPath> directory =
+      ResolveBackupPath(backup_root_, request->directory());
   if (!directory.ok()) return ToGrpcStatus(directory.status());
-  absl::StatusOr<uint64_t> bytes = store_->Backup(*directory);
+  absl::StatusOr<uint64_t> bytes = store_->Backup(directory->write_path());
   if (!bytes.ok()) return ToGrpcStatus(bytes.status());
-  TSF_LOG(INFO) << "backup written to " << *directory << " (" << *bytes
-                << " bytes)";
-  response->set_directory(*directory);
+  TSF_LOG(INFO) << "backup written to " << directory->display() << " ("
+                << *bytes << " bytes)";
+  response->set_directory(directory->display());
   response->set_bytes(*bytes);
   return grpc::Status::OK;
 }

@@ -1,4 +1,5 @@
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <thread>
 #include <tuple>
@@ -356,6 +357,18 @@ TEST_F(PointsServiceTest, BackupCompactAndStats) {
   }
   backup.set_directory(dir_.Sub("backups") + "/absolute_inside");
   ASSERT_TRUE(admin_->Backup(Ctx().get(), backup, &backed).ok());
+  // Through a link out of the root (the probe wrote link/x outside it);
+  // every level is in backup_path_test.cc.
+  std::filesystem::create_directory_symlink(dir_.Sub("elsewhere"),
+                                            dir_.Sub("backups") + "/link");
+  std::filesystem::create_directories(dir_.Sub("elsewhere"));
+  backup.set_directory("link/x");
+  EXPECT_GRPC(admin_->Backup(Ctx().get(), backup, &backed),
+              StatusCode::PERMISSION_DENIED, "symbolic link");
+  EXPECT_FALSE(std::filesystem::exists(dir_.Sub("elsewhere") + "/x"));
+  backup.set_directory(std::string(300, 'n'));
+  EXPECT_GRPC(admin_->Backup(Ctx().get(), backup, &backed),
+              StatusCode::INVALID_ARGUMENT, "at most 255");
 }
 
 }  // namespace
