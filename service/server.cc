@@ -126,11 +126,47 @@ absl::Status ServerOptions::Validate() const {
       }
     }
   }
+  // TLS keeps the traffic private, not the data: without tokens everyone
+  // who can reach the port is an admin.
+  if (tokens_file.empty() && !allow_anonymous_remote) {
+    for (const std::string& host :
+         {HostOf(listen_address), http_port >= 0 ? http_host : "127.0.0.1"}) {
+      if (!IsLoopbackHost(host)) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "refusing to listen on ", host,
+            " without --tokens_file: anyone who can reach it could read, "
+            "change and delete every series. Give --tokens_file (tsfctl "
+            "token add), listen on 127.0.0.1, or accept the risk with "
+            "--allow_anonymous_remote"));
+      }
+    }
+  }
   if (!(max_missing_percent >= 0 && max_missing_percent <= 100)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max_missing_percent: ", max_missing_percent, " is outside [0, 100]"));
   }
   return storage.Validate();
+}
+
+std::vector<std::string> ServerOptions::AcceptedRisks() const {
+  std::vector<std::string> out;
+  std::string remote;
+  for (const std::string& host :
+       {HostOf(listen_address), http_port >= 0 ? http_host : "127.0.0.1"}) {
+    if (!IsLoopbackHost(host)) remote = host;
+  }
+  if (remote.empty()) return out;
+  if (!tls() && allow_insecure_remote) {
+    out.push_back(absl::StrCat(
+        "--allow_insecure_remote: listening on ", remote,
+        " without TLS; anyone on the path can read the traffic and tokens"));
+  }
+  if (tokens_file.empty() && allow_anonymous_remote) {
+    out.push_back(absl::StrCat(
+        "--allow_anonymous_remote: listening on ", remote,
+        " without --tokens_file; anyone who can reach it is an admin"));
+  }
+  return out;
 }
 
 absl::StatusOr<std::unique_ptr<Server>> Server::Start(
@@ -182,6 +218,9 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, GrpcCredentials(options),
                            &server->port_);
+  // gRPC sets SO_REUSEPORT by default, so a second server on a port in use
+  // would start and the kernel would split clients between two stores.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
   grpc::ResourceQuota quota("tsforecastd");
   quota.SetMaxThreads(options.max_threads);

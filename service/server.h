@@ -77,6 +77,9 @@ struct ServerOptions {
   bool metrics_auth = false;
   // Listening beyond loopback without TLS is refused unless this is set.
   bool allow_insecure_remote = false;
+  // Listening beyond loopback without a tokens file (every caller an
+  // admin) is refused unless this is set.
+  bool allow_anonymous_remote = false;
   // Backups are written under this directory only; created at start.
   // Default "./backups".
   std::string backup_root = "backups";
@@ -100,6 +103,10 @@ struct ServerOptions {
   bool tls() const { return !tls_cert_file.empty(); }
 
   absl::Status Validate() const;
+  // What the operator accepted with allow_insecure_remote or
+  // allow_anonymous_remote and is in effect (a non-loopback address), one
+  // sentence each; logged as warnings at start.
+  std::vector<std::string> AcceptedRisks() const;
 };
 
 class Server {

@@ -83,6 +83,9 @@ ABSL_FLAG(bool, metrics_auth, false,
 ABSL_FLAG(bool, allow_insecure_remote, false,
           "allow listening beyond loopback without TLS (anyone who can reach "
           "the port can then read the traffic)");
+ABSL_FLAG(bool, allow_anonymous_remote, false,
+          "allow listening beyond loopback without --tokens_file (every "
+          "caller who can reach the port is then an admin)");
 ABSL_FLAG(std::string, backup_root, "backups",
           "backups are written under this directory only (created if "
           "missing)");
@@ -162,6 +165,7 @@ int main(int argc, char** argv) {
   options.tokens_file = absl::GetFlag(FLAGS_tokens_file);
   options.metrics_auth = absl::GetFlag(FLAGS_metrics_auth);
   options.allow_insecure_remote = absl::GetFlag(FLAGS_allow_insecure_remote);
+  options.allow_anonymous_remote = absl::GetFlag(FLAGS_allow_anonymous_remote);
   options.backup_root = absl::GetFlag(FLAGS_backup_root);
   options.http_allowed_hosts = absl::GetFlag(FLAGS_http_allowed_hosts);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
@@ -174,6 +178,10 @@ int main(int argc, char** argv) {
   if (absl::Status s = options.Validate(); !s.ok()) {
     std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());
     return 2;
+  }
+
+  for (const std::string& risk : options.AcceptedRisks()) {
+    TSF_LOG(WARNING) << risk;
   }
 
   const std::string restore_from = absl::GetFlag(FLAGS_restore_from);

@@ -1,5 +1,6 @@
 // TLS on both ports: client certificates (mTLS), certificate renewal
-// without a restart, and the refusal of plaintext beyond loopback.
+// without a restart; what the server refuses at start: plaintext or no
+// tokens beyond loopback, a port another server holds.
 #include <chrono>
 #include <string>
 #include <thread>
@@ -93,11 +94,69 @@ TEST(InsecureRemoteTest, PlaintextBeyondLoopbackNeedsConsent) {
   options.http_host = "0.0.0.0";
   EXPECT_EQ(options.Validate().code(), absl::StatusCode::kFailedPrecondition);
   options.allow_insecure_remote = true;
+  options.tokens_file = "tokens";
   EXPECT_TRUE(options.Validate().ok());
+  // The operator is told what was accepted, at start.
+  ASSERT_EQ(options.AcceptedRisks().size(), 1u);
+  EXPECT_NE(options.AcceptedRisks()[0].find("--allow_insecure_remote"),
+            std::string::npos);
   options.allow_insecure_remote = false;
   options.tls_cert_file = "cert.pem";
   options.tls_key_file = "key.pem";
   EXPECT_TRUE(options.Validate().ok());
+  EXPECT_TRUE(options.AcceptedRisks().empty());
+}
+
+// TLS beyond loopback without a tokens file made every caller an admin,
+// silently (issue 19).
+TEST(InsecureRemoteTest, NoTokensBeyondLoopbackNeedsConsent) {
+  ServerOptions options;
+  options.storage.data_dir = "data";
+  options.tls_cert_file = "cert.pem";
+  options.tls_key_file = "key.pem";
+  for (const bool on_http : {false, true}) {
+    options.listen_address = on_http ? "127.0.0.1:0" : "0.0.0.0:0";
+    options.http_host = on_http ? "0.0.0.0" : "127.0.0.1";
+    const absl::Status s = options.Validate();
+    EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_NE(s.message().find("refusing to listen on 0.0.0.0 without "
+                               "--tokens_file"),
+              std::string::npos)
+        << s.message();
+    EXPECT_NE(s.message().find("--allow_anonymous_remote"), std::string::npos);
+  }
+  options.allow_anonymous_remote = true;
+  EXPECT_TRUE(options.Validate().ok());
+  ASSERT_EQ(options.AcceptedRisks().size(), 1u);
+  EXPECT_NE(options.AcceptedRisks()[0].find("anyone who can reach it is an "
+                                            "admin"),
+            std::string::npos);
+  // Loopback needs neither.
+  options.allow_anonymous_remote = false;
+  options.http_host = "127.0.0.1";
+  options.listen_address = "127.0.0.1:0";
+  EXPECT_TRUE(options.Validate().ok());
+}
+
+// gRPC's SO_REUSEPORT let a second server start on a port in use, and the
+// kernel split clients between two stores (issue 19).
+TEST(ExclusivePortTest, ASecondServerOnAUsedPortFailsToStart) {
+  testing::TempDir dir;
+  ServerOptions first = LoopbackServerOptions(dir);
+  auto running = Server::Start(first);
+  ASSERT_TRUE(running.ok()) << running.status();
+  testing::TempDir other_dir;
+  ServerOptions second = LoopbackServerOptions(other_dir);
+  second.listen_address = absl::StrCat("127.0.0.1:", (*running)->port());
+  auto refused = Server::Start(second);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(refused.status().message().find("port free"), std::string::npos)
+      << refused.status();
+  // And the same data dir is refused by its lock, whatever the port.
+  ServerOptions same_dir = LoopbackServerOptions(dir);
+  auto locked = Server::Start(same_dir);
+  EXPECT_FALSE(locked.ok());
 }
 
 // A renewed certificate is served without a restart: the gRPC port picks it
