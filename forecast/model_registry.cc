@@ -14,6 +14,13 @@ const std::vector<ModelInfo>& ListModels() {
   return *models;
 }
 
+bool IsCheapModel(absl::string_view name) {
+  for (const ModelInfo& m : ListModels()) {
+    if (m.name == name) return m.cheap;
+  }
+  return false;
+}
+
 std::vector<std::string> ModelNames() {
   std::vector<std::string> names;
   for (const ModelInfo& m : ListModels()) names.push_back(m.name);

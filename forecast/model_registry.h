@@ -27,6 +27,10 @@ struct ModelInfo {
   std::string description;
   std::vector<ModelOption> options = {};
   ModelFactory factory = nullptr;
+  // Fits in one pass over the series with no search or optimisation
+  // (milliseconds at any length): schedulers may run it ahead of the
+  // others.
+  bool cheap = false;
 };
 
 // A model name and its options, as the API carries them.
@@ -44,6 +48,9 @@ absl::StatusOr<ModelSpec> ParseModelSpec(absl::string_view text);
 // Splits a comma-separated list of such texts (commas inside parentheses
 // belong to the options).
 std::vector<std::string> SplitModelList(absl::string_view text);
+
+// Whether `name` is a known model marked cheap (ModelInfo::cheap).
+bool IsCheapModel(absl::string_view name);
 
 // Every model, in a stable order.
 const std::vector<ModelInfo>& ListModels();

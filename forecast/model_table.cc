@@ -366,6 +366,14 @@ std::vector<ModelInfo> BuildModelTable() {
       return std::make_unique<ConformalModel>(std::move(*model));
     };
   }
+  // Closed forms: a mean, a last value, a line or a fixed-factor recursion
+  // (naive2's classical decomposition is moving averages).
+  for (ModelInfo& m : t) {
+    m.cheap = m.name == "mean" || m.name == "naive" || m.name == "snaive" ||
+              m.name == "drift" || m.name == "naive2" ||
+              m.name == "predict_linear" ||
+              m.name == "double_exponential_smoothing";
+  }
   return t;
 }
 

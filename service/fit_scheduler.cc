@@ -9,10 +9,11 @@
 namespace tsforecast::service {
 
 FitScheduler::FitScheduler(int workers, int max_waiting)
-    : max_waiting_(max_waiting) {
-  for (int i = 0; i < std::max(1, workers); ++i) {
-    threads_.emplace_back([this] { Work(); });
+    : workers_(std::max(1, workers)), max_waiting_(max_waiting) {
+  for (int i = 0; i < workers_; ++i) {
+    threads_.emplace_back([this] { Work(/*cheap_only=*/false); });
   }
+  threads_.emplace_back([this] { Work(/*cheap_only=*/true); });
 }
 
 FitScheduler::~FitScheduler() {
@@ -20,12 +21,14 @@ FitScheduler::~FitScheduler() {
   {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
-    for (const Job& job : queue_) {
-      auto it = flights_.find(job.key);
-      for (Done& d : it->second) refused.push_back(std::move(d));
-      flights_.erase(it);
+    for (std::deque<Job>* queue : {&cheap_, &expensive_}) {
+      for (const Job& job : *queue) {
+        auto it = flights_.find(job.key);
+        for (Done& d : it->second) refused.push_back(std::move(d));
+        flights_.erase(it);
+      }
+      queue->clear();
     }
-    queue_.clear();
   }
   for (Done& d : refused) {
     d(absl::UnavailableError("the server is shutting down; retry elsewhere"));
@@ -34,10 +37,16 @@ FitScheduler::~FitScheduler() {
 }
 
 void FitScheduler::Submit(const std::string& key, absl::Time deadline,
-                          Compute compute, Done done) {
+                          Compute compute, Done done, Cost cost) {
   absl::Status refused;
   {
     absl::MutexLock lock(&mu_);
+    std::deque<Job>& queue = cost == Cost::kCheap ? cheap_ : expensive_;
+    // Workers free to start a job of this cost now (the cheap jobs' own
+    // worker counts for cheap jobs only).
+    const int idle =
+        (cost == Cost::kCheap ? static_cast<int>(threads_.size()) : workers_) -
+        running_;
     auto it = flights_.find(key);
     if (stopping_) {
       refused = absl::UnavailableError("the server is shutting down");
@@ -46,17 +55,17 @@ void FitScheduler::Submit(const std::string& key, absl::Time deadline,
       ++shared_;
       it->second.push_back(std::move(done));
       return;
-    } else if (static_cast<int>(queue_.size()) >=
-               max_waiting_ + (workers() - running_)) {
+    } else if (static_cast<int>(queue.size()) >=
+               max_waiting_ + std::max(0, idle)) {
       refused = WithRetryAfter(
           absl::ResourceExhaustedError(absl::StrCat(
-              "forecast queue is full (", queue_.size(),
+              "forecast queue is full (", queue.size(),
               " waiting, server flag --max_waiting_fits); retry with "
               "backoff")),
           absl::Seconds(1));
     } else {
       flights_[key].push_back(std::move(done));
-      queue_.push_back(Job{key, deadline, std::move(compute)});
+      queue.push_back(Job{key, deadline, std::move(compute)});
       return;
     }
   }
@@ -83,24 +92,29 @@ FitScheduler::Result AwaitResult(
 
 FitScheduler::Result FitScheduler::Run(const std::string& key,
                                        absl::Time deadline,
-                                       const Compute& compute) {
+                                       const Compute& compute, Cost cost) {
   return AwaitResult(
-      [&](Done done) { Submit(key, deadline, compute, std::move(done)); },
+      [&](Done done) { Submit(key, deadline, compute, std::move(done), cost); },
       deadline, "deadline passed while the forecast waited for a worker");
 }
 
-void FitScheduler::Work() {
+void FitScheduler::Work(bool cheap_only) {
   for (;;) {
     Job job;
     {
       absl::MutexLock lock(&mu_);
-      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return stopping_ || !queue_.empty();
+      auto ready = [this, cheap_only]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return stopping_ || !cheap_.empty() ||
+               (!cheap_only && !expensive_.empty());
       };
       mu_.Await(absl::Condition(&ready));
-      if (queue_.empty()) return;  // stopping
-      job = std::move(queue_.front());
-      queue_.pop_front();
+      // Cheap first: a job of milliseconds waits for none of minutes.
+      std::deque<Job>* queue = !cheap_.empty() ? &cheap_
+                               : cheap_only    ? nullptr
+                                               : &expensive_;
+      if (queue == nullptr || queue->empty()) return;  // stopping
+      job = std::move(queue->front());
+      queue->pop_front();
       ++running_;
     }
     const Result result =
@@ -132,7 +146,7 @@ int FitScheduler::running() const {
 
 int FitScheduler::waiting() const {
   absl::MutexLock lock(&mu_);
-  return static_cast<int>(queue_.size());
+  return static_cast<int>(cheap_.size() + expensive_.size());
 }
 
 }  // namespace tsforecast::service

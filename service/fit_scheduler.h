@@ -1,6 +1,10 @@
 // The bounded worker pool for CPU-heavy work (fits, backtests): a fixed
-// number of worker threads and a bounded queue, so that no request starts
-// a thread of its own. Identical concurrent requests share one computation
+// number of worker threads and bounded queues, so that no request starts
+// a thread of its own. Jobs come in two costs: cheap ones (a closed-form
+// model such as naive, one pass over the series) have their own queue, a
+// worker of their own, and go first on the shared workers, so that a
+// dashboard's naive forecast is never stuck behind minutes of ARIMA fits.
+// Identical concurrent requests share one computation
 // ("single flight"): the first caller's computation runs, the others are
 // told its result. A full queue is RESOURCE_EXHAUSTED with a retry hint; a
 // job whose deadline passes while queued is DEADLINE_EXCEEDED without
@@ -28,9 +32,10 @@ class FitScheduler {
   using Result = absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>>;
   using Compute = std::function<Result()>;
   using Done = std::function<void(const Result&)>;
+  enum class Cost { kCheap, kExpensive };
 
-  // `workers` threads (>= 1); at most `max_waiting` jobs queue beyond the
-  // ones running.
+  // `workers` threads (>= 1) for any job plus one for cheap jobs only; at
+  // most `max_waiting` jobs of each cost queue beyond the ones running.
   FitScheduler(int workers, int max_waiting);
   // Jobs still queued are told UNAVAILABLE; running ones finish first.
   ~FitScheduler();
@@ -40,18 +45,21 @@ class FitScheduler {
   // exactly once: on a worker thread, or on the caller's thread when the
   // job is refused. `deadline` bounds the time in the queue.
   void Submit(const std::string& key, absl::Time deadline, Compute compute,
-              Done done) ABSL_LOCKS_EXCLUDED(mu_);
+              Done done, Cost cost = Cost::kExpensive) ABSL_LOCKS_EXCLUDED(mu_);
 
   // Submit, waiting for the result; DEADLINE_EXCEEDED when `deadline`
   // passes first (absl::InfiniteFuture() for none). The job may then still
   // run: `compute` must not refer to the caller's frame.
   Result Run(const std::string& key, absl::Time deadline,
-             const Compute& compute) ABSL_LOCKS_EXCLUDED(mu_);
+             const Compute& compute, Cost cost = Cost::kExpensive)
+      ABSL_LOCKS_EXCLUDED(mu_);
 
   uint64_t shared_results() const ABSL_LOCKS_EXCLUDED(mu_);
   int running() const ABSL_LOCKS_EXCLUDED(mu_);
+  // Jobs queued, of both costs.
   int waiting() const ABSL_LOCKS_EXCLUDED(mu_);
-  int workers() const { return static_cast<int>(threads_.size()); }
+  // The workers that take any job.
+  int workers() const { return workers_; }
 
  private:
   struct Job {
@@ -59,14 +67,17 @@ class FitScheduler {
     absl::Time deadline;
     Compute compute;
   };
-  void Work();
+  // A worker's loop; `cheap_only` for the cheap jobs' own worker.
+  void Work(bool cheap_only);
 
+  const int workers_;
   const int max_waiting_;
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int running_ ABSL_GUARDED_BY(mu_) = 0;
   uint64_t shared_ ABSL_GUARDED_BY(mu_) = 0;
-  std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Job> cheap_ ABSL_GUARDED_BY(mu_);
+  std::deque<Job> expensive_ ABSL_GUARDED_BY(mu_);
   // Who waits for each queued or running key.
   absl::flat_hash_map<std::string, std::vector<Done>> flights_
       ABSL_GUARDED_BY(mu_);

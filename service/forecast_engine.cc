@@ -122,7 +122,9 @@ void ForecastEngine::ForecastCached(const v1::ForecastRequest& request,
                       std::move(stored));
         return std::shared_ptr<const v1::ForecastResponse>(std::move(response));
       },
-      std::move(done));
+      std::move(done),
+      forecast::IsCheapModel(job.model.name) ? FitScheduler::Cost::kCheap
+                                             : FitScheduler::Cost::kExpensive);
 }
 
 std::shared_ptr<const v1::ForecastResponse> ForecastEngine::FromMemory(

@@ -111,6 +111,8 @@ class HttpListener::Core {
         handler_(std::move(handler)),
         tls_(asio::ssl::context::tls_server),
         workers_(std::max(1, options.workers), options.max_queued),
+        heavy_workers_(std::max(1, options.heavy_workers),
+                       options.max_heavy_queued),
         ioc_(std::make_unique<asio::io_context>()) {
     keep_running_.emplace(ioc_->get_executor());
     acceptor_.emplace(asio::make_strand(*ioc_));
@@ -134,6 +136,7 @@ class HttpListener::Core {
   asio::ssl::context tls_;
   bool use_tls_ = false;
   WorkerPool workers_;
+  WorkerPool heavy_workers_;
   std::unique_ptr<asio::io_context> ioc_;
   // Keeps the loop running while no operation is pending (a stopping
   // server with every connection inside a handler), until Stop.
@@ -226,22 +229,42 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     const unsigned version = message.version();
     auto request = std::make_shared<HttpRequest>(ToRequest(std::move(message)));
     core_->in_flight_.fetch_add(1);
+    const RequestLane lane = core_->options_.lane_of
+                                 ? core_->options_.lane_of(*request)
+                                 : RequestLane::kShared;
+    if (lane == RequestLane::kInline) {
+      HttpResponse response;
+      core_->handler_(*request, response);
+      return Write(std::move(response), keep_alive, version);
+    }
     auto self = this->shared_from_this();
-    const bool queued =
-        core_->workers_.Submit([self, request, keep_alive, version] {
-          auto response = std::make_shared<HttpResponse>();
-          self->core_->handler_(*request, *response);
-          asio::post(self->stream_.get_executor(),
-                     [self, response, keep_alive, version] {
-                       self->Write(std::move(*response), keep_alive, version);
-                     });
-        });
+    WorkerPool& pool =
+        lane == RequestLane::kHeavy ? core_->heavy_workers_ : core_->workers_;
+    const bool queued = pool.Submit([self, request, keep_alive, version] {
+      auto response = std::make_shared<HttpResponse>();
+      self->core_->handler_(*request, *response);
+      asio::post(self->stream_.get_executor(),
+                 [self, response, keep_alive, version] {
+                   self->Write(std::move(*response), keep_alive, version);
+                 });
+    });
     if (!queued) {
       HttpResponse busy;
-      busy.status = 503;
       busy.set_header("Retry-After", "1");
-      busy.set_content("server busy: too many requests waiting; retry\n",
-                       "text/plain");
+      if (lane == RequestLane::kHeavy) {
+        busy.status = 429;
+        busy.set_content(
+            absl::StrCat("too many expensive requests (forecasts, "
+                         "backtests) in progress: ",
+                         core_->options_.heavy_workers, " running and ",
+                         core_->options_.max_heavy_queued,
+                         " waiting; retry after the time in Retry-After\n"),
+            "text/plain");
+      } else {
+        busy.status = 503;
+        busy.set_content("server busy: too many requests waiting; retry\n",
+                         "text/plain");
+      }
       Write(std::move(busy), false, version);
     }
   }
@@ -374,6 +397,7 @@ void HttpListener::Core::Stop() {
   });
   // Requests already read are answered.
   workers_.Stop();
+  heavy_workers_.Stop();
   const absl::Time give_up = absl::Now() + absl::Seconds(1);
   while (in_flight_.load() > 0 && absl::Now() < give_up) {
     absl::SleepFor(absl::Milliseconds(5));

@@ -19,6 +19,16 @@ typedef struct ssl_ctx_st SSL_CTX;
 
 namespace tsforecast::service::http {
 
+// Where a request runs. Health checks run on the event loop itself, so no
+// amount of work can queue them; CPU-heavy requests (fits, backtests) have
+// their own bounded pool, so they can occupy neither the loop nor the
+// workers that answer everything else.
+enum class RequestLane {
+  kInline,  // on the event loop: must not block (health checks)
+  kShared,  // the shared workers
+  kHeavy,   // the heavy workers; beyond their queue, 429 with Retry-After
+};
+
 struct ListenerOptions {
   std::string host = "127.0.0.1";
   int port = 0;  // 0 picks a free port
@@ -27,6 +37,10 @@ struct ListenerOptions {
   // `max_queued`, and beyond that get 503.
   int workers = 64;
   size_t max_queued = 4096;
+  // Which lane each request runs in; unset: all shared.
+  std::function<RequestLane(const HttpRequest&)> lane_of;
+  int heavy_workers = 16;
+  size_t max_heavy_queued = 64;
   // Open connections; more are closed on accept.
   size_t max_connections = 20000;
   // How long a connection may sit idle between requests, and how long a

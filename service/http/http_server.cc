@@ -5,11 +5,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "forecast/model_registry.h"
 #include "service/http/dashboard_api.h"
 #include "service/http/http_access.h"
 #include "service/http/http_listener.h"
 #include "service/http/http_tls.h"
+#include "service/http/http_util.h"
 #include "service/http/prom_api.h"
+#include "service/http/prom_query.h"
 
 namespace tsforecast::service::http {
 namespace {
@@ -33,6 +36,33 @@ Handler Measured(Metrics* metrics, std::shared_ptr<const HttpAccess> access,
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
             .count());
   };
+}
+
+// Health checks never wait behind work; a forecast by a model that is not
+// cheap, and every backtest, runs on the heavy workers (docs/http_api.md,
+// "Lanes").
+RequestLane LaneOf(const HttpRequest& req) {
+  if (req.path == "/healthz" || req.path == "/readyz") {
+    return RequestLane::kInline;
+  }
+  const Params p(req);
+  auto model_is_cheap = [](const std::string& text) {
+    absl::StatusOr<forecast::ModelSpec> spec = forecast::ParseModelSpec(text);
+    return spec.ok() && forecast::IsCheapModel(spec->name);
+  };
+  if (req.path == "/api/v1/query" || req.path == "/api/v1/query_range") {
+    absl::StatusOr<PromQuery> q = ParsePromQuery(p.Get("query"));
+    return q.ok() && q->kind == PromQuery::Kind::kForecast &&
+                   !model_is_cheap(q->model)
+               ? RequestLane::kHeavy
+               : RequestLane::kShared;
+  }
+  if (req.path == "/api/tsf/v1/forecast") {
+    return model_is_cheap(p.Get("model", "auto")) ? RequestLane::kShared
+                                                  : RequestLane::kHeavy;
+  }
+  if (req.path == "/api/tsf/v1/backtest") return RequestLane::kHeavy;
+  return RequestLane::kShared;
 }
 
 }  // namespace
@@ -69,6 +99,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   listener.host = options.host;
   listener.port = options.port;
   listener.workers = std::max(2, options.threads);
+  listener.lane_of = LaneOf;
   if (!options.tls_cert_file.empty()) {
     server->tls_ = std::make_unique<TlsIdentity>(options.tls_cert_file,
                                                  options.tls_key_file,

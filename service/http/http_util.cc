@@ -77,6 +77,11 @@ void ReplyError(HttpResponse& res, const absl::Status& status) {
   if (status.code() == absl::StatusCode::kUnauthenticated) {
     res.set_header("WWW-Authenticate", "Bearer");
   }
+  SetRetryAfter(res, status);
+  res.set_content(std::move(body), "application/json");
+}
+
+void SetRetryAfter(HttpResponse& res, const absl::Status& status) {
   if (std::optional<absl::Duration> wait = RetryAfter(status)) {
     // Whole seconds (RFC 9110), rounded up so that waiting them suffices.
     res.set_header(
@@ -84,7 +89,6 @@ void ReplyError(HttpResponse& res, const absl::Status& status) {
         std::to_string(std::max<int64_t>(
             1, absl::ToInt64Seconds(absl::Ceil(*wait, absl::Seconds(1))))));
   }
-  res.set_content(std::move(body), "application/json");
 }
 
 absl::StatusOr<int64_t> ParsePromTime(const std::string& field,
@@ -104,7 +108,7 @@ absl::StatusOr<int64_t> ParsePromTime(const std::string& field,
   absl::StatusOr<int64_t> ts = ParseTimestamp(text);
   if (!ts.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        field, ": cannot parse \"", text,
+        field, ": cannot parse \"", text.substr(0, 40),
         "\" as RFC 3339 or Unix seconds, e.g. 2024-05-01T00:00:00Z"));
   }
   return ts;
@@ -162,7 +166,7 @@ absl::StatusOr<int64_t> ParsePromDuration(const std::string& field,
   }
   if (total <= 0) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ": cannot parse \"", text,
+        absl::StrCat(field, ": cannot parse \"", text.substr(0, 40),
                      "\" as a positive duration, e.g. 15s, 1h or 3600"));
   }
   return total;

@@ -33,6 +33,8 @@ std::string CodeName(absl::StatusCode code);
 // The JSON API's error answer: {"error":{"code":"...","message":"..."}}
 // with the matching HTTP status (and WWW-Authenticate for 401).
 void ReplyError(HttpResponse& res, const absl::Status& status);
+// Retry-After from the status's retry hint (retry_hint.h), if it has one.
+void SetRetryAfter(HttpResponse& res, const absl::Status& status);
 
 // A Prometheus API time: RFC 3339 or Unix seconds (fractions allowed).
 absl::StatusOr<int64_t> ParsePromTime(const std::string& field,

@@ -45,6 +45,11 @@ void Error(HttpResponse& res, const absl::Status& status) {
              status.code() == absl::StatusCode::kDataLoss) {
     type = "internal";
     http = 500;
+  } else if (status.code() == absl::StatusCode::kResourceExhausted ||
+             status.code() == absl::StatusCode::kUnavailable) {
+    type = "unavailable";
+    http = HttpStatusOf(status.code());
+    SetRetryAfter(res, status);
   }
   std::string body = absl::StrCat("{\"status\":\"error\",\"errorType\":\"",
                                   type, "\",\"error\":");

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
@@ -162,6 +163,31 @@ TEST(FitSchedulerTest, AJobWhoseDeadlinePassedInTheQueueDoesNotRun) {
   done.WaitForNotification();
   EXPECT_FALSE(ran.load());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kDeadlineExceeded);
+}
+
+// Issue 19: a naive forecast waited 91 s behind an ARIMA fit in the one
+// queue. With every shared worker busy and expensive jobs queued, a cheap
+// job still runs (on its own worker) and answers before any of them; a
+// full expensive queue does not refuse cheap jobs.
+TEST(FitSchedulerTest, CheapJobsAreNotQueuedBehindExpensiveOnes) {
+  FitScheduler scheduler(1, 1);
+  BusyWorker busy(scheduler);
+  std::atomic<int> expensive_done{0};
+  scheduler.Submit(
+      "slow", absl::InfiniteFuture(), [] { return Answer(2); },
+      [&](const FitScheduler::Result&) { ++expensive_done; });
+  FitScheduler::Result full =
+      scheduler.Run("slow2", absl::InfiniteFuture(), [] { return Answer(3); });
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kResourceExhausted);
+  for (int i = 0; i < 20; ++i) {
+    FitScheduler::Result cheap = scheduler.Run(
+        absl::StrCat("cheap", i), absl::InfiniteFuture(),
+        [i] { return Answer(i); }, FitScheduler::Cost::kCheap);
+    ASSERT_TRUE(cheap.ok()) << cheap.status();
+    EXPECT_EQ((*cheap)->mean(0), i);
+  }
+  EXPECT_EQ(expensive_done.load(), 0);  // all still behind the busy one
+  EXPECT_EQ(scheduler.waiting(), 1);
 }
 
 }  // namespace
