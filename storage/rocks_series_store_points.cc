@@ -5,6 +5,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/calendar_step.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
 #include "storage/block_record.h"
@@ -282,9 +283,15 @@ absl::StatusOr<ReadResult> RocksSeriesStore::ReadBlocks(
   int64_t readable_until = r.start_ms;
   auto damaged = [&](const absl::Status& s) {
     return Annotate(
-        s, absl::StrCat("series \"", info.definition.name, "\", points from ",
-                        FormatTimestamp(readable_until), " to ",
-                        FormatTimestamp(r.end_ms),
+        s, absl::StrCat("series \"", info.definition.name, "\", points ",
+                        // Ends of an open read, said in words, not as
+                        // years 1000 and 10000.
+                        readable_until <= kMinTimestampMs
+                            ? std::string("from its first")
+                            : "from " + FormatTimestamp(readable_until),
+                        r.end_ms > kMaxTimestampMs
+                            ? std::string(" on")
+                            : " to " + FormatTimestamp(r.end_ms),
                         " are unreadable (other series and ranges are not "
                         "affected; restore this range from a backup)"));
   };

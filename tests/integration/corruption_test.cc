@@ -100,6 +100,11 @@ TEST(CorruptionTest, DamageIsReportedNotReturnedAndStaysContained) {
   EXPECT_NE(bad.err.find("series \"" + damaged + "\", points from"),
             std::string::npos)
       << bad.err;
+  // A whole-series read has no ends: said in words, not as the years 1000
+  // and 10000.
+  EXPECT_NE(bad.err.find(" on are unreadable"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("1000-01-01"), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.err.find("10000-"), std::string::npos) << bad.err;
   EXPECT_EQ(std::count(good.out.begin(), good.out.end(), '\n'), 20001);
   // One damaged series among several: the others are still answered.
   r = tsfctl({"latest", healthy, damaged, "--count", "10000", "-f", "csv"});
