@@ -12,6 +12,12 @@ build="$root/build-fuzz"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTSF_FUZZ=ON -DTSF_BUILD_TESTS=OFF -DTSF_BUILD_BENCH=OFF >/dev/null
 targets=(block_record csv_points validation selector http_params)
+# Inputs up to each parser's real limit and past it: the HTTP port's header
+# limit (64 KiB: a GET's query) for selectors and PromQL, its body limit
+# (16 MiB: a POSTed form) for query strings, two CSV lines past the line
+# limit, and 64 KiB for block records and validation.
+declare -A max_len=([block_record]=65536 [csv_points]=131072 [validation]=65536
+  [selector]=65536 [http_params]=16777216)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 mkdir -p "$build/crashes"
 for t in "${targets[@]}"; do
@@ -19,7 +25,7 @@ for t in "${targets[@]}"; do
   mkdir -p "$work"
   log="$build/$t.log"
   if ! "$build/tests/fuzz/${t}_fuzz" "$work" "$root/tests/fuzz/corpus/$t" \
-      -max_total_time="$seconds" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+      -max_total_time="$seconds" -max_len="${max_len[$t]}" -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$build/crashes/$t-" >"$log" 2>&1; then
     tail -60 "$log"
     echo "run_fuzz: $t FAILED; input in $build/crashes/" >&2

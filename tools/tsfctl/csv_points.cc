@@ -35,8 +35,25 @@ absl::StatusOr<CsvPoints> ReadCsvPoints(std::istream& in,
   std::string line;
   int64_t line_number = 0;
   bool first_data_line = true;
-  while (std::getline(in, line)) {
+  // A line is read into a bounded buffer: a file without newlines must not
+  // make the reader hold all of it at once.
+  std::vector<char> buffer(kMaxCsvLineBytes + 2);
+  for (;;) {
+    in.getline(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    const std::streamsize extracted = in.gcount();
+    if (extracted == 0 && !in.good()) break;  // the end
     ++line_number;
+    // Without the end of the file, a stream still good has read the
+    // newline (counted in gcount, not stored); a failed one ran out of
+    // buffer before it.
+    const bool too_long = in.fail() && !in.eof();
+    const size_t length =
+        static_cast<size_t>(in.good() ? extracted - 1 : extracted);
+    if (too_long || length > kMaxCsvLineBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "line ", line_number, ": longer than ", kMaxCsvLineBytes, " bytes"));
+    }
+    line.assign(buffer.data(), length);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (absl::StripAsciiWhitespace(line).empty()) continue;
     std::vector<absl::string_view> fields = absl::StrSplit(line, ',');

@@ -27,6 +27,10 @@ struct CsvPoints {
   std::vector<CsvPoint> points;     // file order
 };
 
+// Longest line accepted (a series name, a timestamp and a value fit in far
+// less); longer is INVALID_ARGUMENT naming the line.
+inline constexpr size_t kMaxCsvLineBytes = 64 << 10;
+
 // `default_series` non-empty selects the two-column form. INVALID_ARGUMENT
 // "LINE N: ..." on the first malformed line.
 absl::StatusOr<CsvPoints> ReadCsvPoints(std::istream& in,
