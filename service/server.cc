@@ -272,6 +272,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     http_options.tls_client_ca_file = options.tls_client_ca_file;
     http_options.metrics_auth = options.metrics_auth;
     http_options.allowed_hosts = options.http_allowed_hosts;
+    http_options.max_connections = options.http_max_connections;
     Server* raw = server.get();
     TSF_ASSIGN_OR_RETURN(
         server->http_server_,

@@ -63,6 +63,9 @@ struct ServerOptions {
   // it off.
   std::string http_host = "127.0.0.1";
   int http_port = 8080;
+  // Connections the HTTP port holds open at once (more are closed on
+  // accept); tsforecastd sets it from its file-descriptor budget.
+  size_t http_max_connections = 20000;
   // TLS on both ports: PEM certificate chain and key (both or neither);
   // with a client CA, clients must present a certificate it signed
   // (mTLS). The gRPC port re-reads the files every `tls_refresh` and the

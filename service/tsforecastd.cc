@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/log.h"
+#include "service/fd_budget.h"
 #include "service/server.h"
 #include "storage/series_store.h"
 
@@ -175,11 +176,16 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_ingest_inflight_mb) << 20;
   options.stream_stall_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_stream_stall_timeout_s));
+  const tsforecast::service::FdBudget fds =
+      tsforecast::service::RaiseAndPlanFdBudget();
+  options.storage.max_open_files = fds.store_open_files;
+  options.http_max_connections = fds.http_connections;
   if (absl::Status s = options.Validate(); !s.ok()) {
     std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());
     return 2;
   }
 
+  TSF_LOG(INFO) << fds.Describe();
   for (const std::string& risk : options.AcceptedRisks()) {
     TSF_LOG(WARNING) << risk;
   }

@@ -131,7 +131,7 @@ absl::Status RocksSeriesStore::OpenDb() {
   // Table files open on first use, not all at start: a damaged file then
   // fails the reads that need it (DATA_LOSS naming the range), not the
   // whole store's start. Block checksums are checked on every read.
-  db_options.max_open_files = 5000;
+  db_options.max_open_files = options_.max_open_files;
 
   auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
   auto table_options = [&](size_t block_size) {

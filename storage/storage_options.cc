@@ -24,6 +24,9 @@ absl::Status StorageOptions::Validate() const {
   if (max_background_jobs < 1) {
     return absl::InvalidArgumentError("max_background_jobs: at least 1");
   }
+  if (max_open_files < 16) {
+    return absl::InvalidArgumentError("max_open_files: at least 16");
+  }
   if (min_free_bytes < (1u << 20)) {
     // Measured: Debian's RocksDB 7.8 aborts on an assertion
     // (sync_without_flush_called_) when a write-ahead-log append meets a

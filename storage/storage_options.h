@@ -35,6 +35,9 @@ struct StorageOptions {
   uint64_t write_buffer_bytes = 64ull << 20;
   // RocksDB flush and compaction threads. Default 2.
   int max_background_jobs = 2;
+  // Table files RocksDB keeps open (opened on first use); the server sets
+  // it from its file-descriptor budget (service/fd_budget.h).
+  int max_open_files = 5000;
   // When > 0, RocksDB folds a block's merge operands into one value once
   // this many sit in the memtable (a read of the block on that write). 0
   // (default) leaves folding to flushes and compactions, which keep one

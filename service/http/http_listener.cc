@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/ssl.hpp"
+#include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
 #include "boost/beast/core.hpp"
 #include "boost/beast/http.hpp"
@@ -380,6 +381,17 @@ void HttpListener::Core::Accept() {
               ->Run();
         }
       }
+    } else if (ec == asio::error::no_descriptors ||
+               ec == asio::error::no_buffer_space ||
+               ec == asio::error::no_memory) {
+      // Out of descriptors: accepting again at once would spin on the
+      // same error; wait for connections to close.
+      auto timer = std::make_shared<asio::steady_timer>(
+          self->acceptor_->get_executor(), std::chrono::milliseconds(50));
+      timer->async_wait([self, timer](beast::error_code wait_ec) {
+        if (!wait_ec && self->acceptor_->is_open()) self->Accept();
+      });
+      return;
     }
     self->Accept();
   });

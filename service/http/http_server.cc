@@ -100,6 +100,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   listener.port = options.port;
   listener.workers = std::max(2, options.threads);
   listener.lane_of = LaneOf;
+  listener.max_connections = options.max_connections;
   if (!options.tls_cert_file.empty()) {
     server->tls_ = std::make_unique<TlsIdentity>(options.tls_cert_file,
                                                  options.tls_key_file,

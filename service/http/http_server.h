@@ -31,6 +31,8 @@ struct HttpOptions {
   // Requests handled at once (worker threads); connections themselves,
   // idle or slow, hold no thread.
   int threads = 64;
+  // Open connections; more are closed on accept.
+  size_t max_connections = 20000;
   // TLS (both files or neither) and optional client-certificate checks.
   std::string tls_cert_file, tls_key_file, tls_client_ca_file;
   // Whether /metrics needs a read token when access control is on.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -63,6 +64,10 @@ bool ServerProcess::Start(const std::string& data_dir,
     if (fd >= 0) {
       dup2(fd, STDOUT_FILENO);
       dup2(fd, STDERR_FILENO);
+    }
+    if (fd_limit_ != 0) {
+      const struct rlimit limit = {fd_limit_, fd_limit_};
+      if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(126);
     }
     std::vector<char*> cargs = CArgs(args);
     execv(cargs[0], cargs.data());

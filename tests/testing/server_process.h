@@ -4,6 +4,7 @@
 #ifndef TSFORECAST_TESTS_TESTING_SERVER_PROCESS_H_
 #define TSFORECAST_TESTS_TESTING_SERVER_PROCESS_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ class ServerProcess {
              const std::vector<std::string>& extra_args, std::string* error);
   // Where the server's output goes; default: next to the data dir.
   void set_log_path(std::string path) { log_path_ = std::move(path); }
+  // Soft and hard RLIMIT_NOFILE of the server (0: inherited), as `ulimit
+  // -n` before starting it would set.
+  void set_fd_limit(uint64_t limit) { fd_limit_ = limit; }
   int port() const { return port_; }
   int http_port() const { return http_port_; }  // 0 when off
   std::string address() const;
@@ -45,6 +49,7 @@ class ServerProcess {
   int http_port_ = 0;
   std::string port_file_;
   std::string log_path_;
+  uint64_t fd_limit_ = 0;
 };
 
 struct CommandResult {
