@@ -29,6 +29,11 @@ grpc::Status AdminServiceImpl::Backup(grpc::ServerContext* context,
   TSF_LOG(INFO) << "backup written to " << directory->display() << " ("
                 << *bytes << " bytes)";
   response->set_directory(directory->display());
+  for (std::string& lost : store_->DescribeDamage()) {
+    TSF_LOG(WARNING) << "backup " << directory->display()
+                     << " leaves out: " << lost;
+    response->add_left_out(std::move(lost));
+  }
   response->set_bytes(*bytes);
   return grpc::Status::OK;
 }

@@ -79,10 +79,17 @@ absl::StatusOr<std::unique_ptr<SeriesStore>> RocksSeriesStore::Open(
   std::unique_ptr<RocksSeriesStore> store(
       new RocksSeriesStore(opts, std::move(retention)));
   TSF_RETURN_IF_ERROR(store->OpenDb());
+  // A missing or truncated table file is found by its size, without
+  // reading every file; block damage is found by compactions and Verify.
+  TSF_RETURN_IF_ERROR(
+      store->QuarantineDamagedFiles(/*checksums=*/false).status());
+  TSF_RETURN_IF_ERROR(store->LoadDamage());
   TSF_RETURN_IF_ERROR(store->CheckFormatVersion());
   TSF_RETURN_IF_ERROR(store->LoadSeries());
   TSF_RETURN_IF_ERROR(store->LoadNextAttachmentId());
   TSF_RETURN_IF_ERROR(store->RecoverHead());
+  RocksSeriesStore* raw = store.get();
+  store->quarantiner_ = std::thread([raw] { raw->QuarantineLoop(); });
   return std::unique_ptr<SeriesStore>(std::move(store));
 }
 
@@ -94,6 +101,11 @@ RocksSeriesStore::RocksSeriesStore(const StorageOptions& options,
 
 RocksSeriesStore::~RocksSeriesStore() {
   if (db_ == nullptr) return;
+  {
+    absl::MutexLock lock(&quarantine_mu_);
+    quarantine_stopping_ = true;
+  }
+  if (quarantiner_.joinable()) quarantiner_.join();
   StopCheckpoints();
   if (head_log_ != nullptr && options_.checkpoint_head_on_close) {
     absl::MutexLock flush(&flush_mu_);
@@ -128,9 +140,18 @@ absl::Status RocksSeriesStore::OpenDb() {
   write_health_ = std::make_shared<RocksWriteHealth>(
       options_.data_dir, options_.min_free_bytes, options_.free_bytes);
   db_options.listeners.push_back(write_health_);
+  write_health_->SetDamageCallback([this] {
+    absl::MutexLock lock(&quarantine_mu_);
+    quarantine_wanted_ = true;
+  });
   // Table files open on first use, not all at start: a damaged file then
   // fails the reads that need it (DATA_LOSS naming the range), not the
   // whole store's start. Block checksums are checked on every read.
+  // Without paranoid checks a compaction that meets a damaged block is not
+  // a store-wide background error that stops every write, and a missing
+  // or truncated table file does not stop the start: both are quarantined
+  // (rocks_quarantine.cc) and the damage is reported per series.
+  db_options.paranoid_checks = false;
   db_options.max_open_files = options_.max_open_files;
 
   auto cache = rocksdb::NewLRUCache(options_.block_cache_bytes);
@@ -181,8 +202,14 @@ absl::Status RocksSeriesStore::OpenDb() {
       rocksdb::DB::Open(rocksdb::DBOptions(db_options), options_.data_dir,
                         families, &handles_, &raw);
   if (!s.ok()) {
-    return Annotate(FromRocks(s), absl::StrCat("opening data_dir \"",
-                                               options_.data_dir, "\""));
+    return Annotate(
+        FromRocks(s),
+        absl::StrCat("opening data_dir \"", options_.data_dir, "\"",
+                     s.IsCorruption()
+                         ? " (its MANIFEST may be damaged: see "
+                           "deploy/runbook.md, \"Damaged MANIFEST\": tsfctl "
+                           "verify --data_dir, then tsfctl repair --data_dir)"
+                         : ""));
   }
   db_.reset(raw);
   write_health_->Attach(raw);
@@ -462,8 +489,11 @@ absl::Status RocksSeriesStore::DeleteSeries(absl::string_view name) {
                                   PointsKey(id + 1, INT64_MIN))));
   TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(
       attachments_cf_, AttachmentKey(id, 0), AttachmentKey(id + 1, 0))));
+  TSF_RETURN_IF_ERROR(FromRocks(batch.DeleteRange(meta_cf_, DamageKeyPrefix(id),
+                                                  DamageKeyPrefix(id + 1))));
   TSF_RETURN_IF_ERROR(CommitBatch(&batch));
   retired_revision_ = retired;
+  damage_.EraseSeries(id);
   // Its log records are skipped on replay: the id is no longer known.
   head_.Erase(id);
   retention_->Erase(id);
@@ -483,6 +513,10 @@ absl::StatusOr<uint64_t> RocksSeriesStore::Backup(
     return absl::AlreadyExistsError(
         absl::StrCat("directory \"", directory, "\" already exists"));
   }
+  // Damaged files are quarantined first, so that the backup holds every
+  // readable range and none of the damage (DescribeDamage names what it
+  // leaves out).
+  TSF_RETURN_IF_ERROR(QuarantineDamagedFiles(/*checksums=*/true).status());
   {
     // The backup is RocksDB's files alone: the head goes there first.
     absl::MutexLock flush(&flush_mu_);
@@ -512,8 +546,14 @@ absl::Status RocksSeriesStore::Compact() {
   compact.bottommost_level_compaction =
       rocksdb::BottommostLevelCompaction::kForce;
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    TSF_RETURN_IF_ERROR(
-        FromRocks(db_->CompactRange(compact, h, nullptr, nullptr)));
+    rocksdb::Status s = db_->CompactRange(compact, h, nullptr, nullptr);
+    if (s.IsCorruption() || s.IsIOError()) {
+      // A damaged input: quarantine it, then compact again.
+      TSF_LOG(ERROR) << "compaction met damage: " << s.ToString();
+      TSF_RETURN_IF_ERROR(QuarantineDamagedFiles(/*checksums=*/true).status());
+      s = db_->CompactRange(compact, h, nullptr, nullptr);
+    }
+    TSF_RETURN_IF_ERROR(FromRocks(s));
   }
   return absl::OkStatus();
 }

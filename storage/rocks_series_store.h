@@ -29,6 +29,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
+#include "storage/damage_table.h"
 #include "storage/head_log.h"
 #include "storage/head_table.h"
 #include "storage/label_index.h"
@@ -79,6 +80,7 @@ class RocksSeriesStore final : public SeriesStore {
   absl::StatusOr<StorageStats> Stats() const override;
   StoreHealth Health() override;
   absl::StatusOr<VerifyReport> Verify() override;
+  std::vector<std::string> DescribeDamage() const override;
 
  private:
   // In-memory state of one series. `info.revision` is unused; the live
@@ -102,6 +104,28 @@ class RocksSeriesStore final : public SeriesStore {
   absl::Status CheckFormatVersion();
   absl::Status LoadSeries();
   absl::Status LoadNextAttachmentId();
+  absl::Status LoadDamage();
+
+  // Damaged table files (rocks_quarantine.cc): live files that are
+  // missing, of another size than recorded, or (with `checksums`) fail a
+  // block checksum.
+  std::vector<rocksdb::LiveFileMetaData> FindDamagedFiles(bool checksums) const;
+  // Quarantines each damaged file; returns how many.
+  absl::StatusOr<int> QuarantineDamagedFiles(bool checksums)
+      ABSL_LOCKS_EXCLUDED(maintenance_mu_, flush_mu_, ddl_mu_);
+  absl::Status Quarantine(const rocksdb::LiveFileMetaData& file)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(maintenance_mu_, flush_mu_, ddl_mu_);
+  // Adds damaged ranges of the points keys [from_key, to_key] to `batch`
+  // and `added`.
+  void AddDamage(const std::string& from_key, const std::string& to_key,
+                 const std::string& file, rocksdb::WriteBatch* batch,
+                 std::vector<DamagedRange>* added);
+  // DATA_LOSS naming the first damaged range of `state` that meets windows
+  // [first, last], if any.
+  absl::Status CheckDamage(const SeriesState& state, int64_t first,
+                           int64_t last) const;
+  // Runs quarantines asked for by compactions that met damage.
+  void QuarantineLoop();
 
   absl::StatusOr<StatePtr> Find(absl::string_view name) const
       ABSL_LOCKS_EXCLUDED(mu_);
@@ -200,6 +224,14 @@ class RocksSeriesStore final : public SeriesStore {
   uint64_t checkpoints_done_ ABSL_GUARDED_BY(checkpoint_mu_) = 0;
   std::thread checkpointer_;
   std::atomic<uint64_t> head_checkpoints_{0};
+  // Damaged ranges of series, loaded at open.
+  DamageTable damage_;
+  // One quarantine or full compaction at a time.
+  absl::Mutex maintenance_mu_ ABSL_ACQUIRED_BEFORE(flush_mu_);
+  absl::Mutex quarantine_mu_;
+  bool quarantine_wanted_ ABSL_GUARDED_BY(quarantine_mu_) = false;
+  bool quarantine_stopping_ ABSL_GUARDED_BY(quarantine_mu_) = false;
+  std::thread quarantiner_;
   // Serialises attachment id allocation.
   absl::Mutex attachment_mu_ ABSL_ACQUIRED_AFTER(ddl_mu_);
   uint64_t next_attachment_id_ ABSL_GUARDED_BY(attachment_mu_) = 1;

@@ -278,6 +278,8 @@ absl::StatusOr<ReadResult> RocksSeriesStore::ReadBlocks(
   read_options.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(read_options, points_cf_));
+  TSF_RETURN_IF_ERROR(CheckDamage(state, WindowOf(r.start_ms, info.window_ms),
+                                  WindowOf(r.end_ms - 1, info.window_ms)));
   BlockRecord block;
   // Where readable data ends, for naming the damaged range.
   int64_t readable_until = r.start_ms;
@@ -386,6 +388,14 @@ absl::StatusOr<std::vector<Point>> RocksSeriesStore::ReadLatestBlocks(
     }
   }
   if (!it->status().ok()) return damaged(FromRocks(it->status()));
+  // A quarantined range among the windows read, or before them when fewer
+  // than `count` points were found, would be a silent gap.
+  TSF_RETURN_IF_ERROR(CheckDamage(
+      state,
+      newest_first.size() < count
+          ? INT64_MIN
+          : WindowOf(newest_first.back().timestamp_ms, info.window_ms),
+      INT64_MAX));
   return std::vector<Point>(newest_first.rbegin(), newest_first.rend());
 }
 
@@ -432,10 +442,27 @@ absl::StatusOr<uint64_t> RocksSeriesStore::DeletePoints(
       if (full_end == last) TSF_RETURN_IF_ERROR(delete_operand(last));
     }
   }
+  // Deleting a damaged range accepts its loss: its marker goes too.
+  std::vector<DamagedRange> cleared;
+  if (!r.Empty()) {
+    const int64_t w = info.window_ms;
+    const int64_t first =
+        r.start_ms <= kMinTimestampMs ? INT64_MIN : WindowOf(r.start_ms, w);
+    const int64_t last =
+        r.end_ms > kMaxTimestampMs ? INT64_MAX : WindowOf(r.end_ms - 1, w);
+    cleared = damage_.EraseWithin(info.id, first, last);
+    for (const DamagedRange& d : cleared) {
+      TSF_RETURN_IF_ERROR(
+          FromRocks(batch.Delete(meta_cf_, DamageKey(d.id, d.first_window))));
+    }
+  }
   uint64_t revision = 0;
   std::vector<CeilingRaise> raises;
   TSF_RETURN_IF_ERROR(AppendRevision(*state, &batch, &revision, &raises));
-  TSF_RETURN_IF_ERROR(CommitBatch(&batch));
+  if (absl::Status s = CommitBatch(&batch); !s.ok()) {
+    for (const DamagedRange& d : cleared) damage_.Add(d);
+    return s;
+  }
   RaiseCeilings(raises);
   return revision;
 }

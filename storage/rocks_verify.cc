@@ -1,10 +1,14 @@
-// Verification of the store: SST block checksums file by file, and whole
-// reads of every series (which also decode our own block format).
+// Verification of the store: the MANIFEST, SST files against it and their
+// block checksums file by file, and whole reads of every series (which
+// also decode our own block format); and the offline repair of a damaged
+// MANIFEST.
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/convenience.h"
+#include "rocksdb/db.h"
 #include "rocksdb/metadata.h"
+#include "storage/rocks_keys.h"
 #include "storage/rocks_series_store.h"
 #include "storage/rocks_status.h"
 
@@ -21,6 +25,21 @@ std::string CheckSstFile(const std::string& path) {
                       s.ToString());
 }
 
+// As CheckSstFile, and a file missing or of another size than the
+// MANIFEST records is named as such.
+std::string CheckLiveFile(const rocksdb::LiveFileMetaData& file) {
+  const std::string path = file.db_path + "/" + file.name;
+  const std::string name = std::filesystem::path(file.name).filename().string();
+  std::error_code ec;
+  const uintmax_t size = std::filesystem::file_size(path, ec);
+  if (ec) return absl::StrCat(name, ": missing (", ec.message(), ")");
+  if (size != file.size) {
+    return absl::StrCat(name, ": ", size, " bytes, the MANIFEST records ",
+                        file.size, " (truncated or overwritten)");
+  }
+  return CheckSstFile(path);
+}
+
 }  // namespace
 
 absl::StatusOr<VerifyReport> VerifyDataDirFiles(const std::string& data_dir) {
@@ -31,13 +50,61 @@ absl::StatusOr<VerifyReport> VerifyDataDirFiles(const std::string& data_dir) {
         absl::StrCat("data_dir \"", data_dir, "\" is not a directory"));
   }
   VerifyReport report;
-  for (const fs::directory_entry& entry : fs::directory_iterator(data_dir)) {
-    if (entry.path().extension() != ".sst") continue;
-    ++report.files_checked;
-    std::string damage = CheckSstFile(entry.path().string());
-    if (!damage.empty()) report.damaged_files.push_back(std::move(damage));
+  // The MANIFEST lists the live files with their sizes: a read-only open
+  // reads it (a damaged MANIFEST fails here) without taking the lock of a
+  // running server.
+  std::vector<std::string> families;
+  rocksdb::Status s = rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(),
+                                                      data_dir, &families);
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  if (s.ok()) {
+    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+    for (const std::string& name : families)
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    rocksdb::DB* raw = nullptr;
+    rocksdb::DBOptions options;
+    options.paranoid_checks = false;
+    options.max_open_files = 16;
+    s = rocksdb::DB::OpenForReadOnly(options, data_dir, descriptors, &handles,
+                                     &raw);
+    db.reset(raw);
+  }
+  if (!s.ok()) {
+    report.damaged_files.push_back(
+        absl::StrCat("MANIFEST: ", s.ToString(),
+                     " (see deploy/runbook.md, \"Damaged MANIFEST\")"));
+  } else {
+    std::vector<rocksdb::LiveFileMetaData> files;
+    db->GetLiveFilesMetaData(&files);
+    for (const rocksdb::LiveFileMetaData& file : files) {
+      ++report.files_checked;
+      std::string damage = CheckLiveFile(file);
+      if (!damage.empty()) report.damaged_files.push_back(std::move(damage));
+    }
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+    }
+    db->Close().PermitUncheckedError();
   }
   return report;
+}
+
+absl::Status RepairDataDir(const std::string& data_dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(data_dir, ec)) {
+    return absl::NotFoundError(
+        absl::StrCat("data_dir \"", data_dir, "\" is not a directory"));
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const char* name :
+       {rocksdb::kDefaultColumnFamilyName.c_str(), kPointsFamily,
+        kRevisionsFamily, kAttachmentsFamily}) {
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  rocksdb::DBOptions options;
+  options.paranoid_checks = false;
+  return FromRocks(rocksdb::RepairDB(data_dir, options, families));
 }
 
 absl::StatusOr<VerifyReport> RocksSeriesStore::Verify() {
@@ -46,8 +113,12 @@ absl::StatusOr<VerifyReport> RocksSeriesStore::Verify() {
   db_->GetLiveFilesMetaData(&files);
   for (const rocksdb::LiveFileMetaData& file : files) {
     ++report.files_checked;
-    std::string damage = CheckSstFile(file.db_path + "/" + file.name);
+    std::string damage = CheckLiveFile(file);
     if (!damage.empty()) report.damaged_files.push_back(std::move(damage));
+  }
+  // Ranges already quarantined are damage too, until deleted.
+  for (std::string& d : DescribeDamage()) {
+    report.damaged_series.push_back(std::move(d));
   }
   absl::StatusOr<std::vector<SeriesInfo>> series =
       ListSeries({}, "", std::numeric_limits<size_t>::max());

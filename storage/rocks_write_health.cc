@@ -110,6 +110,17 @@ void RocksWriteHealth::OnBackgroundError(rocksdb::BackgroundErrorReason reason,
   background_ = status;
 }
 
+void RocksWriteHealth::OnCompactionCompleted(
+    rocksdb::DB*, const rocksdb::CompactionJobInfo& info) {
+  if (info.status.ok() || !on_damage_) return;
+  if (info.status.IsCorruption() || info.status.IsIOError()) {
+    TSF_LOG(ERROR) << "a compaction failed reading its input ("
+                   << info.status.ToString()
+                   << "); checking the table files for damage";
+    on_damage_();
+  }
+}
+
 void RocksWriteHealth::OnErrorRecoveryEnd(
     const rocksdb::BackgroundErrorRecoveryInfo& info) {
   if (!info.new_bg_error.ok()) return;

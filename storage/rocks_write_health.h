@@ -45,6 +45,14 @@ class RocksWriteHealth final : public rocksdb::EventListener {
                          rocksdb::Status* error) override;
   void OnErrorRecoveryEnd(
       const rocksdb::BackgroundErrorRecoveryInfo& info) override;
+  // A compaction that failed reading a table file (corrupt, missing)
+  // calls `on_damage` (set before the database opens), which must only
+  // schedule work: it runs on RocksDB's compaction thread.
+  void OnCompactionCompleted(rocksdb::DB* db,
+                             const rocksdb::CompactionJobInfo& info) override;
+  void SetDamageCallback(std::function<void()> on_damage) {
+    on_damage_ = std::move(on_damage);
+  }
 
  private:
   // Free space as the next flush will find it: the file system's free
@@ -58,6 +66,7 @@ class RocksWriteHealth final : public rocksdb::EventListener {
   const std::function<absl::StatusOr<uint64_t>()> free_bytes_;
   std::atomic<rocksdb::DB*> db_{nullptr};
   std::atomic<uint64_t> background_errors_{0};
+  std::function<void()> on_damage_;
   absl::Mutex mu_;
   // RocksDB's background error, or OK.
   absl::Status background_ ABSL_GUARDED_BY(mu_);

@@ -60,6 +60,11 @@ struct VerifyReport {
 // opening the database (for a stopped server): damaged_files only.
 absl::StatusOr<VerifyReport> VerifyDataDirFiles(const std::string& data_dir);
 
+// Rebuilds the MANIFEST of a stopped server's data dir from the table
+// files present (RocksDB's RepairDB), for a damaged MANIFEST; files it
+// cannot read are moved to lost/. Run VerifyDataDirFiles after it.
+absl::Status RepairDataDir(const std::string& data_dir);
+
 // Whether the store takes writes now, and why not.
 struct StoreHealth {
   bool writable = true;
@@ -133,6 +138,9 @@ class SeriesStore {
   virtual StoreHealth Health() = 0;
   // The checksums of every live SST file and a whole read of every series.
   virtual absl::StatusOr<VerifyReport> Verify() = 0;
+  // Ranges lost to damaged table files and quarantined, one sentence
+  // each; they answer DATA_LOSS until deleted (docs/reliability.md).
+  virtual std::vector<std::string> DescribeDamage() const = 0;
 };
 
 // Copies a backup made by SeriesStore::Backup into `data_dir`, which must be

@@ -24,6 +24,9 @@ void Backup(const Client& c, const std::string& dir) {
   std::cout << "backup written to " << resp.directory() << " (" << resp.bytes()
             << " bytes); restore with tsforecastd --restore_from="
             << resp.directory() << " --data_dir=NEW_DIR\n";
+  for (const std::string& lost : resp.left_out()) {
+    std::cerr << "left out (lost to a damaged table file): " << lost << "\n";
+  }
 }
 
 void Compact(const Client& c) {
@@ -138,6 +141,14 @@ int Run(int argc, char** argv) {
                      "check the SST files of a stopped server's data dir "
                      "instead of asking the server");
 
+  std::string repair_dir;
+  CLI::App* repair = app.add_subcommand(
+      "repair",
+      "rebuild a stopped server's damaged MANIFEST from its table files "
+      "(deploy/runbook.md); run verify --data_dir after it");
+  repair->add_option("--data_dir", repair_dir, "the stopped server's data dir")
+      ->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -145,11 +156,21 @@ int Run(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   try {
-    // Token commands work on a file, not the server; so does an offline
-    // verify.
+    // Token commands work on a file, not the server; so do an offline
+    // verify and a repair.
     if (run_tokens()) return 0;
     if (verify->parsed() && !verify_dir.empty()) {
       Verify(nullptr, verify_dir);
+      return 0;
+    }
+    if (repair->parsed()) {
+      const absl::Status s = storage::RepairDataDir(repair_dir);
+      if (!s.ok()) {
+        std::cerr << "tsfctl: repair failed: " << s << "\n";
+        return kExitServerError;
+      }
+      std::cerr << "repaired " << repair_dir
+                << "; now run tsfctl verify --data_dir " << repair_dir << "\n";
       return 0;
     }
     Client client(g);
