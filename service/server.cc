@@ -273,6 +273,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     http_options.metrics_auth = options.metrics_auth;
     http_options.allowed_hosts = options.http_allowed_hosts;
     http_options.max_connections = options.http_max_connections;
+    http_options.max_answer_bytes = options.http_max_answer_bytes;
     Server* raw = server.get();
     TSF_ASSIGN_OR_RETURN(
         server->http_server_,

@@ -66,6 +66,9 @@ struct ServerOptions {
   // Connections the HTTP port holds open at once (more are closed on
   // accept); tsforecastd sets it from its file-descriptor budget.
   size_t http_max_connections = 20000;
+  // Largest HTTP answer body (bytes); a bigger one is an error asking for
+  // less. Default 64 MiB.
+  size_t http_max_answer_bytes = 64 << 20;
   // TLS on both ports: PEM certificate chain and key (both or neither);
   // with a client CA, clients must present a certificate it signed
   // (mTLS). The gRPC port re-reads the files every `tls_refresh` and the

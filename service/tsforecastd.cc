@@ -84,6 +84,9 @@ ABSL_FLAG(bool, metrics_auth, false,
 ABSL_FLAG(bool, allow_insecure_remote, false,
           "allow listening beyond loopback without TLS (anyone who can reach "
           "the port can then read the traffic)");
+ABSL_FLAG(int64_t, http_max_answer_mb, 64,
+          "largest HTTP answer, MiB; a bigger one is an error asking for "
+          "less (a slow reader holds at most this much)");
 ABSL_FLAG(bool, allow_anonymous_remote, false,
           "allow listening beyond loopback without --tokens_file (every "
           "caller who can reach the port is then an admin)");
@@ -180,6 +183,9 @@ int main(int argc, char** argv) {
       tsforecast::service::RaiseAndPlanFdBudget();
   options.storage.max_open_files = fds.store_open_files;
   options.http_max_connections = fds.http_connections;
+  options.http_max_answer_bytes =
+      static_cast<size_t>(std::max<int64_t>(1, absl::GetFlag(FLAGS_http_max_answer_mb)))
+      << 20;
   if (absl::Status s = options.Validate(); !s.ok()) {
     std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());
     return 2;

@@ -33,12 +33,22 @@ absl::Status RequireSeries(const Params& p) {
 
 }  // namespace
 
-void DashboardApi::Series(const HttpRequest&, HttpResponse& res) const {
+void DashboardApi::Series(const HttpRequest& req, HttpResponse& res) const {
+  const Params p(req);
+  absl::StatusOr<int64_t> limit =
+      ParseIntParam(p, "limit", 1000, 1, kMaxListEntries);
+  if (!limit.ok()) return ReplyError(res, limit.status());
   std::vector<storage::LabelMatcher> visible;
   Access::NarrowToScope(RequestCaller(), &visible);
-  absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
-      store_->ListSeries(visible, "", 100000);
+  // One more than the page, to know whether another follows.
+  absl::StatusOr<std::vector<storage::SeriesInfo>> infos = store_->ListSeries(
+      visible, p.Get("after"), static_cast<size_t>(*limit) + 1);
   if (!infos.ok()) return ReplyError(res, infos.status());
+  std::string next_after;
+  if (infos->size() > static_cast<size_t>(*limit)) {
+    infos->resize(static_cast<size_t>(*limit));
+    next_after = infos->back().definition.name;
+  }
   std::string body = "{\"series\":[";
   for (size_t i = 0; i < infos->size(); ++i) {
     const storage::SeriesInfo& info = (*infos)[i];
@@ -63,7 +73,12 @@ void DashboardApi::Series(const HttpRequest&, HttpResponse& res) const {
     }
     body += "}}";
   }
-  body += "]}";
+  body += ']';
+  if (!next_after.empty()) {
+    body += ",\"next_after\":";
+    AppendJsonString(&body, next_after);
+  }
+  body += '}';
   res.set_content(std::move(body), "application/json");
 }
 

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "forecast/model_registry.h"
 #include "service/http/dashboard_api.h"
@@ -11,6 +12,7 @@
 #include "service/http/http_listener.h"
 #include "service/http/http_tls.h"
 #include "service/http/http_util.h"
+#include "service/http/json_text.h"
 #include "service/http/prom_api.h"
 #include "service/http/prom_query.h"
 
@@ -65,6 +67,30 @@ RequestLane LaneOf(const HttpRequest& req) {
   return RequestLane::kShared;
 }
 
+// An answer over the size limit becomes an error in the shape its API's
+// clients read (Prometheus's for /api/v1, the JSON API's for /api/tsf).
+void ReplaceOversizedAnswer(const HttpRequest& req, HttpResponse& res) {
+  const std::string why = absl::StrCat(
+      "the answer would be ", res.body.size() >> 10,
+      " KiB, over the server's limit (--http_max_answer_mb); ask for less: "
+      "a narrower selector, a shorter range, a larger step or a limit");
+  res = HttpResponse();
+  if (absl::StartsWith(req.path, "/api/v1/")) {
+    std::string body =
+        "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":";
+    AppendJsonString(&body, why);
+    body += '}';
+    res.status = 422;
+    res.set_content(std::move(body), "application/json");
+    return;
+  }
+  if (absl::StartsWith(req.path, "/api/tsf/")) {
+    return ReplyError(res, absl::FailedPreconditionError(why));
+  }
+  res.status = 500;
+  res.set_content(why + "\n", "text/plain");
+}
+
 }  // namespace
 
 // A method and an exact path, or (with `suffix`) a path `path` + one
@@ -95,6 +121,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     const HttpOptions& options, HttpBackends backends) {
   std::unique_ptr<HttpServer> server(new HttpServer());
   server->backends_ = std::move(backends);
+  server->max_answer_bytes_ = options.max_answer_bytes;
   ListenerOptions listener;
   listener.host = options.host;
   listener.port = options.port;
@@ -145,6 +172,7 @@ void HttpServer::Handle(HttpRequest& req, HttpResponse& res) const {
     }
     req.matches = std::move(matches);
     route.handler(req, res);
+    if (res.body.size() > max_answer_bytes_) ReplaceOversizedAnswer(req, res);
     return;
   }
   // Not served: which methods the path does have, if any.

@@ -33,6 +33,10 @@ struct HttpOptions {
   int threads = 64;
   // Open connections; more are closed on accept.
   size_t max_connections = 20000;
+  // Largest answer body; a bigger one is replaced by an error asking for
+  // less, so that a slow reader holds at most this much of the server's
+  // memory (its write times out after 5 s).
+  size_t max_answer_bytes = 64 << 20;
   // TLS (both files or neither) and optional client-certificate checks.
   std::string tls_cert_file, tls_key_file, tls_client_ca_file;
   // Whether /metrics needs a read token when access control is on.
@@ -70,6 +74,7 @@ class HttpServer {
   void Handle(HttpRequest& req, HttpResponse& res) const;
 
   HttpBackends backends_;
+  size_t max_answer_bytes_ = 0;
   std::unique_ptr<TlsIdentity> tls_;
   std::vector<Route> routes_;
   std::function<bool(const HttpRequest&, HttpResponse&)> check_host_;

@@ -48,6 +48,11 @@ absl::StatusOr<int64_t> ParseIntParam(const Params& params,
                                       const std::string& name, int64_t def,
                                       int64_t lo, int64_t hi);
 
+// Listings over HTTP return at most this many entries per answer (the
+// `limit` parameter asks for fewer); beyond it they are cut (with a
+// warning, or a continuation for the dashboard API).
+inline constexpr int64_t kMaxListEntries = 10000;
+
 // Deadline for work done for one HTTP request.
 inline absl::Time HttpDeadline() { return absl::Now() + absl::Seconds(30); }
 

@@ -88,6 +88,8 @@ absl::StatusOr<PromQuery> QueryParam(const Params& p) {
   return ParsePromQuery(p.Get("query"));
 }
 
+constexpr char kTruncatedWarning[] = "results truncated due to limit";
+
 void AppendStringArray(std::string* out, const std::vector<std::string>& v) {
   *out += '[';
   for (size_t i = 0; i < v.size(); ++i) {
@@ -211,6 +213,9 @@ void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {
     return Error(res, absl::InvalidArgumentError(
                           "match[]: at least one selector is required"));
   }
+  absl::StatusOr<int64_t> limit =
+      ParseIntParam(p, "limit", kMaxListEntries, 1, kMaxListEntries);
+  if (!limit.ok()) return Error(res, limit.status());
   std::map<std::string, std::map<std::string, std::string>> found;
   for (const std::string& text : selectors) {
     absl::StatusOr<std::vector<storage::LabelMatcher>> m =
@@ -221,7 +226,7 @@ void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {
     }
     Access::NarrowToScope(RequestCaller(), &*m);
     absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
-        store_->ListSeries(*m, "", 100000);
+        store_->ListSeries(*m, "", static_cast<size_t>(*limit) + 1);
     if (!infos.ok()) return Error(res, infos.status());
     for (const storage::SeriesInfo& info : *infos) {
       auto& metric = found[info.definition.name];
@@ -229,6 +234,12 @@ void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {
                     info.definition.labels.end());
       metric[storage::kNameLabel] = info.definition.name;
     }
+  }
+  // Cut at the limit with Prometheus's warning (2.49 and later).
+  std::vector<std::string> warnings;
+  if (found.size() > static_cast<size_t>(*limit)) {
+    found.erase(std::next(found.begin(), *limit), found.end());
+    warnings.push_back(kTruncatedWarning);
   }
   std::string data = "[";
   bool first = true;
@@ -238,7 +249,7 @@ void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {
     AppendMetric(&data, metric);
   }
   data += ']';
-  Success(res, data);
+  Success(res, data, warnings);
 }
 
 // A scoped caller sees the labels of its series only.
@@ -270,21 +281,34 @@ absl::StatusOr<std::set<std::string>> PromApi::VisibleLabels(
   return out;
 }
 
-void PromApi::Labels(const HttpRequest&, HttpResponse& res) const {
+void PromApi::Labels(const HttpRequest& req, HttpResponse& res) const {
   absl::StatusOr<std::set<std::string>> names = VisibleLabels(nullptr);
   if (!names.ok()) return Error(res, names.status());
-  std::string data;
-  AppendStringArray(&data, {names->begin(), names->end()});
-  Success(res, data);
+  LimitedStrings(req, *names, res);
 }
 
 void PromApi::LabelValues(const HttpRequest& req, HttpResponse& res) const {
   const std::string label(req.matches[1]);
   absl::StatusOr<std::set<std::string>> values = VisibleLabels(&label);
   if (!values.ok()) return Error(res, values.status());
+  LimitedStrings(req, *values, res);
+}
+
+void PromApi::LimitedStrings(const HttpRequest& req,
+                             const std::set<std::string>& all,
+                             HttpResponse& res) const {
+  absl::StatusOr<int64_t> limit =
+      ParseIntParam(Params(req), "limit", kMaxListEntries, 1, kMaxListEntries);
+  if (!limit.ok()) return Error(res, limit.status());
+  std::vector<std::string> warnings;
+  auto end = all.end();
+  if (all.size() > static_cast<size_t>(*limit)) {
+    end = std::next(all.begin(), *limit);
+    warnings.push_back(kTruncatedWarning);
+  }
   std::string data;
-  AppendStringArray(&data, {values->begin(), values->end()});
-  Success(res, data);
+  AppendStringArray(&data, {all.begin(), end});
+  Success(res, data, warnings);
 }
 
 void PromApi::BuildInfo(const HttpRequest&, HttpResponse& res) const {

@@ -34,6 +34,10 @@ class PromApi {
   // series the request's caller may see.
   absl::StatusOr<std::set<std::string>> VisibleLabels(
       const std::string* values_of) const;
+  // Answers `all` as a string array, cut at the request's `limit` (at most
+  // kMaxListEntries) with Prometheus's warning.
+  void LimitedStrings(const HttpRequest& req, const std::set<std::string>& all,
+                      HttpResponse& res) const;
 
   storage::SeriesStore* store_;
   PromEvaluator evaluator_;
