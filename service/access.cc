@@ -21,6 +21,12 @@ absl::StatusOr<Caller> Access::Check(absl::string_view authorization,
 absl::StatusOr<Caller> Access::Check(const grpc::ServerContextBase& context,
                                      auth::Role need,
                                      absl::string_view what) const {
+  if (draining_.load()) {
+    return absl::UnavailableError(absl::StrCat(
+        what,
+        ": the server is shutting down; retry (another replica, or "
+        "this one once it is back)"));
+  }
   if (authorizer_ == nullptr) return Caller();
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");
@@ -35,6 +41,9 @@ absl::Status Access::CheckSeries(const Caller& caller,
                                  absl::string_view series) const {
   if (caller == nullptr || !caller->Scoped()) return absl::OkStatus();
   absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(series);
+  if (absl::IsNotFound(info.status())) {
+    return auth::OutOfScope(*caller, series);
+  }
   if (!info.ok()) return absl::OkStatus();
   return auth::RequireScope(*caller, series, info->definition.labels);
 }

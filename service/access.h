@@ -5,6 +5,7 @@
 #ifndef TSFORECAST_SERVICE_ACCESS_H_
 #define TSFORECAST_SERVICE_ACCESS_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,11 @@ class Access {
 
   bool enabled() const { return authorizer_ != nullptr; }
 
+  // From now on every gRPC call is refused with UNAVAILABLE (the server
+  // is draining): clients retry elsewhere or after the restart, instead of
+  // seeing CANCELLED.
+  void StartDraining() { draining_.store(true); }
+
   // UNAUTHENTICATED without a valid token, PERMISSION_DENIED when the
   // token's role is below `need`. `what` names the call in the message.
   absl::StatusOr<Caller> Check(absl::string_view authorization, auth::Role need,
@@ -34,8 +40,9 @@ class Access {
                                auth::Role need, absl::string_view what) const;
 
   // PERMISSION_DENIED when the stored series `series` is outside the
-  // caller's scope. A series that does not exist passes: the call itself
-  // then answers NOT_FOUND, which reveals nothing a scope would hide.
+  // caller's scope, and for a scoped caller when it does not exist, with
+  // the same message: a scoped token cannot learn which names exist
+  // beyond its scope.
   absl::Status CheckSeries(const Caller& caller,
                            absl::string_view series) const;
   // The same for a series about to be created or relabelled.
@@ -54,6 +61,7 @@ class Access {
  private:
   const auth::Authorizer* authorizer_;
   storage::SeriesStore* store_;
+  std::atomic<bool> draining_{false};
 };
 
 }  // namespace tsforecast::service

@@ -1,6 +1,8 @@
 // ForecastServiceImpl::WatchForecast on gRPC's callback API: each watcher
 // is a reactor woken by the engine's revision watcher, so ten thousand
-// watchers hold no thread each and at most one pending message each.
+// watchers hold no thread each and at most one pending message each. A
+// watcher that does not read a message within --stream_stall_timeout_s is
+// cancelled, so unread watchers cannot pile up memory.
 #include <optional>
 
 #include "absl/synchronization/mutex.h"
@@ -18,9 +20,12 @@ namespace {
 class WatchReactor final
     : public grpc::ServerWriteReactor<v1::ForecastResponse> {
  public:
-  WatchReactor(ForecastEngine* engine, const v1::ForecastRequest& request,
-               absl::Time deadline)
+  WatchReactor(ForecastEngine* engine, StreamWatchdog* watchdog,
+               grpc::CallbackServerContext* context,
+               const v1::ForecastRequest& request, absl::Time deadline)
       : engine_(engine),
+        watchdog_(watchdog),
+        context_(context),
         request_(request),
         deadline_(deadline),
         state_(std::make_shared<State>()),
@@ -45,6 +50,7 @@ class WatchReactor final
   }
 
   void OnWriteDone(bool ok) override {
+    write_step_.reset();
     writing_.reset();
     if (!ok) {
       // The client is gone.
@@ -140,6 +146,7 @@ class WatchReactor final
     // series hold one response between them.
     writing_ = *result;
     sent_revision_ = writing_->revision();
+    write_step_ = watchdog_->Begin(context_, "WatchForecast sending");
     StartWrite(writing_.get());
   }
 
@@ -168,6 +175,10 @@ class WatchReactor final
   }
 
   ForecastEngine* engine_;
+  StreamWatchdog* watchdog_;
+  grpc::CallbackServerContext* context_;
+  // While a write waits for the client to read it.
+  std::unique_ptr<StreamWatchdog::Step> write_step_;
   const v1::ForecastRequest request_;
   const absl::Time deadline_;
   // Outlives the reactor for a revision-watch call already under way.
@@ -201,7 +212,7 @@ ForecastServiceImpl::WatchForecast(grpc::CallbackServerContext* context,
         "save_vintage: not supported by WatchForecast (it would save one "
         "per change); save vintages with Forecast")));
   }
-  auto* reactor = new WatchReactor(engine_, *request,
+  auto* reactor = new WatchReactor(engine_, watchdog_, context, *request,
                                    absl::FromChrono(context->deadline()));
   reactor->Begin();
   return reactor;

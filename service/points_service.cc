@@ -132,6 +132,8 @@ absl::StatusOr<storage::WriteResult> PointsServiceImpl::Write(
       } else if (w.create_if_missing) {
         TSF_RETURN_IF_ERROR(access_->CheckLabels(caller, w.series,
                                                  w.create_if_missing->labels));
+      } else {
+        TSF_RETURN_IF_ERROR(access_->CheckSeries(caller, w.series));
       }
     }
   }

@@ -26,6 +26,11 @@ grpc::Status SeriesServiceImpl::CreateSeries(
   absl::Status in_scope = access_->CheckLabels(*caller, def->name, def->labels);
   if (!in_scope.ok()) return ToGrpcStatus(in_scope);
   absl::StatusOr<storage::SeriesInfo> info = store_->CreateSeries(*def);
+  if (absl::IsAlreadyExists(info.status())) {
+    // Whether a series outside the caller's scope exists must not show.
+    in_scope = access_->CheckSeries(*caller, def->name);
+    if (!in_scope.ok()) return ToGrpcStatus(in_scope);
+  }
   if (!info.ok()) return ToGrpcStatus(info.status());
   SeriesToProto(*info, response->mutable_series());
   return grpc::Status::OK;
@@ -37,10 +42,13 @@ grpc::Status SeriesServiceImpl::GetSeries(grpc::ServerContext* context,
   absl::StatusOr<Caller> caller =
       access_->Check(*context, auth::Role::kRead, "GetSeries");
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  absl::Status in_scope = access_->CheckSeries(*caller, request->name());
+  if (!in_scope.ok()) return ToGrpcStatus(in_scope);
   absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(request->name());
   if (!info.ok()) return ToGrpcStatus(info.status());
-  absl::Status in_scope = access_->CheckLabels(*caller, info->definition.name,
-                                               info->definition.labels);
+  // Relabelled since the check: the labels read now decide.
+  in_scope = access_->CheckLabels(*caller, info->definition.name,
+                                  info->definition.labels);
   if (!in_scope.ok()) return ToGrpcStatus(in_scope);
   SeriesToProto(*info, response->mutable_series());
   return grpc::Status::OK;

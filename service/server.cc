@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
@@ -429,14 +430,20 @@ void Server::Shutdown(double grace_seconds) {
     http_server_.reset();
   }
   if (grpc_server_ != nullptr) {
+    // New calls get UNAVAILABLE from here on (gRPC's own shutdown would
+    // cancel them); calls in flight get the grace period to finish.
+    if (access_ != nullptr) access_->StartDraining();
+    if (grpc::HealthCheckServiceInterface* health =
+            grpc_server_->GetHealthCheckService()) {
+      health->SetServingStatus(false);
+    }
+    const absl::Time give_up = absl::Now() + absl::Seconds(grace_seconds);
+    while (metrics_->grpc_in_flight.load() > 0 && absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
     // gRPC 1.51 waits out the whole deadline while any client connection
-    // is open, even an idle one; with no call in flight there is nothing
-    // to drain, so the deadline is now.
-    const bool busy = metrics_->grpc_in_flight.load() > 0;
-    grpc_server_->Shutdown(
-        std::chrono::system_clock::now() +
-        std::chrono::milliseconds(
-            busy ? static_cast<int64_t>(grace_seconds * 1000) : 0));
+    // is open, even an idle one: what is left is cancelled now.
+    grpc_server_->Shutdown(std::chrono::system_clock::now());
     grpc_server_->Wait();
     grpc_server_.reset();
   }

@@ -133,8 +133,9 @@ class Server {
   // On error what was in use stays, and the error says why.
   absl::Status Reload();
 
-  // Stops accepting calls, lets calls in flight finish for up to
-  // `grace_seconds`, then closes the store. Idempotent.
+  // Stops accepting calls (new gRPC calls get UNAVAILABLE, health says
+  // NOT_SERVING), lets calls in flight finish for up to `grace_seconds`,
+  // cancels the rest, then closes the store. Idempotent.
   void Shutdown(double grace_seconds);
 
  private:

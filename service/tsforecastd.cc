@@ -184,7 +184,8 @@ int main(int argc, char** argv) {
   options.storage.max_open_files = fds.store_open_files;
   options.http_max_connections = fds.http_connections;
   options.http_max_answer_bytes =
-      static_cast<size_t>(std::max<int64_t>(1, absl::GetFlag(FLAGS_http_max_answer_mb)))
+      static_cast<size_t>(
+          std::max<int64_t>(1, absl::GetFlag(FLAGS_http_max_answer_mb)))
       << 20;
   if (absl::Status s = options.Validate(); !s.ok()) {
     std::fprintf(stderr, "invalid flags: %s\n", s.ToString().c_str());

@@ -139,9 +139,13 @@ absl::Status RequireScope(const Principal& caller, absl::string_view series,
   if (!caller.Scoped() || caller.InScope(series, labels)) {
     return absl::OkStatus();
   }
-  return absl::PermissionDeniedError(
-      absl::StrCat("token \"", caller.name, "\" may only use series matching ",
-                   caller.selector, "; \"", series, "\" does not"));
+  return OutOfScope(caller, series);
+}
+
+absl::Status OutOfScope(const Principal& caller, absl::string_view series) {
+  return absl::PermissionDeniedError(absl::StrCat(
+      "token \"", caller.name, "\" may only use existing series matching ",
+      caller.selector, "; \"", series, "\" is not one of them"));
 }
 
 }  // namespace tsforecast::service::auth

@@ -85,6 +85,9 @@ absl::Status RequireRole(const Principal& caller, Role need,
 // PERMISSION_DENIED when the series lies outside the caller's scope.
 absl::Status RequireScope(const Principal& caller, absl::string_view series,
                           const storage::Labels& labels);
+// The PERMISSION_DENIED of RequireScope, also given for a name that does
+// not exist, so that the two cannot be told apart.
+absl::Status OutOfScope(const Principal& caller, absl::string_view series);
 
 }  // namespace tsforecast::service::auth
 

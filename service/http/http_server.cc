@@ -3,8 +3,8 @@
 #include <chrono>
 #include <optional>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "forecast/model_registry.h"
 #include "service/http/dashboard_api.h"

@@ -55,8 +55,8 @@ TEST(SlowReadersTest, ListingsAreBoundedAndSlowReadersHoldLittle) {
                            {"--durability=process", "--http_max_answer_mb=1"},
                            &error))
       << error;
-  auto points = v1::PointsService::NewStub(
-      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  auto points = v1::PointsService::NewStub(grpc::CreateChannel(
+      server.address(), grpc::InsecureChannelCredentials()));
   for (int first = 0; first < kSeries; first += 10000) {
     v1::WritePointsRequest write;
     for (int s = first; s < first + 10000; ++s) {
@@ -116,10 +116,9 @@ TEST(SlowReadersTest, ListingsAreBoundedAndSlowReadersHoldLittle) {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(server.http_port()));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)),
-              0);
-    const std::string request = absl::StrCat(
-        "GET ", largest, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+    const std::string request =
+        absl::StrCat("GET ", largest, " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
     ASSERT_EQ(send(fd, request.data(), request.size(), 0),
               static_cast<ssize_t>(request.size()));
     sockets.push_back(fd);

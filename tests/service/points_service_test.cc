@@ -6,6 +6,7 @@
 
 #include "tests/service/service_test_fixture.h"
 #include "tests/testing/temp_dir.h"
+#include "tsforecast/v1/forecast.grpc.pb.h"
 
 namespace tsforecast::service {
 namespace {
@@ -427,6 +428,41 @@ TEST(StalledStreamTest, StalledReadersAndIdleWritersAreCancelled) {
   while (writer->Read(&ack)) {
   }
   EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+
+  // A watcher that reads nothing while its series keeps changing (issue
+  // 19: unread WatchForecast streams were never cancelled, and memory grew
+  // with them): forecasts of 10,000 steps soon exceed flow control, and the
+  // stalled write is cancelled.
+  auto forecasts = v1::ForecastService::NewStub(
+      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                grpc::InsecureChannelCredentials(), args));
+  grpc::ClientContext watch_ctx;
+  watch_ctx.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(30));
+  v1::ForecastRequest watch;
+  watch.set_series("big");
+  watch.set_horizon(10000);
+  watch.mutable_model()->set_name("naive");
+  auto watcher = forecasts->WatchForecast(&watch_ctx, watch);
+  for (int i = 0; i < 20; ++i) {
+    v1::WritePointsRequest write;
+    v1::SeriesPoints* sp = write.add_series();
+    sp->set_series("big");
+    sp->add_timestamps_ms(int64_t{1704067200000} +
+                          (400000 + i) * int64_t{1000});
+    sp->add_values(i);
+    grpc::ClientContext ctx;
+    v1::WritePointsResponse written;
+    ASSERT_TRUE(points->WritePoints(&ctx, write, &written).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(1));  // not reading
+  v1::ForecastResponse forecast;
+  int messages = 0;
+  while (watcher->Read(&forecast)) ++messages;
+  const grpc::Status watch_status = watcher->Finish();
+  EXPECT_EQ(watch_status.error_code(), grpc::StatusCode::CANCELLED)
+      << watch_status.error_message() << " after " << messages << " messages";
 }
 
 }  // namespace

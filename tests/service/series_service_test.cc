@@ -1,4 +1,7 @@
+#include <thread>
+
 #include "tests/service/service_test_fixture.h"
+#include "tsforecast/v1/forecast.grpc.pb.h"
 
 namespace tsforecast::service {
 namespace {
@@ -171,6 +174,61 @@ TEST_F(ServiceTest, ListSeriesWithMatchersSelectorAndPaging) {
   bad.set_page_token("garbage");
   EXPECT_GRPC(series_->ListSeries(Ctx().get(), bad, &resp),
               StatusCode::INVALID_ARGUMENT, "page_token");
+}
+
+}  // namespace
+}  // namespace tsforecast::service
+
+namespace tsforecast::service {
+namespace {
+
+// Issue 19: a call made while the server drained got CANCELLED, which
+// clients do not retry; it must be UNAVAILABLE. A watch stream keeps the
+// server draining while a second client calls.
+TEST_F(ServiceTest, CallsDuringTheDrainAreUnavailable) {
+  ASSERT_TRUE(Create("drained", v1::STEP_UNIT_DAY).ok());
+  v1::WritePointsRequest write;
+  v1::SeriesPoints* sp = write.add_series();
+  sp->set_series("drained");
+  for (int i = 0; i < 10; ++i) {
+    sp->add_timestamps_ms(1704067200000 + i * 86400000LL);
+    sp->add_values(i);
+  }
+  v1::WritePointsResponse written;
+  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+  auto channel =
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
+                          grpc::InsecureChannelCredentials());
+  auto forecasts = v1::ForecastService::NewStub(channel);
+  grpc::ClientContext watch_ctx;
+  v1::ForecastRequest watch;
+  watch.set_series("drained");
+  watch.set_horizon(2);
+  watch.mutable_model()->set_name("naive");
+  auto reader = forecasts->WatchForecast(&watch_ctx, watch);
+  v1::ForecastResponse first;
+  ASSERT_TRUE(reader->Read(&first));
+  std::thread stop([this] { server_->Shutdown(/*grace_seconds=*/3); });
+  // Until the drain has begun, calls still succeed; then they must be
+  // UNAVAILABLE, never CANCELLED.
+  grpc::Status during;
+  for (int i = 0; i < 200; ++i) {
+    v1::GetSeriesRequest get;
+    get.set_name("drained");
+    v1::GetSeriesResponse got;
+    during = series_->GetSeries(Ctx().get(), get, &got);
+    if (!during.ok()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(during.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << during.error_message();
+  EXPECT_NE(during.error_message().find("shutting down"), std::string::npos)
+      << during.error_message();
+  watch_ctx.TryCancel();
+  while (reader->Read(&first)) {
+  }
+  (void)reader->Finish();
+  stop.join();
 }
 
 }  // namespace
