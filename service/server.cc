@@ -114,33 +114,24 @@ absl::Status ServerOptions::Validate() const {
   if (backup_root.empty()) {
     return absl::InvalidArgumentError("backup_root: must not be empty");
   }
-  if (!tls() && !allow_insecure_remote) {
-    for (const std::string& host :
-         {HostOf(listen_address), http_port >= 0 ? http_host : "127.0.0.1"}) {
-      if (!IsLoopbackHost(host)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "refusing to listen on ", host,
-            " without TLS: anyone who can reach it could read and change "
-            "the data. Give --tls_cert_file and --tls_key_file (and "
-            "--tokens_file), listen on 127.0.0.1, or accept the risk with "
-            "--allow_insecure_remote"));
-      }
-    }
+  const std::string remote = RemoteHost();
+  if (!remote.empty() && !tls() && !allow_insecure_remote) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to listen on ", remote,
+        " without TLS: anyone who can reach it could read and change the "
+        "data. Give --tls_cert_file and --tls_key_file (and --tokens_file), "
+        "listen on 127.0.0.1, or accept the risk with "
+        "--allow_insecure_remote"));
   }
   // TLS keeps the traffic private, not the data: without tokens everyone
   // who can reach the port is an admin.
-  if (tokens_file.empty() && !allow_anonymous_remote) {
-    for (const std::string& host :
-         {HostOf(listen_address), http_port >= 0 ? http_host : "127.0.0.1"}) {
-      if (!IsLoopbackHost(host)) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "refusing to listen on ", host,
-            " without --tokens_file: anyone who can reach it could read, "
-            "change and delete every series. Give --tokens_file (tsfctl "
-            "token add), listen on 127.0.0.1, or accept the risk with "
-            "--allow_anonymous_remote"));
-      }
-    }
+  if (!remote.empty() && tokens_file.empty() && !allow_anonymous_remote) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to listen on ", remote,
+        " without --tokens_file: anyone who can reach it could read, change "
+        "and delete every series. Give --tokens_file (tsfctl token add), "
+        "listen on 127.0.0.1, or accept the risk with "
+        "--allow_anonymous_remote"));
   }
   if (!(max_missing_percent >= 0 && max_missing_percent <= 100)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -149,13 +140,17 @@ absl::Status ServerOptions::Validate() const {
   return storage.Validate();
 }
 
-std::vector<std::string> ServerOptions::AcceptedRisks() const {
-  std::vector<std::string> out;
-  std::string remote;
+std::string ServerOptions::RemoteHost() const {
   for (const std::string& host :
        {HostOf(listen_address), http_port >= 0 ? http_host : "127.0.0.1"}) {
-    if (!IsLoopbackHost(host)) remote = host;
+    if (!IsLoopbackHost(host)) return host;
   }
+  return "";
+}
+
+std::vector<std::string> ServerOptions::AcceptedRisks() const {
+  std::vector<std::string> out;
+  const std::string remote = RemoteHost();
   if (remote.empty()) return out;
   if (!tls() && allow_insecure_remote) {
     out.push_back(absl::StrCat(

@@ -113,6 +113,8 @@ struct ServerOptions {
   // allow_anonymous_remote and is in effect (a non-loopback address), one
   // sentence each; logged as warnings at start.
   std::vector<std::string> AcceptedRisks() const;
+  // The first address of either port beyond loopback; "" when none is.
+  std::string RemoteHost() const;
 };
 
 class Server {

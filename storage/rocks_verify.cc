@@ -40,6 +40,17 @@ std::string CheckLiveFile(const rocksdb::LiveFileMetaData& file) {
   return CheckSstFile(path);
 }
 
+// Every live file of `db` through CheckLiveFile, into `report`.
+void CheckLiveFiles(rocksdb::DB* db, VerifyReport* report) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  for (const rocksdb::LiveFileMetaData& file : files) {
+    ++report->files_checked;
+    std::string damage = CheckLiveFile(file);
+    if (!damage.empty()) report->damaged_files.push_back(std::move(damage));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<VerifyReport> VerifyDataDirFiles(const std::string& data_dir) {
@@ -75,13 +86,7 @@ absl::StatusOr<VerifyReport> VerifyDataDirFiles(const std::string& data_dir) {
         absl::StrCat("MANIFEST: ", s.ToString(),
                      " (see deploy/runbook.md, \"Damaged MANIFEST\")"));
   } else {
-    std::vector<rocksdb::LiveFileMetaData> files;
-    db->GetLiveFilesMetaData(&files);
-    for (const rocksdb::LiveFileMetaData& file : files) {
-      ++report.files_checked;
-      std::string damage = CheckLiveFile(file);
-      if (!damage.empty()) report.damaged_files.push_back(std::move(damage));
-    }
+    CheckLiveFiles(db.get(), &report);
     for (rocksdb::ColumnFamilyHandle* h : handles) {
       db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
     }
@@ -109,13 +114,7 @@ absl::Status RepairDataDir(const std::string& data_dir) {
 
 absl::StatusOr<VerifyReport> RocksSeriesStore::Verify() {
   VerifyReport report;
-  std::vector<rocksdb::LiveFileMetaData> files;
-  db_->GetLiveFilesMetaData(&files);
-  for (const rocksdb::LiveFileMetaData& file : files) {
-    ++report.files_checked;
-    std::string damage = CheckLiveFile(file);
-    if (!damage.empty()) report.damaged_files.push_back(std::move(damage));
-  }
+  CheckLiveFiles(db_.get(), &report);
   // Ranges already quarantined are damage too, until deleted.
   for (std::string& d : DescribeDamage()) {
     report.damaged_series.push_back(std::move(d));

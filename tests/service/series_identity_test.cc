@@ -22,31 +22,24 @@ constexpr int64_t kStart = 1704067200000;  // 2024-01-01
 class SeriesIdentityTest : public ServiceTest,
                            public ::testing::WithParamInterface<bool> {
  protected:
-  void SetUp() override { StartWithHttp(); }
-
-  void StartWithHttp() {
-    ServerOptions options = LoopbackServerOptions(dir_);
-    options.http_port = 0;
-    auto server = Server::Start(options);
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = std::move(*server);
-    auto channel =
+  void Configure(ServerOptions& options) override { options.http_port = 0; }
+  void SetUp() override {
+    ServiceTest::SetUp();
+    MakeClients();
+  }
+  void MakeClients() {
+    forecast_ = v1::ForecastService::NewStub(
         grpc::CreateChannel(absl::StrCat("127.0.0.1:", server_->port()),
-                            grpc::InsecureChannelCredentials());
-    series_ = v1::SeriesService::NewStub(channel);
-    points_ = v1::PointsService::NewStub(channel);
-    forecast_ = v1::ForecastService::NewStub(channel);
+                            grpc::InsecureChannelCredentials()));
     http_ =
         std::make_unique<httplib::Client>("127.0.0.1", server_->http_port());
   }
   void RestartWithHttp() {
     watch_ctx_.reset();
     forecast_.reset();
-    series_.reset();
-    points_.reset();
     http_.reset();
-    server_.reset();
-    StartWithHttp();
+    Restart();
+    MakeClients();
   }
 
   // A daily series of 30 points, all `value`.

@@ -34,11 +34,15 @@ class ServiceTest : public ::testing::Test {
  protected:
   void SetUp() override { Start(); }
 
+  // A test's changes to the options of the server Start() starts.
+  virtual void Configure(ServerOptions&) {}
+
   void Start() {
     ServerOptions options = LoopbackServerOptions(dir_);
     options.limits.max_points_per_request = 100000;
     options.limits.max_series_per_request = 100;
     options.max_message_bytes = 8 << 20;
+    Configure(options);
     auto server = Server::Start(options);
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);
