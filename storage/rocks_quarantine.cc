@@ -44,11 +44,29 @@ std::string FileName(const rocksdb::LiveFileMetaData& f) {
 // The smallest key after `key`.
 std::string Successor(const std::string& key) { return key + '\0'; }
 
-// Keys of `f` in [lo, hi] that can be read. With `damage`, each stretch
-// that cannot is reported as the last readable key before it (empty: from
-// the start) and the first after it (empty: to the end). In the points
-// family a stretch is skipped by seeking to the next series id; elsewhere
-// the rest of the file is given up.
+// The series id and window a key of the points family stands for, also
+// when it bounds a file through a range tombstone: an 8-byte key is its
+// series' first window, a 17-byte one (PointsRangeStart) the window after
+// the key it extends.
+bool ParseBound(absl::string_view key, SeriesId* id, int64_t* window) {
+  if (ParsePointsKey(key, id, window)) return true;
+  if (key.size() == 8) {
+    *id = GetFixed64BE(key.data());
+    *window = INT64_MIN;
+    return true;
+  }
+  if (key.size() == 17 && ParsePointsKey(key.substr(0, 16), id, window)) {
+    if (*window < INT64_MAX) ++*window;
+    return true;
+  }
+  return false;
+}
+
+// The keys of `f` that can be read, and each stretch that cannot as the
+// last readable key before it (empty: from the start) and the first after
+// it (empty: to the end). In the points family a stretch is skipped by
+// seeking to the next series id; elsewhere the rest of the file is given
+// up. `opened` is false when the file cannot be opened at all.
 struct FileKeys {
   std::vector<std::string> keys;
   std::vector<std::pair<std::string, std::string>> gaps;
@@ -81,8 +99,8 @@ FileKeys ReadableKeys(const rocksdb::LiveFileMetaData& f,
       SeriesId from = 0, to = 0;
       const std::string& from_key =
           last_good.empty() ? f.smallestkey : last_good;
-      if (ParsePointsKey(from_key, &from, &window) &&
-          ParsePointsKey(f.largestkey, &to, &window)) {
+      if (ParseBound(from_key, &from, &window) &&
+          ParseBound(f.largestkey, &to, &window)) {
         for (SeriesId next = from + 1; next <= to && next > from; ++next) {
           it.reset(reader.NewIterator(read));
           it->Seek(PointsKey(next, INT64_MIN));
@@ -146,8 +164,8 @@ void RocksSeriesStore::AddDamage(const std::string& from_key,
                                  std::vector<DamagedRange>* added) {
   SeriesId from_id = 0, to_id = 0;
   int64_t from_w = INT64_MIN, to_w = INT64_MAX;
-  if (!ParsePointsKey(from_key, &from_id, &from_w) ||
-      !ParsePointsKey(to_key, &to_id, &to_w)) {
+  if (!ParseBound(from_key, &from_id, &from_w) ||
+      !ParseBound(to_key, &to_id, &to_w)) {
     return;
   }
   for (SeriesId id = from_id; id <= to_id && id >= from_id; ++id) {
@@ -242,8 +260,8 @@ absl::Status RocksSeriesStore::Quarantine(const rocksdb::LiveFileMetaData& f) {
     std::string to = after.empty() ? f.largestkey : after;
     SeriesId from_id = 0, to_id = 0;
     int64_t from_w = 0, to_w = 0;
-    if (points && ParsePointsKey(from, &from_id, &from_w) &&
-        ParsePointsKey(to, &to_id, &to_w)) {
+    if (points && ParseBound(from, &from_id, &from_w) &&
+        ParseBound(to, &to_id, &to_w)) {
       if (!before.empty()) from = PointsKey(from_id, from_w + 1);
       // A seek to `to_id` found nothing of it before `after`.
       if (!after.empty()) to = PointsKey(to_id - 1, INT64_MAX);
@@ -328,6 +346,16 @@ void RocksSeriesStore::QuarantineLoop() {
     absl::StatusOr<int> done = QuarantineDamagedFiles(/*checksums=*/true);
     if (!done.ok()) TSF_LOG(ERROR) << "quarantine failed: " << done.status();
     quarantine_mu_.Lock();
+    // A failure the checksums do not explain (our own block format, say)
+    // would have every compaction ask again: one scan of every file per
+    // ten seconds at most.
+    quarantine_mu_.AwaitWithTimeout(
+        absl::Condition(
+            +[](RocksSeriesStore* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+              return s->quarantine_stopping_;
+            },
+            this),
+        absl::Seconds(10));
   }
 }
 
