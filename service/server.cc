@@ -1,5 +1,8 @@
 #include "service/server.h"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <thread>
@@ -8,6 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/log.h"
 #include "common/status_macros.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -280,10 +284,20 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                              if (!raw->ready_.load())
                                return "starting or stopping";
                              absl::MutexLock lock(&raw->health_mu_);
-                             return raw->not_writable_;
+                             return !raw->not_live_.empty()
+                                        ? raw->not_live_
+                                        : raw->not_writable_;
                            },
-                           access}));
+                           access,
+                           [raw]() -> std::string {
+                             absl::MutexLock lock(&raw->health_mu_);
+                             return raw->not_live_;
+                           }}));
   }
+  server->grpc_host_ = HostOf(options.listen_address);
+  server->grpc_probe_ = std::make_unique<PortProbe>();
+  server->grpc_probe_interval_ = options.grpc_port_probe_interval;
+  server->exit_when_grpc_port_dies_ = options.exit_when_grpc_port_dies;
   server->ready_ = true;
   server->health_thread_ =
       std::thread([raw = server.get()] { raw->WatchHealth(); });
@@ -296,16 +310,50 @@ absl::Status Server::Reload() {
   return absl::OkStatus();
 }
 
+void Server::CheckGrpcPort(int* silent_in_a_row) {
+  const ProbeResult probe = grpc_probe_->Probe(
+      grpc_host_, port_, std::min(grpc_probe_interval_, absl::Seconds(2)));
+  if (probe == ProbeResult::kUnknown) return;
+  *silent_in_a_row = probe == ProbeResult::kSilent ? *silent_in_a_row + 1 : 0;
+  if (*silent_in_a_row < 3) return;
+  const std::string why = absl::StrCat(
+      "the gRPC port ", port_,
+      " stopped accepting connections (gRPC 1.51 stops for good once an "
+      "accept fails for lack of file descriptors); the server must be "
+      "restarted");
+  {
+    absl::MutexLock lock(&health_mu_);
+    if (!not_live_.empty()) return;
+    not_live_ = why;
+  }
+  TSF_LOG(ERROR) << why
+                 << (exit_when_grpc_port_dies_
+                         ? "; stopping with exit status 3 for the supervisor "
+                           "to start it again"
+                         : "");
+  if (exit_when_grpc_port_dies_) {
+    restart_wanted_ = true;
+    kill(getpid(), SIGTERM);
+  }
+}
+
 void Server::WatchHealth() {
   grpc::HealthCheckServiceInterface* health =
       grpc_server_->GetHealthCheckService();
   bool was_writable = true;
+  int silent_in_a_row = 0;
+  absl::Time next_probe = absl::Now() + grpc_probe_interval_;
   absl::MutexLock lock(&health_mu_);
   auto stopping = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(health_mu_) {
     return stopping_;
   };
   do {
     health_mu_.Unlock();
+    if (grpc_probe_interval_ > absl::ZeroDuration() &&
+        absl::Now() >= next_probe) {
+      CheckGrpcPort(&silent_in_a_row);
+      next_probe = absl::Now() + grpc_probe_interval_;
+    }
     const storage::StoreHealth h = store_->Health();
     if (health != nullptr && h.writable != was_writable) {
       health->SetServingStatus("tsforecast.writes", h.writable);

@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "service/forecast_runner.h"
+#include "service/port_probe.h"
 #include "service/service_limits.h"
 #include "storage/storage_options.h"
 
@@ -105,6 +106,12 @@ struct ServerOptions {
   // A streaming call whose client neither reads nor sends for this long is
   // cancelled; zero: never.
   absl::Duration stream_stall_timeout = absl::Seconds(60);
+  // How often the server checks that its gRPC port still accepts
+  // connections (port_probe.h); zero: never. Three silent checks in a row
+  // make /healthz and /readyz fail, and with exit_when_grpc_port_dies the
+  // server stops so that its supervisor starts it again.
+  absl::Duration grpc_port_probe_interval = absl::Seconds(5);
+  bool exit_when_grpc_port_dies = false;
 
   bool tls() const { return !tls_cert_file.empty(); }
 
@@ -139,19 +146,32 @@ class Server {
   // NOT_SERVING), lets calls in flight finish for up to `grace_seconds`,
   // cancels the rest, then closes the store. Idempotent.
   void Shutdown(double grace_seconds);
+  // Whether the server asked to be stopped and started again (its gRPC
+  // port died); tsforecastd then exits with status 3.
+  bool restart_wanted() const { return restart_wanted_.load(); }
 
  private:
   Server() = default;
 
   void AddGauges();
 
-  // Watches the store's write health: readiness, the gRPC health of
-  // "tsforecast.writes", the metrics.
+  // Watches the store's write health (readiness, the gRPC health of
+  // "tsforecast.writes", the metrics) and whether the gRPC port accepts.
   void WatchHealth();
+  // One probe of the gRPC port; after three silent ones in a row, marks
+  // the server not alive and, when configured, asks for a restart.
+  void CheckGrpcPort(int* silent_in_a_row);
 
   std::atomic<bool> ready_{false};
+  std::atomic<bool> restart_wanted_{false};
+  std::string grpc_host_;
+  std::unique_ptr<PortProbe> grpc_probe_;
+  absl::Duration grpc_probe_interval_;
+  bool exit_when_grpc_port_dies_ = false;
   absl::Mutex health_mu_;
   std::string not_writable_ ABSL_GUARDED_BY(health_mu_);
+  // Why the server is no longer alive (/healthz 503); empty while it is.
+  std::string not_live_ ABSL_GUARDED_BY(health_mu_);
   bool stopping_ ABSL_GUARDED_BY(health_mu_) = false;
   std::thread health_thread_;
   std::unique_ptr<Metrics> metrics_;

@@ -84,6 +84,10 @@ ABSL_FLAG(bool, metrics_auth, false,
 ABSL_FLAG(bool, allow_insecure_remote, false,
           "allow listening beyond loopback without TLS (anyone who can reach "
           "the port can then read the traffic)");
+ABSL_FLAG(double, grpc_port_probe_s, 5,
+          "how often the server checks that its gRPC port still accepts "
+          "connections (0: never); after three silent checks it stops with "
+          "exit status 3 for its supervisor to start it again");
 ABSL_FLAG(int64_t, http_max_answer_mb, 64,
           "largest HTTP answer, MiB; a bigger one is an error asking for "
           "less (a slow reader holds at most this much)");
@@ -179,6 +183,9 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_ingest_inflight_mb) << 20;
   options.stream_stall_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_stream_stall_timeout_s));
+  options.grpc_port_probe_interval =
+      absl::Seconds(absl::GetFlag(FLAGS_grpc_port_probe_s));
+  options.exit_when_grpc_port_dies = true;
   const tsforecast::service::FdBudget fds =
       tsforecast::service::RaiseAndPlanFdBudget();
   options.storage.max_open_files = fds.store_open_files;
@@ -253,6 +260,11 @@ int main(int argc, char** argv) {
   }
   TSF_LOG(INFO) << "received signal " << signal << ", draining";
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace_s));
+  if ((*server)->restart_wanted()) {
+    TSF_LOG(ERROR) << "stopped cleanly; exit status 3: start the server again "
+                      "(its gRPC port had stopped accepting connections)";
+    return 3;
+  }
   TSF_LOG(INFO) << "stopped cleanly";
   return 0;
 }

@@ -213,8 +213,14 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
     return access->CheckHost(req, res);
   };
   get("/healthz", Measured(metrics, access, "healthz",
-                           [](const HttpRequest&, HttpResponse& res) {
-                             res.set_content("ok\n", "text/plain");
+                           [this](const HttpRequest&, HttpResponse& res) {
+                             const std::string why =
+                                 backends_.not_live ? backends_.not_live() : "";
+                             res.status = why.empty() ? 200 : 503;
+                             res.set_content(why.empty()
+                                                 ? "ok\n"
+                                                 : "not alive: " + why + "\n",
+                                             "text/plain");
                            }));
   get("/readyz",
       Measured(metrics, access, "readyz",

@@ -52,6 +52,9 @@ struct HttpBackends {
   // /readyz answers 200 while this is empty, else 503 with the reason.
   std::function<std::string()> not_ready;
   const Access* access = nullptr;
+  // /healthz answers 200 while this is empty (or unset), else 503 with the
+  // reason: the server needs a restart.
+  std::function<std::string()> not_live;
 };
 
 class HttpServer {

@@ -9,9 +9,12 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -106,6 +109,47 @@ TEST(FdLimitTest, IdleConnectionsCannotTakeTheStoresDescriptors) {
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, 200) << ready->body;
   EXPECT_TRUE(server.Alive());
+}
+
+// gRPC 1.51 cannot cap its connections, and its listener stops accepting
+// for good after one accept fails for lack of descriptors ("Failed
+// accept4: Too many open files"). The server notices (its port probe gets
+// no answer three times) and stops with exit status 3 for its supervisor;
+// started again, it serves as before with everything it had.
+TEST(FdLimitTest, ADeadGrpcPortStopsTheServerForARestart) {
+  testing::TempDir dir;
+  testing::ServerProcess server;
+  server.set_fd_limit(1024);
+  std::string error;
+  ASSERT_TRUE(
+      server.Start(dir.Sub("data"), {"--grpc_port_probe_s=0.5"}, &error))
+      << error;
+  CommandResult r = RunCommand(
+      {testing::BuildBinary("tsfctl"), "--server=" + server.address(), "write",
+       "-", "--series", "a", "--create-step", "1d"},
+      "2024-02-01,1\n2024-02-02,2\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<int> held;
+  for (int i = 0; i < kConnections; ++i) {
+    const int fd = Connect(server.port());
+    if (fd >= 0) held.push_back(fd);
+  }
+  // The probe needs three silent answers half a second apart, and gets
+  // them while the connections are still held (it keeps a descriptor in
+  // reserve for itself).
+  for (int i = 0; i < 300 && server.Alive(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (int fd : held) close(fd);
+  ASSERT_FALSE(server.Alive()) << "the server did not notice its dead port";
+  const int status = server.exit_status();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 3)
+      << "wait status " << status;
+  ASSERT_TRUE(server.Start(dir.Sub("data"), {}, &error)) << error;
+  r = RunCommand({testing::BuildBinary("tsfctl"),
+                  "--server=" + server.address(), "read", "a", "-f", "csv"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
 }
 
 }  // namespace

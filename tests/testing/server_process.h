@@ -38,8 +38,10 @@ class ServerProcess {
   bool running() const { return pid_ > 0; }
   int pid() const { return pid_; }
   // Whether the process is still there (false once it has exited or
-  // crashed; the exit is reaped).
+  // crashed; the exit is reaped and its wait status kept).
   bool Alive();
+  // The wait status Alive() reaped; -1 before.
+  int exit_status() const { return exit_status_; }
   // Sends `signal` without waiting (SIGHUP to reload).
   void Signal(int signal);
 
@@ -50,6 +52,7 @@ class ServerProcess {
   std::string port_file_;
   std::string log_path_;
   uint64_t fd_limit_ = 0;
+  int exit_status_ = -1;
 };
 
 struct CommandResult {
