@@ -39,8 +39,11 @@ void Error(HttpResponse& res, const absl::Status& status) {
     type = "bad_data";
     http = 400;
   } else if (status.code() == absl::StatusCode::kDeadlineExceeded) {
+    // Mostly a fit that waited for a worker past the deadline: busy, so
+    // come back later.
     type = "timeout";
     http = 503;
+    res.set_header("Retry-After", "1");
   } else if (status.code() == absl::StatusCode::kInternal ||
              status.code() == absl::StatusCode::kDataLoss) {
     type = "internal";

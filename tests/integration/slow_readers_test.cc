@@ -138,7 +138,12 @@ TEST(SlowReadersTest, ListingsAreBoundedAndSlowReadersHoldLittle) {
       static_cast<long long>(peak >> 20),
       static_cast<long long>((peak - before) >> 20),
       static_cast<long long>(bound >> 20));
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer keeps freed memory in quarantine: RSS says little.
+  (void)bound;
+#else
   EXPECT_LT(peak - before, bound);
+#endif
   for (int fd : sockets) close(fd);
   // Health is unaffected.
   r = http.Get("/healthz");
