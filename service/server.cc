@@ -297,7 +297,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
   server->grpc_host_ = HostOf(options.listen_address);
   server->grpc_probe_ = std::make_unique<PortProbe>();
   server->grpc_probe_interval_ = options.grpc_port_probe_interval;
-  server->exit_when_grpc_port_dies_ = options.exit_when_grpc_port_dies;
+  server->exit_when_restart_needed_ = options.exit_when_restart_needed;
   server->ready_ = true;
   server->health_thread_ =
       std::thread([raw = server.get()] { raw->WatchHealth(); });
@@ -316,22 +316,25 @@ void Server::CheckGrpcPort(int* silent_in_a_row) {
   if (probe == ProbeResult::kUnknown) return;
   *silent_in_a_row = probe == ProbeResult::kSilent ? *silent_in_a_row + 1 : 0;
   if (*silent_in_a_row < 3) return;
-  const std::string why = absl::StrCat(
+  RequestRestart(absl::StrCat(
       "the gRPC port ", port_,
       " stopped accepting connections (gRPC 1.51 stops for good once an "
       "accept fails for lack of file descriptors); the server must be "
-      "restarted");
+      "restarted"));
+}
+
+void Server::RequestRestart(const std::string& why) {
   {
     absl::MutexLock lock(&health_mu_);
     if (!not_live_.empty()) return;
     not_live_ = why;
   }
   TSF_LOG(ERROR) << why
-                 << (exit_when_grpc_port_dies_
+                 << (exit_when_restart_needed_
                          ? "; stopping with exit status 3 for the supervisor "
                            "to start it again"
                          : "");
-  if (exit_when_grpc_port_dies_) {
+  if (exit_when_restart_needed_) {
     restart_wanted_ = true;
     kill(getpid(), SIGTERM);
   }
@@ -355,6 +358,12 @@ void Server::WatchHealth() {
       next_probe = absl::Now() + grpc_probe_interval_;
     }
     const storage::StoreHealth h = store_->Health();
+    if (h.needs_restart) {
+      RequestRestart(absl::StrCat(
+          "the store stopped writes after an error it cannot resume from "
+          "while open (",
+          h.reason, "); the server must be restarted"));
+    }
     if (health != nullptr && h.writable != was_writable) {
       health->SetServingStatus("tsforecast.writes", h.writable);
     }

@@ -107,11 +107,12 @@ struct ServerOptions {
   // cancelled; zero: never.
   absl::Duration stream_stall_timeout = absl::Seconds(60);
   // How often the server checks that its gRPC port still accepts
-  // connections (port_probe.h); zero: never. Three silent checks in a row
-  // make /healthz and /readyz fail, and with exit_when_grpc_port_dies the
-  // server stops so that its supervisor starts it again.
+  // connections (port_probe.h); zero: never. Three silent checks in a row,
+  // or a store error that only a restart clears, make /healthz and /readyz
+  // fail, and with exit_when_restart_needed the server stops so that its
+  // supervisor starts it again.
   absl::Duration grpc_port_probe_interval = absl::Seconds(5);
-  bool exit_when_grpc_port_dies = false;
+  bool exit_when_restart_needed = false;
 
   bool tls() const { return !tls_cert_file.empty(); }
 
@@ -147,7 +148,8 @@ class Server {
   // cancels the rest, then closes the store. Idempotent.
   void Shutdown(double grace_seconds);
   // Whether the server asked to be stopped and started again (its gRPC
-  // port died); tsforecastd then exits with status 3.
+  // port died, or the store cannot resume writes while open); tsforecastd
+  // then exits with status 3.
   bool restart_wanted() const { return restart_wanted_.load(); }
 
  private:
@@ -158,16 +160,19 @@ class Server {
   // Watches the store's write health (readiness, the gRPC health of
   // "tsforecast.writes", the metrics) and whether the gRPC port accepts.
   void WatchHealth();
-  // One probe of the gRPC port; after three silent ones in a row, marks
-  // the server not alive and, when configured, asks for a restart.
+  // One probe of the gRPC port; after three silent ones in a row, asks
+  // for a restart.
   void CheckGrpcPort(int* silent_in_a_row);
+  // Marks the server not alive (/healthz 503 with `why`) and, with
+  // exit_when_restart_needed, stops it for its supervisor to start again.
+  void RequestRestart(const std::string& why);
 
   std::atomic<bool> ready_{false};
   std::atomic<bool> restart_wanted_{false};
   std::string grpc_host_;
   std::unique_ptr<PortProbe> grpc_probe_;
   absl::Duration grpc_probe_interval_;
-  bool exit_when_grpc_port_dies_ = false;
+  bool exit_when_restart_needed_ = false;
   absl::Mutex health_mu_;
   std::string not_writable_ ABSL_GUARDED_BY(health_mu_);
   // Why the server is no longer alive (/healthz 503); empty while it is.

@@ -185,7 +185,7 @@ int main(int argc, char** argv) {
       absl::Seconds(absl::GetFlag(FLAGS_stream_stall_timeout_s));
   options.grpc_port_probe_interval =
       absl::Seconds(absl::GetFlag(FLAGS_grpc_port_probe_s));
-  options.exit_when_grpc_port_dies = true;
+  options.exit_when_restart_needed = true;
   const tsforecast::service::FdBudget fds =
       tsforecast::service::RaiseAndPlanFdBudget();
   options.storage.max_open_files = fds.store_open_files;
@@ -262,7 +262,8 @@ int main(int argc, char** argv) {
   (*server)->Shutdown(absl::GetFlag(FLAGS_shutdown_grace_s));
   if ((*server)->restart_wanted()) {
     TSF_LOG(ERROR) << "stopped cleanly; exit status 3: start the server again "
-                      "(its gRPC port had stopped accepting connections)";
+                      "(its gRPC port had stopped accepting connections, or "
+                      "the store could not resume writes while open)";
     return 3;
   }
   TSF_LOG(INFO) << "stopped cleanly";

@@ -60,6 +60,7 @@ absl::Status RocksWriteHealth::CheckWritable() {
     if (resumed.ok()) {
       absl::MutexLock lock(&mu_);
       background_ = absl::OkStatus();
+      fatal_ = false;
       TSF_LOG(INFO) << "storage resumed writes after: " << background;
       return absl::OkStatus();
     }
@@ -72,6 +73,7 @@ StoreHealth RocksWriteHealth::Health() {
   const absl::Status s = CheckWritable();
   health.writable = s.ok();
   if (!s.ok()) health.reason = std::string(s.message());
+  health.needs_restart = !s.ok() && fatal_.load();
   health.background_errors = background_errors_.load();
   return health;
 }
@@ -80,6 +82,7 @@ void RocksWriteHealth::OnBackgroundError(rocksdb::BackgroundErrorReason reason,
                                          rocksdb::Status* error) {
   if (error == nullptr || error->ok()) return;
   ++background_errors_;
+  fatal_ = error->severity() >= rocksdb::Status::Severity::kFatalError;
   const char* during = "a write";
   switch (reason) {
     case rocksdb::BackgroundErrorReason::kFlush:

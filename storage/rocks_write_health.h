@@ -66,6 +66,8 @@ class RocksWriteHealth final : public rocksdb::EventListener {
   const std::function<absl::StatusOr<uint64_t>()> free_bytes_;
   std::atomic<rocksdb::DB*> db_{nullptr};
   std::atomic<uint64_t> background_errors_{0};
+  // Whether the background error is one RocksDB will not resume from.
+  std::atomic<bool> fatal_{false};
   std::function<void()> on_damage_;
   absl::Mutex mu_;
   // RocksDB's background error, or OK.

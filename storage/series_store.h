@@ -70,6 +70,10 @@ struct StoreHealth {
   bool writable = true;
   std::string reason;              // empty when writable
   uint64_t background_errors = 0;  // since open
+  // Writes stopped for an error the store cannot resume from while open
+  // (RocksDB's fatal severity: a new write-ahead log that could not be
+  // created for lack of descriptors, say); a restart recovers.
+  bool needs_restart = false;
 };
 
 class SeriesStore {
