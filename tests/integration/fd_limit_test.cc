@@ -117,6 +117,13 @@ TEST(FdLimitTest, IdleConnectionsCannotTakeTheStoresDescriptors) {
 // no answer three times) and stops with exit status 3 for its supervisor;
 // started again, it serves as before with everything it had.
 TEST(FdLimitTest, ADeadGrpcPortStopsTheServerForARestart) {
+#if defined(__SANITIZE_ADDRESS__)
+  // UBSan checks a vptr by writing the memory to a pipe; with the
+  // descriptor table full it cannot, and reports a false "invalid vptr"
+  // as the server's threads start and stop (seen in std::thread).
+  GTEST_SKIP() << "the sanitizer runtime needs descriptors this test "
+                  "exhausts";
+#endif
   testing::TempDir dir;
   testing::ServerProcess server;
   server.set_fd_limit(1024);
