@@ -251,18 +251,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
     if (!queued) {
       HttpResponse busy;
-      busy.set_header("Retry-After", "1");
-      if (lane == RequestLane::kHeavy) {
-        busy.status = 429;
-        busy.set_content(
-            absl::StrCat("too many expensive requests (forecasts, "
-                         "backtests) in progress: ",
-                         core_->options_.heavy_workers, " running and ",
-                         core_->options_.max_heavy_queued,
-                         " waiting; retry after the time in Retry-After\n"),
-            "text/plain");
+      if (core_->options_.busy) {
+        core_->options_.busy(*request, lane, busy);
       } else {
-        busy.status = 503;
+        busy.status = lane == RequestLane::kHeavy ? 429 : 503;
+        busy.set_header("Retry-After", "1");
         busy.set_content("server busy: too many requests waiting; retry\n",
                          "text/plain");
       }

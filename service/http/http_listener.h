@@ -39,6 +39,9 @@ struct ListenerOptions {
   size_t max_queued = 4096;
   // Which lane each request runs in; unset: all shared.
   std::function<RequestLane(const HttpRequest&)> lane_of;
+  // The answer to a request its lane cannot queue; unset: 429 (heavy) or
+  // 503 in plain text, with Retry-After.
+  std::function<void(const HttpRequest&, RequestLane, HttpResponse&)> busy;
   int heavy_workers = 16;
   size_t max_heavy_queued = 64;
   // Open connections; more are closed on accept.

@@ -15,6 +15,7 @@
 #include "service/http/json_text.h"
 #include "service/http/prom_api.h"
 #include "service/http/prom_query.h"
+#include "service/retry_hint.h"
 
 namespace tsforecast::service::http {
 namespace {
@@ -69,26 +70,52 @@ RequestLane LaneOf(const HttpRequest& req) {
 
 // An answer over the size limit becomes an error in the shape its API's
 // clients read (Prometheus's for /api/v1, the JSON API's for /api/tsf).
-void ReplaceOversizedAnswer(const HttpRequest& req, HttpResponse& res) {
-  const std::string why = absl::StrCat(
-      "the answer would be ", res.body.size() >> 10,
-      " KiB, over the server's limit (--http_max_answer_mb); ask for less: "
-      "a narrower selector, a shorter range, a larger step or a limit");
+// An error answered outside the handlers, in the shape its API's clients
+// read: Prometheus's under /api/v1 (with `prom_type` and `prom_status`),
+// the JSON API's under /api/tsf (by `status`'s code), plain text elsewhere
+// (with `plain_status`).
+void ErrorInApiShape(const HttpRequest& req, const absl::Status& status,
+                     const char* prom_type, int prom_status, int plain_status,
+                     HttpResponse& res) {
   res = HttpResponse();
   if (absl::StartsWith(req.path, "/api/v1/")) {
-    std::string body =
-        "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":";
-    AppendJsonString(&body, why);
+    std::string body = absl::StrCat("{\"status\":\"error\",\"errorType\":\"",
+                                    prom_type, "\",\"error\":");
+    AppendJsonString(&body, status.message());
     body += '}';
-    res.status = 422;
+    res.status = prom_status;
+    SetRetryAfter(res, status);
     res.set_content(std::move(body), "application/json");
-    return;
+  } else if (absl::StartsWith(req.path, "/api/tsf/")) {
+    ReplyError(res, status);
+  } else {
+    res.status = plain_status;
+    SetRetryAfter(res, status);
+    res.set_content(absl::StrCat(status.message(), "\n"), "text/plain");
   }
-  if (absl::StartsWith(req.path, "/api/tsf/")) {
-    return ReplyError(res, absl::FailedPreconditionError(why));
-  }
-  res.status = 500;
-  res.set_content(why + "\n", "text/plain");
+}
+
+void ReplaceOversizedAnswer(const HttpRequest& req, HttpResponse& res) {
+  const absl::Status why = absl::FailedPreconditionError(absl::StrCat(
+      "the answer would be ", res.body.size() >> 10,
+      " KiB, over the server's limit (--http_max_answer_mb); ask for less: "
+      "a narrower selector, a shorter range, a larger step or a limit"));
+  ErrorInApiShape(req, why, "execution", 422, 500, res);
+}
+
+// What a request the listener cannot queue is told (429 for the heavy
+// lane, 503 otherwise, both with Retry-After).
+void AnswerBusy(const HttpRequest& req, RequestLane lane, HttpResponse& res) {
+  const bool heavy = lane == RequestLane::kHeavy;
+  const absl::Status why = WithRetryAfter(
+      heavy ? absl::ResourceExhaustedError(
+                  "too many expensive requests (forecasts, backtests) in "
+                  "progress; retry after the time in Retry-After")
+            : absl::UnavailableError(
+                  "server busy: too many requests waiting; retry"),
+      absl::Seconds(1));
+  ErrorInApiShape(req, why, "unavailable", heavy ? 429 : 503, heavy ? 429 : 503,
+                  res);
 }
 
 }  // namespace
@@ -127,6 +154,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   listener.port = options.port;
   listener.workers = std::max(2, options.threads);
   listener.lane_of = LaneOf;
+  listener.busy = AnswerBusy;
   listener.max_connections = options.max_connections;
   if (!options.tls_cert_file.empty()) {
     server->tls_ = std::make_unique<TlsIdentity>(options.tls_cert_file,

@@ -95,6 +95,10 @@ TEST(HttpStormTest, HealthAndCheapForecastsAreAnsweredDuringAnArimaStorm) {
         if (refused && r->get_header_value("Retry-After").empty()) {
           unexpected.push_back(absl::StrCat(r->status, " without Retry-After"));
         }
+        // In Prometheus's error shape, which Grafana shows.
+        if (refused && r->body.find("\"errorType\"") == std::string::npos) {
+          unexpected.push_back(absl::StrCat(r->status, ": ", r->body));
+        }
       }
       outstanding.fetch_sub(1);
     });
