@@ -117,6 +117,26 @@ FileKeys ReadableKeys(const rocksdb::LiveFileMetaData& f,
   }
 }
 
+// Missing, of another size than recorded, or (with `checksums`) failing a
+// block checksum.
+bool IsDamaged(const rocksdb::LiveFileMetaData& f, bool checksums) {
+  std::error_code ec;
+  const uintmax_t size = fs::file_size(PathOf(f), ec);
+  if (ec || size != f.size) return true;
+  return checksums && !rocksdb::VerifySstFileChecksum(
+                           rocksdb::Options(), rocksdb::EnvOptions(), PathOf(f))
+                           .ok();
+}
+
+bool IsLive(rocksdb::DB* db, const std::string& name) {
+  std::vector<rocksdb::LiveFileMetaData> files;
+  db->GetLiveFilesMetaData(&files);
+  for (const rocksdb::LiveFileMetaData& g : files) {
+    if (g.name == name) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<rocksdb::LiveFileMetaData> RocksSeriesStore::FindDamagedFiles(
@@ -124,15 +144,12 @@ std::vector<rocksdb::LiveFileMetaData> RocksSeriesStore::FindDamagedFiles(
   std::vector<rocksdb::LiveFileMetaData> files, damaged;
   db_->GetLiveFilesMetaData(&files);
   for (const rocksdb::LiveFileMetaData& f : files) {
-    std::error_code ec;
-    const uintmax_t size = fs::file_size(PathOf(f), ec);
-    bool bad = ec || size != f.size;
-    if (!bad && checksums) {
-      bad = !rocksdb::VerifySstFileChecksum(rocksdb::Options(),
-                                            rocksdb::EnvOptions(), PathOf(f))
-                 .ok();
+    // A compaction may have replaced the file since the listing: only a
+    // file still live counts (Quarantine checks again with compactions
+    // stopped).
+    if (IsDamaged(f, checksums) && IsLive(db_.get(), f.name)) {
+      damaged.push_back(f);
     }
-    if (bad) damaged.push_back(f);
   }
   return damaged;
 }
@@ -204,6 +221,11 @@ absl::Status RocksSeriesStore::Quarantine(const rocksdb::LiveFileMetaData& f) {
   };
   TSF_RETURN_IF_ERROR(FromRocks(db_->PauseBackgroundWork()));
   TSF_RETURN_IF_ERROR(FromRocks(db_->ContinueBackgroundWork()));
+  // With no compaction running, the file is still part of the tree and
+  // still damaged, or there is nothing to do.
+  if (!IsLive(db_.get(), f.name) || !IsDamaged(f, /*checksums=*/true)) {
+    return absl::OkStatus();
+  }
   rocksdb::FlushOptions flush;
   flush.wait = true;
   TSF_RETURN_IF_ERROR(FromRocks(db_->Flush(flush, cf)));

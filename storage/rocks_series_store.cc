@@ -545,13 +545,19 @@ absl::Status RocksSeriesStore::Compact() {
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction =
       rocksdb::BottommostLevelCompaction::kForce;
+  // Not while a quarantine runs: its output could land in the range the
+  // quarantine drops.
+  auto compact_family = [&](rocksdb::ColumnFamilyHandle* h) {
+    absl::MutexLock maintenance(&maintenance_mu_);
+    return db_->CompactRange(compact, h, nullptr, nullptr);
+  };
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
-    rocksdb::Status s = db_->CompactRange(compact, h, nullptr, nullptr);
+    rocksdb::Status s = compact_family(h);
     if (s.IsCorruption() || s.IsIOError()) {
       // A damaged input: quarantine it, then compact again.
       TSF_LOG(ERROR) << "compaction met damage: " << s.ToString();
       TSF_RETURN_IF_ERROR(QuarantineDamagedFiles(/*checksums=*/true).status());
-      s = db_->CompactRange(compact, h, nullptr, nullptr);
+      s = compact_family(h);
     }
     TSF_RETURN_IF_ERROR(FromRocks(s));
   }

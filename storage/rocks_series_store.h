@@ -226,7 +226,7 @@ class RocksSeriesStore final : public SeriesStore {
   std::atomic<uint64_t> head_checkpoints_{0};
   // Damaged ranges of series, loaded at open.
   DamageTable damage_;
-  // One quarantine or full compaction at a time.
+  // One quarantine or manual compaction at a time.
   absl::Mutex maintenance_mu_ ABSL_ACQUIRED_BEFORE(flush_mu_);
   absl::Mutex quarantine_mu_;
   bool quarantine_wanted_ ABSL_GUARDED_BY(quarantine_mu_) = false;
