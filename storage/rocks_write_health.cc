@@ -97,6 +97,14 @@ void RocksWriteHealth::OnBackgroundError(rocksdb::BackgroundErrorReason reason,
     default:
       break;
   }
+  // RocksDB reports errors it goes on writing after too (severity
+  // kNoError: without paranoid checks, a compaction that met a damaged
+  // block, which the quarantine then handles): writes are not stopped.
+  if (error->severity() == rocksdb::Status::Severity::kNoError) {
+    TSF_LOG(WARNING) << "storage: " << during
+                     << " failed; writes go on: " << error->ToString();
+    return;
+  }
   // The message names the file RocksDB was reading or writing.
   absl::Status status = FromRocks(*error);
   status = absl::Status(

@@ -34,6 +34,15 @@ TEST(RocksWriteHealthTest, AFatalBackgroundErrorNeedsARestart) {
   h = soft.Health();
   EXPECT_FALSE(h.writable);
   EXPECT_FALSE(h.needs_restart);
+
+  // An error RocksDB writes on after (a compaction meeting a damaged block
+  // without paranoid checks) does not stop ours either.
+  RocksWriteHealth goes_on = Healthy();
+  rocksdb::Status corrupt(rocksdb::Status::Corruption("block checksum"),
+                          rocksdb::Status::Severity::kNoError);
+  goes_on.OnBackgroundError(rocksdb::BackgroundErrorReason::kCompaction,
+                            &corrupt);
+  EXPECT_TRUE(goes_on.Health().writable);
 }
 
 }  // namespace
