@@ -1,9 +1,11 @@
 // The HTTP/1.1 server under the HTTP port, on Boost.Beast and Asio: a few
-// event-loop threads read and write every connection, and a bounded pool
-// of workers runs the handlers. An idle keep-alive connection or one
-// sending its request slowly costs a socket and a buffer, not a thread, so
-// slow clients cannot starve others; a handler that waits (a forecast fit)
-// holds a worker, never the loop. Knows nothing of the routes.
+// event-loop threads read and write every connection, and bounded pools of
+// workers run the handlers, in the lane the caller picks for each request
+// (RequestLane: health checks on the loop itself, costly work on a pool of
+// its own). An idle keep-alive connection or one sending its request
+// slowly costs a socket and a buffer, not a thread, so slow clients cannot
+// starve others; a handler that waits (a forecast fit) holds a worker,
+// never the loop. Knows nothing of the routes.
 #ifndef TSFORECAST_SERVICE_HTTP_HTTP_LISTENER_H_
 #define TSFORECAST_SERVICE_HTTP_HTTP_LISTENER_H_
 
