@@ -429,13 +429,19 @@ TEST(StalledStreamTest, StalledReadersAndIdleWritersAreCancelled) {
   }
   EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
 
-  // A watcher that reads nothing while its series keeps changing (issue
-  // 19: unread WatchForecast streams were never cancelled, and memory grew
-  // with them): forecasts of 10,000 steps soon exceed flow control, and the
-  // stalled write is cancelled.
-  auto forecasts = v1::ForecastService::NewStub(
-      grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
-                                grpc::InsecureChannelCredentials(), args));
+  // A watcher that reads nothing (issue 19: unread WatchForecast streams
+  // were never cancelled, and memory grew with them). Its channel keeps
+  // HTTP/2 flow control at 64 KiB (no BDP growth), so even its first
+  // forecast of 10,000 steps with seven bands (about 1.3 MB) cannot be
+  // written unread, on a fast machine or a slow one; the stalled write is
+  // cancelled.
+  grpc::ChannelArguments small_window;
+  small_window.SetMaxReceiveMessageSize(64 << 20);
+  small_window.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  small_window.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 << 10);
+  auto forecasts = v1::ForecastService::NewStub(grpc::CreateCustomChannel(
+      absl::StrCat("127.0.0.1:", (*server)->port()),
+      grpc::InsecureChannelCredentials(), small_window));
   grpc::ClientContext watch_ctx;
   watch_ctx.set_deadline(std::chrono::system_clock::now() +
                          std::chrono::seconds(30));
@@ -443,20 +449,9 @@ TEST(StalledStreamTest, StalledReadersAndIdleWritersAreCancelled) {
   watch.set_series("big");
   watch.set_horizon(10000);
   watch.mutable_model()->set_name("naive");
+  for (double level : {50, 60, 70, 80, 90, 95, 99}) watch.add_levels(level);
   auto watcher = forecasts->WatchForecast(&watch_ctx, watch);
-  for (int i = 0; i < 20; ++i) {
-    v1::WritePointsRequest write;
-    v1::SeriesPoints* sp = write.add_series();
-    sp->set_series("big");
-    sp->add_timestamps_ms(int64_t{1704067200000} +
-                          (400000 + i) * int64_t{1000});
-    sp->add_values(i);
-    grpc::ClientContext ctx;
-    v1::WritePointsResponse written;
-    ASSERT_TRUE(points->WritePoints(&ctx, write, &written).ok());
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  std::this_thread::sleep_for(std::chrono::seconds(1));  // not reading
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // not reading
   v1::ForecastResponse forecast;
   int messages = 0;
   while (watcher->Read(&forecast)) ++messages;
