@@ -23,6 +23,7 @@
 #include "rocksdb/convenience.h"
 #include "rocksdb/sst_file_reader.h"
 #include "storage/rocks_keys.h"
+#include "storage/rocks_live_files.h"
 #include "storage/rocks_merge_operators.h"
 #include "storage/rocks_series_store.h"
 #include "storage/rocks_status.h"
@@ -31,15 +32,6 @@ namespace tsforecast::storage {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string PathOf(const rocksdb::LiveFileMetaData& f) {
-  return f.db_path + "/" + f.name;
-}
-
-// "000019.sst": RocksDB names live files "/000019.sst".
-std::string FileName(const rocksdb::LiveFileMetaData& f) {
-  return fs::path(f.name).filename().string();
-}
 
 // The smallest key after `key`.
 std::string Successor(const std::string& key) { return key + '\0'; }
@@ -79,7 +71,7 @@ FileKeys ReadableKeys(const rocksdb::LiveFileMetaData& f,
   FileKeys out;
   rocksdb::Options options(rocksdb::DBOptions(), cf_options);
   rocksdb::SstFileReader reader(options);
-  if (!reader.Open(PathOf(f)).ok()) return out;
+  if (!reader.Open(LiveFilePath(f)).ok()) return out;
   out.opened = true;
   rocksdb::ReadOptions read;
   read.verify_checksums = true;
@@ -121,20 +113,12 @@ FileKeys ReadableKeys(const rocksdb::LiveFileMetaData& f,
 // block checksum.
 bool IsDamaged(const rocksdb::LiveFileMetaData& f, bool checksums) {
   std::error_code ec;
-  const uintmax_t size = fs::file_size(PathOf(f), ec);
+  const uintmax_t size = fs::file_size(LiveFilePath(f), ec);
   if (ec || size != f.size) return true;
-  return checksums && !rocksdb::VerifySstFileChecksum(
-                           rocksdb::Options(), rocksdb::EnvOptions(), PathOf(f))
-                           .ok();
-}
-
-bool IsLive(rocksdb::DB* db, const std::string& name) {
-  std::vector<rocksdb::LiveFileMetaData> files;
-  db->GetLiveFilesMetaData(&files);
-  for (const rocksdb::LiveFileMetaData& g : files) {
-    if (g.name == name) return true;
-  }
-  return false;
+  return checksums &&
+         !rocksdb::VerifySstFileChecksum(rocksdb::Options(),
+                                         rocksdb::EnvOptions(), LiveFilePath(f))
+              .ok();
 }
 
 }  // namespace
@@ -147,7 +131,7 @@ std::vector<rocksdb::LiveFileMetaData> RocksSeriesStore::FindDamagedFiles(
     // A compaction may have replaced the file since the listing: only a
     // file still live counts (Quarantine checks again with compactions
     // stopped).
-    if (IsDamaged(f, checksums) && IsLive(db_.get(), f.name)) {
+    if (IsDamaged(f, checksums) && IsLiveFile(db_.get(), f.name)) {
       damaged.push_back(f);
     }
   }
@@ -165,8 +149,8 @@ absl::StatusOr<int> RocksSeriesStore::QuarantineDamagedFiles(bool checksums) {
   for (const rocksdb::LiveFileMetaData& f : damaged) {
     absl::Status s = Quarantine(f);
     if (!s.ok()) {
-      TSF_LOG(ERROR) << "cannot quarantine damaged table file " << FileName(f)
-                     << ": " << s;
+      TSF_LOG(ERROR) << "cannot quarantine damaged table file "
+                     << LiveFileName(f) << ": " << s;
       return s;
     }
     ++quarantined;
@@ -223,7 +207,7 @@ absl::Status RocksSeriesStore::Quarantine(const rocksdb::LiveFileMetaData& f) {
   TSF_RETURN_IF_ERROR(FromRocks(db_->ContinueBackgroundWork()));
   // With no compaction running, the file is still part of the tree and
   // still damaged, or there is nothing to do.
-  if (!IsLive(db_.get(), f.name) || !IsDamaged(f, /*checksums=*/true)) {
+  if (!IsLiveFile(db_.get(), f.name) || !IsDamaged(f, /*checksums=*/true)) {
     return absl::OkStatus();
   }
   rocksdb::FlushOptions flush;
@@ -263,7 +247,7 @@ absl::Status RocksSeriesStore::Quarantine(const rocksdb::LiveFileMetaData& f) {
   TSF_RETURN_IF_ERROR(
       FromRocks(batch.DeleteRange(cf, begin, Successor(f.largestkey))));
   std::vector<DamagedRange> damage;
-  std::vector<std::string> lost_keys;
+  size_t lost = 0;  // unreadable keys and stretches, for the log
   rocksdb::ReadOptions read;
   read.verify_checksums = true;
   for (const std::string& key : keys) {
@@ -272,8 +256,8 @@ absl::Status RocksSeriesStore::Quarantine(const rocksdb::LiveFileMetaData& f) {
     if (s.ok()) {
       TSF_RETURN_IF_ERROR(FromRocks(batch.Put(cf, key, value)));
     } else if (!s.IsNotFound()) {
-      lost_keys.push_back(key);
-      if (points) AddDamage(key, key, FileName(f), &batch, &damage);
+      ++lost;
+      if (points) AddDamage(key, key, LiveFileName(f), &batch, &damage);
     }
   }
   for (const auto& [before, after] : gaps) {
@@ -287,9 +271,9 @@ absl::Status RocksSeriesStore::Quarantine(const rocksdb::LiveFileMetaData& f) {
       if (!before.empty()) from = PointsKey(from_id, from_w + 1);
       // A seek to `to_id` found nothing of it before `after`.
       if (!after.empty()) to = PointsKey(to_id - 1, INT64_MAX);
-      AddDamage(from, to, FileName(f), &batch, &damage);
+      AddDamage(from, to, LiveFileName(f), &batch, &damage);
     }
-    lost_keys.push_back(absl::StrCat("[", before, " .. ", after, "]"));
+    ++lost;
   }
   rocksdb::WriteOptions sync;
   sync.sync = true;
@@ -301,24 +285,18 @@ absl::Status RocksSeriesStore::Quarantine(const rocksdb::LiveFileMetaData& f) {
   std::error_code ec;
   const fs::path quarantine = fs::path(options_.data_dir) / "quarantine";
   fs::create_directories(quarantine, ec);
-  fs::create_hard_link(PathOf(f), quarantine / FileName(f), ec);
+  fs::create_hard_link(LiveFilePath(f), quarantine / LiveFileName(f), ec);
   const rocksdb::Slice lo(f.smallestkey), hi(f.largestkey);
   const rocksdb::RangePtr range(&lo, &hi);
   TSF_RETURN_IF_ERROR(
       FromRocks(rocksdb::DeleteFilesInRanges(db_.get(), cf, &range, 1, true)));
-  bool still_live = false;
-  files.clear();
-  db_->GetLiveFilesMetaData(&files);
-  for (const rocksdb::LiveFileMetaData& g : files) {
-    still_live = still_live || g.name == f.name;
-  }
-  if (still_live) {
+  if (IsLiveFile(db_.get(), f.name)) {
     // Level 0 is not covered by DeleteFilesInRanges.
     TSF_RETURN_IF_ERROR(FromRocks(db_->DeleteFile(f.name)));
   }
-  TSF_LOG(ERROR) << "quarantined damaged table file " << FileName(f) << " ("
+  TSF_LOG(ERROR) << "quarantined damaged table file " << LiveFileName(f) << " ("
                  << f.column_family_name << ", " << keys.size()
-                 << " keys in its range rewritten, " << lost_keys.size()
+                 << " keys in its range rewritten, " << lost
                  << " unreadable stretches or keys) into "
                  << quarantine.string()
                  << "; the damaged ranges answer DATA_LOSS until deleted";

@@ -9,6 +9,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/metadata.h"
 #include "storage/rocks_keys.h"
+#include "storage/rocks_live_files.h"
 #include "storage/rocks_series_store.h"
 #include "storage/rocks_status.h"
 
@@ -28,8 +29,8 @@ std::string CheckSstFile(const std::string& path) {
 // As CheckSstFile, and a file missing or of another size than the
 // MANIFEST records is named as such.
 std::string CheckLiveFile(const rocksdb::LiveFileMetaData& file) {
-  const std::string path = file.db_path + "/" + file.name;
-  const std::string name = std::filesystem::path(file.name).filename().string();
+  const std::string path = LiveFilePath(file);
+  const std::string name = LiveFileName(file);
   std::error_code ec;
   const uintmax_t size = std::filesystem::file_size(path, ec);
   if (ec) return absl::StrCat(name, ": missing (", ec.message(), ")");
@@ -49,14 +50,8 @@ void CheckLiveFiles(rocksdb::DB* db, VerifyReport* report) {
   for (const rocksdb::LiveFileMetaData& file : files) {
     ++report->files_checked;
     std::string damage = CheckLiveFile(file);
-    if (damage.empty()) continue;
-    std::vector<rocksdb::LiveFileMetaData> now;
-    db->GetLiveFilesMetaData(&now);
-    for (const rocksdb::LiveFileMetaData& g : now) {
-      if (g.name == file.name) {
-        report->damaged_files.push_back(std::move(damage));
-        break;
-      }
+    if (!damage.empty() && IsLiveFile(db, file.name)) {
+      report->damaged_files.push_back(std::move(damage));
     }
   }
 }

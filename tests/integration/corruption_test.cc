@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "tests/testing/flip_bytes.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/temp_dir.h"
 
@@ -50,20 +51,6 @@ size_t Lines(const std::string& text) {
 
 bool Contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
-}
-
-// XORs the byte at each of `offsets` of `path` with 0x5a.
-void FlipBytes(const fs::path& path,
-               const std::vector<std::streamoff>& offsets) {
-  std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
-  for (std::streamoff at : offsets) {
-    f.seekg(at);
-    char c = 0;
-    f.read(&c, 1);
-    c = static_cast<char>(c ^ 0x5a);
-    f.seekp(at);
-    f.write(&c, 1);
-  }
 }
 
 TEST(CorruptionTest, DamageIsReportedNotReturnedAndStaysContained) {
@@ -100,7 +87,7 @@ TEST(CorruptionTest, DamageIsReportedNotReturnedAndStaysContained) {
   }
   ASSERT_FALSE(victim.empty());
   const auto size = static_cast<std::streamoff>(fs::file_size(victim));
-  FlipBytes(victim, {size * 3 / 10, size * 7 / 20, size * 2 / 5});
+  testing::FlipBytes(victim, {size * 3 / 10, size * 7 / 20, size * 2 / 5});
   // Offline first: the file is named.
   CommandResult r = RunCommand(
       {testing::BuildBinary("tsfctl"), "verify", "--data_dir", data});
@@ -214,7 +201,7 @@ TEST_F(CorruptionContainmentTest, AFlippedByteNeverStopsWrites) {
   ASSERT_FALSE(victim.empty());
   // Flips in alpha's part of the file (its first half).
   const auto size = static_cast<std::streamoff>(fs::file_size(victim));
-  FlipBytes(victim, {size / 10, size * 3 / 20, size / 5});
+  testing::FlipBytes(victim, {size / 10, size * 3 / 20, size / 5});
   ASSERT_NO_FATAL_FAILURE(Start());
   // Ordinary ingestion into the damaged series and a healthy one, then the
   // compaction the runbook recommends: it meets the damage.
@@ -325,8 +312,8 @@ TEST_F(CorruptionContainmentTest, ADamagedManifestIsFoundOfflineAndRepaired) {
     }
   }
   ASSERT_FALSE(manifest.empty());
-  FlipBytes(manifest,
-            {20, static_cast<std::streamoff>(fs::file_size(manifest) / 2)});
+  testing::FlipBytes(
+      manifest, {20, static_cast<std::streamoff>(fs::file_size(manifest) / 2)});
   CommandResult r = Offline({"verify", "--data_dir", data_});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_TRUE(Contains(r.out, "damaged file: MANIFEST")) << r.out;

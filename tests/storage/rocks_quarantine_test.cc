@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "storage/series_store.h"
+#include "tests/testing/flip_bytes.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
 
@@ -58,16 +59,8 @@ TEST(QuarantineTest, ACompactionThatMeetsDamageQuarantinesByItself) {
     }
   }
   ASSERT_FALSE(victim.empty());
-  {
-    std::fstream f(victim, std::ios::in | std::ios::out | std::ios::binary);
-    const auto at = static_cast<std::streamoff>(fs::file_size(victim) / 10);
-    f.seekg(at);
-    char c = 0;
-    f.read(&c, 1);
-    c = static_cast<char>(c ^ 0x5a);
-    f.seekp(at);
-    f.write(&c, 1);
-  }
+  testing::FlipBytes(victim,
+                     {static_cast<std::streamoff>(fs::file_size(victim) / 10)});
   ASSERT_OK_AND_ASSIGN(std::unique_ptr<SeriesStore> store,
                        SeriesStore::Open(options));
   // Ingestion into both series' windows: memtables flush into level-0
