@@ -98,11 +98,16 @@ absl::StatusOr<Grid> PrepareGrid(absl::Span<const RawPoint> points,
 }
 
 std::vector<int64_t> FutureTimestamps(const Grid& grid, int horizon) {
+  return FutureTimestamps(grid.start_ms, grid.step,
+                          static_cast<int64_t>(grid.values.size()), horizon);
+}
+
+std::vector<int64_t> FutureTimestamps(int64_t start_ms,
+                                      const CalendarStep& step, int64_t n,
+                                      int horizon) {
   std::vector<int64_t> out;
-  const int64_t n = static_cast<int64_t>(grid.values.size());
-  for (int h = 1; h <= horizon; ++h) {
-    out.push_back(grid.step.Add(grid.start_ms, n - 1 + h));
-  }
+  for (int h = 1; h <= horizon; ++h)
+    out.push_back(step.Add(start_ms, n - 1 + h));
   return out;
 }
 

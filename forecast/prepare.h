@@ -53,6 +53,10 @@ absl::StatusOr<Grid> PrepareGrid(absl::Span<const RawPoint> points,
 
 // The `horizon` step starts after the grid's last value.
 std::vector<int64_t> FutureTimestamps(const Grid& grid, int horizon);
+// The same for a grid of `n` values from `start_ms` on `step`.
+std::vector<int64_t> FutureTimestamps(int64_t start_ms,
+                                      const CalendarStep& step, int64_t n,
+                                      int horizon);
 
 }  // namespace tsforecast::forecast
 

@@ -3,8 +3,9 @@
 #   forecast/ : no gRPC, protobuf, RocksDB, storage/ or service/
 #   storage/  : no forecast/, service/, gRPC or protobuf
 #   common/   : nothing of ours but common/
-#   the forecasting engine (service/forecast_engine*, fit_scheduler,
-#   forecast_cache, revision_watcher, forecast_runner): no gRPC or HTTP
+#   service/engine/ (the forecasting engine): no gRPC, HTTP, nor the
+#   adapters around it (service/grpc/, service/http/, service/auth/,
+#   the request conversions); its CMake target links no gRPC either
 # and only storage/rocks_* files include RocksDB headers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,14 +22,10 @@ check storage 'forecast/|service/|tools/|grpc|google/protobuf|tsforecast/v1' "st
 if [ -d forecast ]; then
   check forecast 'storage/|service/|tools/|rocksdb/|grpc|google/protobuf|tsforecast/v1' "forecast uses only common/, Abseil, Eigen, NLopt"
 fi
-engine_files=(service/forecast_engine*.h service/forecast_engine*.cc
-  service/fit_scheduler.* service/forecast_cache.* service/revision_watcher.*
-  service/forecast_runner.*)
-hits=$(grep -nE '^#include [<"](grpc|httplib|service/grpc_status|service/http/|service/access)' \
-  "${engine_files[@]}" 2>/dev/null)
-if [ -n "$hits" ]; then
-  echo "layering violation in the forecasting engine (no gRPC or HTTP):"
-  echo "$hits"; fail=1
+check service/engine 'grpc|httplib|tsforecast/v1/.*grpc|service/(grpc|http|auth)/|service/(access|forecast_request|proto_convert|server)\.h' \
+  "the forecasting engine knows no transport"
+if grep -A4 '^target_link_libraries(tsf_engine' service/CMakeLists.txt | grep -q 'grpc\|tsf_proto '; then
+  echo "layering violation: tsf_engine links gRPC"; fail=1
 fi
 hits=$(grep -rlE '^#include [<"]rocksdb/' storage --include='*.h' --include='*.cc' | grep -v '/rocks_' || true)
 if [ -n "$hits" ]; then

@@ -14,8 +14,8 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "service/forecast_runner.h"
-#include "service/port_probe.h"
+#include "service/engine/forecast_runner.h"
+#include "service/grpc/port_probe.h"
 #include "service/service_limits.h"
 #include "storage/storage_options.h"
 

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "forecast/vintage_errors.h"
 #include "google/protobuf/util/json_util.h"
+#include "service/forecast_request.h"
 #include "service/http/http_access.h"
 #include "service/http/http_util.h"
 #include "service/http/json_text.h"
@@ -139,8 +140,11 @@ void DashboardApi::Forecast(const HttpRequest& req, HttpResponse& res) const {
     if (!aggregation.ok()) return ReplyError(res, aggregation.status());
     *request.mutable_aggregation() = *std::move(aggregation);
   }
+  absl::StatusOr<ForecastJob> job =
+      ForecastJobFromProto(request, forecasts_->defaults());
+  if (!job.ok()) return ReplyError(res, job.status());
   absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> answer =
-      forecasts_->Answer(request, HttpDeadline());
+      forecasts_->Answer(*job, HttpDeadline());
   if (!answer.ok()) return ReplyError(res, answer.status());
   if (request.save_vintage()) return Reply(res, **answer);
   // The JSON says whether the answer came from the cache, so that is part
@@ -168,8 +172,11 @@ void DashboardApi::Backtest(const HttpRequest& req, HttpResponse& res) const {
   }
   // Checked by the service: "metric: ... is not one of ...".
   request.set_metric(p.Get("metric"));
+  absl::StatusOr<BacktestJob> job =
+      BacktestJobFromProto(request, forecasts_->defaults());
+  if (!job.ok()) return ReplyError(res, job.status());
   v1::BacktestResponse response;
-  if (absl::Status s = forecasts_->Backtest(request, &response, HttpDeadline());
+  if (absl::Status s = forecasts_->Backtest(*job, &response, HttpDeadline());
       !s.ok()) {
     return ReplyError(res, s);
   }

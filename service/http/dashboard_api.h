@@ -13,7 +13,7 @@
 #ifndef TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
 #define TSFORECAST_SERVICE_HTTP_DASHBOARD_API_H_
 
-#include "service/forecast_engine.h"
+#include "service/engine/forecast_engine.h"
 #include "service/http/answer_memo.h"
 #include "service/http/http_message.h"
 #include "storage/series_store.h"

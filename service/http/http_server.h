@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "service/access.h"
-#include "service/forecast_engine.h"
+#include "service/engine/forecast_engine.h"
 #include "service/http/http_message.h"
 #include "service/metrics.h"
 #include "storage/series_store.h"

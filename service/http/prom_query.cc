@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "service/forecast_request.h"
 #include "service/proto_convert.h"
 #include "storage/selector.h"
 
@@ -333,8 +334,11 @@ absl::StatusOr<PromResult> PromEvaluator::Evaluate(
     request.set_horizon(static_cast<int32_t>(horizon));
     request.mutable_model()->set_name(query.model);
     if (query.aggregation) *request.mutable_aggregation() = *query.aggregation;
+    absl::StatusOr<ForecastJob> job =
+        ForecastJobFromProto(request, forecasts_->defaults());
+    if (!job.ok()) return job.status();
     absl::StatusOr<std::shared_ptr<const v1::ForecastResponse>> forecast =
-        forecasts_->Answer(request, deadline);
+        forecasts_->Answer(*job, deadline);
     if (!forecast.ok()) {
       // A full queue or a passed deadline fails the whole query, so that
       // the client retries it (429 or 503 with Retry-After) instead of

@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "service/forecast_engine.h"
+#include "service/engine/forecast_engine.h"
 #include "storage/series_store.h"
 
 namespace tsforecast::service::http {

@@ -1,0 +1,74 @@
+// Joins storage and the forecasting library: reads a series' points, puts
+// them on its calendar grid, fits the job's model and cuts forecasts from
+// the fit. Used by ForecastEngine; knows no transport.
+#ifndef TSFORECAST_SERVICE_ENGINE_FORECAST_RUNNER_H_
+#define TSFORECAST_SERVICE_ENGINE_FORECAST_RUNNER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "forecast/model.h"
+#include "forecast/model_registry.h"
+#include "forecast/prepare.h"
+#include "service/engine/forecast_job.h"
+#include "storage/series_store.h"
+
+namespace tsforecast::service {
+
+// A job's model fitted to its series, from which any horizon is cut: the
+// fit never sees the horizon asked for, so steps 1..a of a forecast at
+// horizon a equal those at any longer horizon (docs/models.md, "One
+// answer per question").
+struct FittedForecast {
+  uint64_t revision = 0;
+  // The training grid without its values: where the future steps fall.
+  forecast::Grid grid_shape;
+  int training_points = 0;
+  std::shared_ptr<const forecast::FittedModel> fit;
+  std::string description;
+  std::vector<std::string> warnings;
+};
+
+struct ForecastOutcome {
+  uint64_t revision = 0;
+  std::vector<int64_t> timestamps_ms;
+  forecast::Prediction prediction;
+  std::string model_name;
+  std::string description;
+  std::vector<std::pair<std::string, double>> parameters;
+  forecast::FitSummary summary;
+  int training_points = 0;
+  std::vector<std::string> warnings;
+};
+
+// The grid and season lengths a job trains on, and the series revision.
+struct TrainingData {
+  uint64_t revision = 0;
+  forecast::Grid grid;
+  std::vector<double> season_lengths;
+};
+// The job's training data from the series `definition` describes (the
+// caller has looked it up).
+absl::StatusOr<TrainingData> LoadTrainingData(
+    storage::SeriesStore& store, const ForecastJob& job,
+    const storage::SeriesDefinition& definition);
+
+// Builds the job's model (with its transform).
+absl::StatusOr<std::unique_ptr<forecast::Model>> BuildModel(
+    const ForecastJob& job);
+
+// Fits a validated job on its series.
+absl::StatusOr<FittedForecast> FitForecast(
+    storage::SeriesStore& store, const ForecastJob& job,
+    const storage::SeriesDefinition& definition);
+
+// The job's horizon and levels cut from `fitted`.
+absl::StatusOr<ForecastOutcome> PredictForecast(const FittedForecast& fitted,
+                                                const ForecastJob& job);
+
+}  // namespace tsforecast::service
+
+#endif  // TSFORECAST_SERVICE_ENGINE_FORECAST_RUNNER_H_
