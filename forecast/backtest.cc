@@ -107,8 +107,10 @@ absl::StatusOr<BacktestResult> Backtest(const Model& model,
                                                origins.size(), " origins"));
     }
     absl::StatusOr<std::unique_ptr<FittedModel>> fitted =
+        // At the series' validation horizon, as the forecast it scores
+        // was fitted, not at the backtest's.
         model.Fit({series.values.subspan(0, origin), series.season_lengths,
-                   options.horizon});
+                   series.horizon, series.seasons_chosen});
     if (!fitted.ok()) {
       return Annotate(fitted.status(), absl::StrCat("origin ", origin));
     }

@@ -8,7 +8,23 @@
 
 namespace tsforecast::forecast {
 
-IntervalCalibration::IntervalCalibration(std::vector<double> scores) {
+ScoreScale ScaleFor(absl::Span<const double> values) {
+  for (double v : values) {
+    if (!(v > 0)) return ScoreScale::kLevels;
+  }
+  return values.empty() ? ScoreScale::kLevels : ScoreScale::kLog;
+}
+
+namespace {
+
+// The spread of step h on the log scale: log(1 + sd / mean), for mean > 0.
+double LogSpread(double mean, double sd) { return std::log1p(sd / mean); }
+
+}  // namespace
+
+IntervalCalibration::IntervalCalibration(std::vector<double> scores,
+                                         ScoreScale scale)
+    : scale_(scale) {
   for (double s : scores) {
     if (std::isfinite(s)) scores_.push_back(s);
   }
@@ -48,18 +64,26 @@ std::vector<std::pair<std::string, double>> IntervalCalibration::Parameters()
 }
 
 std::string IntervalCalibration::Describe() const {
-  return absl::StrFormat("conformal over %d scores (q80 %.3g, q95 %.3g)",
+  return absl::StrFormat("conformal%s over %d scores (q80 %.3g, q95 %.3g)",
+                         scale_ == ScoreScale::kLog ? " on the log scale" : "",
                          scores_.size(), Multiplier(80), Multiplier(95));
 }
 
 std::vector<double> NormalisedScores(absl::Span<const double> values,
-                                     absl::Span<const OriginForecast> at) {
+                                     absl::Span<const OriginForecast> at,
+                                     ScoreScale scale) {
   std::vector<double> scores;
   for (const OriginForecast& f : at) {
     for (size_t h = 0; h < f.mean.size(); ++h) {
-      const double error = std::abs(values[f.origin + h] - f.mean[h]);
+      const double actual = values[f.origin + h];
       // A zero spread (a model certain of the value) gives no scale.
-      if (f.sd[h] > 0) scores.push_back(error / f.sd[h]);
+      if (!(f.sd[h] > 0)) continue;
+      if (scale == ScoreScale::kLog && f.mean[h] > 0 && actual > 0) {
+        scores.push_back(std::abs(std::log(actual / f.mean[h])) /
+                         LogSpread(f.mean[h], f.sd[h]));
+      } else {
+        scores.push_back(std::abs(actual - f.mean[h]) / f.sd[h]);
+      }
     }
   }
   return scores;
@@ -73,8 +97,14 @@ std::vector<PredictionInterval> CalibratedIntervals(
     const double q = calibration.Multiplier(level);
     PredictionInterval pi{level, {}, {}};
     for (size_t h = 0; h < mean.size(); ++h) {
-      pi.lower.push_back(mean[h] - q * sd[h]);
-      pi.upper.push_back(mean[h] + q * sd[h]);
+      if (calibration.scale() == ScoreScale::kLog && mean[h] > 0) {
+        const double factor = std::exp(q * LogSpread(mean[h], sd[h]));
+        pi.lower.push_back(mean[h] / factor);
+        pi.upper.push_back(mean[h] * factor);
+      } else {
+        pi.lower.push_back(mean[h] - q * sd[h]);
+        pi.upper.push_back(mean[h] + q * sd[h]);
+      }
     }
     out.push_back(std::move(pi));
   }
@@ -186,9 +216,11 @@ absl::StatusOr<std::unique_ptr<FittedModel>> ConformalModel::Fit(
     return keep_own(absl::StrCat("fits on shorter data, which failed: ",
                                  at.status().message()));
   }
+  const ScoreScale scale = ScaleFor(series.values);
   return std::make_unique<FittedConformal>(
       std::move(*full),
-      IntervalCalibration(NormalisedScores(series.values, *at)), horizon);
+      IntervalCalibration(NormalisedScores(series.values, *at, scale), scale),
+      horizon);
 }
 
 }  // namespace tsforecast::forecast

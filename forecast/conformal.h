@@ -25,9 +25,16 @@
 // at the model's own width; the 80% quantile as the scale; shrinking toward
 // the model's width): docs/benchmarks.md has the figures.
 //
+// A series whose history is positive is scored on the log scale: the
+// score is |log(actual / mean)| / log(1 + sd_h / mean), and the interval
+// mean * exp(+-q_L * log(1 + sd_h / mean)): never below zero, wider above
+// than below, and equal to the level interval to first order where it is
+// narrow. Calibrating on the scale the bands are drawn on keeps their
+// coverage (bounds.h draws positive bands the same way).
+//
 // Unlike R's forecast package, which has no conformal intervals, and like
 // statsforecast's ConformalIntervals, the intervals are symmetric around
-// the mean.
+// the mean (on the log scale for positive series).
 #ifndef TSFORECAST_FORECAST_CONFORMAL_H_
 #define TSFORECAST_FORECAST_CONFORMAL_H_
 
@@ -40,17 +47,25 @@
 
 namespace tsforecast::forecast {
 
+// The scale errors are measured on (see above).
+enum class ScoreScale { kLevels, kLog };
+
+// kLog when every value is above zero.
+ScoreScale ScaleFor(absl::Span<const double> values);
+
 // The pooled scores and the multipliers they give.
 class IntervalCalibration {
  public:
-  // Scores |error| / sd; non-finite ones are dropped.
-  explicit IntervalCalibration(std::vector<double> scores);
+  // Scores |error| / sd on `scale`; non-finite ones are dropped.
+  explicit IntervalCalibration(std::vector<double> scores,
+                               ScoreScale scale = ScoreScale::kLevels);
   // q_L, for a level in (0, 100).
   // max(ConformalQuantile(L), z_L * ConformalQuantile(50) / z_0.75).
   double Multiplier(double level) const;
   // q_L from the scores alone.
   double ConformalQuantile(double level) const;
   size_t size() const { return scores_.size(); }
+  ScoreScale scale() const { return scale_; }
   // "conformal over 54 scores (q80 1.31, q95 2.05)".
   std::string Describe() const;
   // conformal.scores, conformal.q80 and conformal.q95, for a fit's
@@ -59,13 +74,16 @@ class IntervalCalibration {
 
  private:
   std::vector<double> scores_;  // sorted
+  ScoreScale scale_;
 };
 
-// The scores of forecasts at origins against the series.
+// The scores of forecasts at origins against the series, on `scale`.
 std::vector<double> NormalisedScores(absl::Span<const double> values,
-                                     absl::Span<const OriginForecast> at);
+                                     absl::Span<const OriginForecast> at,
+                                     ScoreScale scale = ScoreScale::kLevels);
 
-// mean +- Multiplier(level) * sd[h], for each level.
+// mean +- Multiplier(level) * sd[h], for each level, on the calibration's
+// scale (a step whose mean is not above zero falls back to levels).
 std::vector<PredictionInterval> CalibratedIntervals(
     absl::Span<const double> mean, absl::Span<const double> sd,
     absl::Span<const double> levels, const IntervalCalibration& calibration);

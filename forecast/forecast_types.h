@@ -17,9 +17,17 @@ namespace tsforecast::forecast {
 struct SeriesView {
   absl::Span<const double> values;
   std::vector<double> season_lengths;
-  // The horizon the caller will predict, for models that validate out of
-  // sample (auto, conformal intervals); 0: not known, they pick their own.
+  // The horizon models that validate out of sample (auto, conformal
+  // intervals) validate at; 0: they pick their own. The service passes the
+  // step's ValidationHorizon (seasonality.h), never the horizon a client
+  // asked for, so that the fit does not depend on the question.
   int horizon = 0;
+  // The season lengths were chosen from this series' data by auto's rule
+  // (auto/season_choice.h): models that would test for seasonality
+  // themselves (M4's test in seasonal_adjustment.h) take them as they
+  // are, so that every model agrees with auto on whether a series is
+  // seasonal.
+  bool seasons_chosen = false;
 };
 
 // Prediction interval at one level (percent, in (0, 100)).

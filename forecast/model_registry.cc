@@ -21,6 +21,25 @@ bool IsCheapModel(absl::string_view name) {
   return false;
 }
 
+bool TakesChosenSeasons(const ModelSpec& spec) {
+  for (const ModelInfo& m : ListModels()) {
+    if (m.name != spec.name) continue;
+    if (m.own_seasons) return false;
+    auto option = [&spec](const char* name) -> std::string {
+      auto it = spec.options.find(name);
+      return it == spec.options.end() ? "" : it->second;
+    };
+    const std::string ets_form = option("model");
+    if (spec.name == "ets" && ets_form.size() >= 3 &&
+        ets_form[ets_form.size() - 1] != 'N' &&
+        ets_form[ets_form.size() - 1] != 'Z') {
+      return false;
+    }
+    return option("seasonal_order").empty();
+  }
+  return false;
+}
+
 std::vector<std::string> ModelNames() {
   std::vector<std::string> names;
   for (const ModelInfo& m : ListModels()) names.push_back(m.name);

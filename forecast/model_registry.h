@@ -31,6 +31,11 @@ struct ModelInfo {
   // (milliseconds at any length): schedulers may run it ahead of the
   // others.
   bool cheap = false;
+  // Seasonal by its definition (a seasonal naive, Holt-Winters, MSTL) or
+  // a benchmark defined with its own seasonality test (naive2, M4's), or
+  // auto, which makes the season choice itself: such a model is given the
+  // step's season lengths, never a choice made for it.
+  bool own_seasons = false;
 };
 
 // A model name and its options, as the API carries them.
@@ -51,6 +56,13 @@ std::vector<std::string> SplitModelList(absl::string_view text);
 
 // Whether `name` is a known model marked cheap (ModelInfo::cheap).
 bool IsCheapModel(absl::string_view name);
+
+// Whether a model asked without season lengths takes auto's season choice
+// made for it (docs/models.md, "One answer per question"): every model
+// but those with ModelInfo::own_seasons and those whose options fix a
+// seasonal form (an ETS model whose third letter is not N, an ARIMA
+// seasonal_order).
+bool TakesChosenSeasons(const ModelSpec& spec);
 
 // Every model, in a stable order.
 const std::vector<ModelInfo>& ListModels();

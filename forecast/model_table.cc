@@ -373,6 +373,9 @@ std::vector<ModelInfo> BuildModelTable() {
               m.name == "drift" || m.name == "naive2" ||
               m.name == "predict_linear" ||
               m.name == "double_exponential_smoothing";
+    m.own_seasons = m.name == "snaive" || m.name == "naive2" ||
+                    m.name == "holt_winters" || m.name == "mstl" ||
+                    m.name == "auto";
   }
   return t;
 }

@@ -43,8 +43,9 @@ absl::StatusOr<std::vector<OriginForecast>> ForecastAtOrigins(
   std::unique_ptr<Model> frozen;
   const Model* fitter = &model;
   for (int64_t origin : origins) {
-    absl::StatusOr<std::unique_ptr<FittedModel>> fitted = fitter->Fit(
-        {series.values.subspan(0, origin), series.season_lengths, horizon});
+    absl::StatusOr<std::unique_ptr<FittedModel>> fitted =
+        fitter->Fit({series.values.subspan(0, origin), series.season_lengths,
+                     horizon, series.seasons_chosen});
     if (!fitted.ok()) {
       return Annotate(fitted.status(), absl::StrCat("origin ", origin));
     }

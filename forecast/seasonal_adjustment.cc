@@ -72,7 +72,8 @@ absl::StatusOr<std::unique_ptr<FittedModel>> SeasonallyAdjustedModel::Fit(
   std::vector<double> adjusted(series.values.begin(), series.values.end());
   if (!series.season_lengths.empty()) {
     const int m = static_cast<int>(std::lround(series.season_lengths[0]));
-    if (m >= 2 && (!test_seasonality_ || IsSeasonal(series.values, m))) {
+    if (m >= 2 && (!test_seasonality_ || series.seasons_chosen ||
+                   IsSeasonal(series.values, m))) {
       absl::StatusOr<std::vector<double>> idx =
           MultiplicativeSeasonalIndices(series.values, m);
       // Non-positive data or too short: model it as it is.

@@ -44,6 +44,18 @@ std::vector<double> DefaultSeasonLengths(const CalendarStep& step) {
   return out;
 }
 
+int ValidationHorizon(const CalendarStep& step) {
+  const double days =
+      static_cast<double>(step.NominalMs()) / static_cast<double>(kDayMs);
+  if (days >= 300) return 6;
+  if (days >= 80) return 8;
+  if (days >= 25) return 18;
+  if (days >= 6) return 13;
+  if (days >= 20.0 / 24) return 14;
+  if (days >= 50.0 / (24 * 60)) return 48;
+  return 60;
+}
+
 std::vector<double> Autocorrelation(absl::Span<const double> values,
                                     int max_lag) {
   const size_t n = values.size();

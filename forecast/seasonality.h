@@ -23,6 +23,15 @@ namespace tsforecast::forecast {
 // {12, 84}).
 std::vector<double> DefaultSeasonLengths(const CalendarStep& step);
 
+// The horizon a model validates and calibrates at on a series of `step`,
+// whatever horizon a client asks for: the M4 competition's horizon for the
+// frequency (yearly 6, quarterly 8, monthly 18, weekly 13, daily and
+// business-day 14, hourly 48), and 60 steps finer than hourly. Steps that
+// are multiples of a unit take the horizon of the nearest frequency by
+// duration. Fitting at a horizon of its own is what makes a forecast's
+// steps 1..a the same whichever horizon past a is asked for.
+int ValidationHorizon(const CalendarStep& step);
+
 // Autocorrelations at lags 1..max_lag (index 0 is lag 1).
 std::vector<double> Autocorrelation(absl::Span<const double> values,
                                     int max_lag);

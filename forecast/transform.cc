@@ -117,8 +117,8 @@ absl::StatusOr<std::unique_ptr<FittedModel>> TransformedModel::Fit(
   std::vector<double> y;
   y.reserve(series.values.size());
   for (double v : series.values) y.push_back(BoxCox(v, lambda));
-  absl::StatusOr<std::unique_ptr<FittedModel>> inner =
-      inner_->Fit({y, series.season_lengths, series.horizon});
+  absl::StatusOr<std::unique_ptr<FittedModel>> inner = inner_->Fit(
+      {y, series.season_lengths, series.horizon, series.seasons_chosen});
   if (!inner.ok()) return inner.status();
   return std::make_unique<FittedTransformed>(std::move(*inner), lambda);
 }

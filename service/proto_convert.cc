@@ -70,6 +70,9 @@ absl::StatusOr<storage::SeriesDefinition> DefinitionFromProto(
     return absl::InvalidArgumentError(absl::StrCat(
         field, ".decimals: ", def.decimals, " is out of range; use 0 to 12"));
   }
+  TSF_ASSIGN_OR_RETURN(
+      def.bounds,
+      BoundsFromProto(series.bounds(), absl::StrCat(field, ".bounds")));
   return def;
 }
 
@@ -91,6 +94,16 @@ absl::StatusOr<HolidaySpec> HolidaysFromProto(const v1::Series& series,
   }
   spec.dates = *std::move(dates);
   return spec;
+}
+
+absl::StatusOr<storage::ValueBounds> BoundsFromProto(v1::ValueBounds bounds,
+                                                     absl::string_view field) {
+  if (!v1::ValueBounds_IsValid(bounds)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": unknown value ", bounds,
+                     "; one of INFERRED, UNBOUNDED, NONNEGATIVE, POSITIVE"));
+  }
+  return static_cast<storage::ValueBounds>(bounds);
 }
 
 absl::StatusOr<storage::OffGridPolicy> OffGridFromProto(
@@ -127,6 +140,7 @@ void SeriesToProto(const storage::SeriesInfo& info, v1::Series* out) {
   out->set_holiday_calendar(def.holidays.calendar);
   for (int64_t day : def.holidays.dates) out->add_holidays(FormatIsoDay(day));
   if (def.decimals >= 0) out->set_decimals(def.decimals);
+  out->set_bounds(static_cast<v1::ValueBounds>(def.bounds));
   out->set_create_time_ms(info.create_time_ms);
   out->set_revision(info.revision);
 }

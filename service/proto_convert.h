@@ -33,6 +33,10 @@ absl::StatusOr<std::vector<storage::LabelMatcher>> MatchersFromProto(
 absl::StatusOr<std::vector<storage::SeriesWrite>> WritesFromProto(
     const v1::WritePointsRequest& request);
 
+// INFERRED, UNBOUNDED, NONNEGATIVE or POSITIVE; errors name `field`.
+absl::StatusOr<storage::ValueBounds> BoundsFromProto(v1::ValueBounds bounds,
+                                                     absl::string_view field);
+
 // UNSPECIFIED reads as REJECT, the default of new series.
 absl::StatusOr<storage::OffGridPolicy> OffGridFromProto(
     v1::OffGridPolicy policy, absl::string_view field);

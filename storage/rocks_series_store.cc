@@ -447,6 +447,7 @@ absl::StatusOr<SeriesInfo> RocksSeriesStore::UpdateSeries(
   if (update.off_grid) def.off_grid = *update.off_grid;
   if (update.holidays) def.holidays = *update.holidays;
   if (update.decimals) def.decimals = *update.decimals;
+  if (update.bounds) def.bounds = *update.bounds;
   TSF_RETURN_IF_ERROR(ValidateHolidays(def, "series"));
   rocksdb::WriteBatch batch;
   TSF_RETURN_IF_ERROR(FromRocks(batch.Put(meta_cf_, SeriesKey(def.name),

@@ -52,6 +52,8 @@ std::string EncodeSeriesRecord(const SeriesInfo& info) {
     PutVarint(&out, ZigZagEncode(day - previous));
     previous = day;
   }
+  // Added later again: records without it are kInferred.
+  out.push_back(static_cast<char>(def.bounds));
   return out;
 }
 
@@ -111,6 +113,11 @@ absl::StatusOr<SeriesInfo> DecodeSeriesRecord(absl::string_view in) {
       day += ZigZagDecode(delta);
       def.holidays.dates.push_back(day);
     }
+  }
+  if (pos < in.size()) {
+    const auto bounds = static_cast<ValueBounds>(in[pos++]);
+    if (bounds > ValueBounds::kPositive) return corrupt("invalid bounds");
+    def.bounds = bounds;
   }
   if (pos != in.size()) return corrupt("trailing bytes");
   def.step = CalendarStep(unit, static_cast<int64_t>(count));

@@ -51,6 +51,15 @@ enum class OffGridPolicy : uint8_t {
 using Labels = std::map<std::string, std::string>;
 
 // What a user says about a series.
+// The values a series can take (SeriesDefinition::bounds). Stored as one
+// byte: the numbers are the format.
+enum class ValueBounds : uint8_t {
+  kInferred = 0,  // from the history, by whoever reads it
+  kUnbounded = 1,
+  kNonnegative = 2,
+  kPositive = 3,
+};
+
 struct SeriesDefinition {
   std::string name;
   Labels labels;
@@ -65,6 +74,8 @@ struct SeriesDefinition {
   // Decimal places the values carry (a price in cents: 2), used when
   // printing them; -1 when not declared.
   int32_t decimals = -1;
+  // What values the series can take; forecasts respect it.
+  ValueBounds bounds = ValueBounds::kInferred;
 };
 
 // A stored series: its definition plus what the store adds.
@@ -90,6 +101,7 @@ struct SeriesUpdate {
   std::optional<OffGridPolicy> off_grid;
   std::optional<HolidaySpec> holidays;
   std::optional<int32_t> decimals;
+  std::optional<ValueBounds> bounds;
 };
 
 enum class MatchType : uint8_t { kEqual, kNotEqual, kRegex, kNotRegex };

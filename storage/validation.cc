@@ -124,7 +124,7 @@ absl::Status ValidateDefinition(const SeriesDefinition& def,
   }
   SeriesUpdate update{def.labels,       def.unit,     def.description,
                       def.retention_ms, def.off_grid, def.holidays,
-                      def.decimals};
+                      def.decimals,     def.bounds};
   s = ValidateUpdate(update, field);
   if (!s.ok()) return s;
   return ValidateHolidays(def, field);

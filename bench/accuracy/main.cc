@@ -34,6 +34,8 @@
 #include "bench/accuracy/r_reference.h"
 #include "bench/accuracy/scoring.h"
 #include "forecast/accuracy.h"
+#include "forecast/auto/season_choice.h"
+#include "forecast/bounds.h"
 #include "forecast/model_registry.h"
 #include "forecast/seasonality.h"
 
@@ -50,6 +52,9 @@ ABSL_FLAG(int, min_length, 0,
           "use only series with at least this many training points");
 ABSL_FLAG(int, max_length, 0,
           "use only series with at most this many training points (0: any)");
+ABSL_FLAG(bool, bounds, true,
+          "bound bands at zero as the service does for series whose history "
+          "is positive (forecast/bounds.h)");
 ABSL_FLAG(std::string, seasons, "step",
           "season lengths the models get: step (the calendar step's "
           "defaults, as a client's series), or set (the set's own period, "
@@ -75,17 +80,35 @@ bool AllFinite(const std::vector<double>& v) {
 std::vector<tb::SeriesForecast> RunModel(const std::string& model,
                                          const std::vector<tb::Series>& data,
                                          const std::vector<double>& seasons,
-                                         int horizon, int threads) {
+                                         int horizon, int validation_horizon,
+                                         int threads,
+                                         bool choose_seasons = true) {
   std::vector<tb::SeriesForecast> out(data.size());
+  absl::StatusOr<fc::ModelSpec> spec = fc::ParseModelSpec(model);
+  const bool takes_chosen = spec.ok() && fc::TakesChosenSeasons(*spec);
   std::atomic<size_t> next{0};
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&] {
-      auto m = fc::MakeModel(model);
       const double levels[] = {80, 95};
       for (size_t i; (i = next.fetch_add(1)) < data.size();) {
         const auto start = Clock::now();
-        auto fitted = (*m)->Fit({data[i].train, seasons, horizon});
+        // As the service builds it: bounded by what the history shows.
+        absl::StatusOr<std::unique_ptr<fc::Model>> m = fc::MakeModel(model);
+        if (!m.ok()) continue;
+        if (absl::GetFlag(FLAGS_bounds)) {
+          *m = std::make_unique<fc::BoundedModel>(
+              std::move(*m), fc::InferBounds(data[i].train, /*flow=*/false));
+        }
+        // As the service fits: at the step's validation horizon, not the
+        // set's test horizon.
+        // And with the seasons chosen once, by auto's rule, as the service
+        // does for a request that names none.
+        std::vector<double> kept = seasons;
+        const bool chosen = choose_seasons && takes_chosen;
+        if (chosen) kept = fc::ChooseSeasons(data[i].train, seasons).kept;
+        auto fitted =
+            (*m)->Fit({data[i].train, kept, validation_horizon, chosen});
         if (!fitted.ok()) continue;
         auto p = (*fitted)->Predict(horizon, levels);
         if (!p.ok()) continue;
@@ -223,8 +246,13 @@ int main(int argc, char** argv) {
         set->mase_period > 1
             ? std::vector<double>{static_cast<double>(set->mase_period)}
             : std::vector<double>{};
-    const auto naive2 =
-        RunModel("naive2", data, naive2_seasons, set->horizon, threads);
+    // The service's validation horizon for the set's step (M3 "Other",
+    // without a step, leaves it to the model).
+    const int validation_horizon =
+        set->step ? fc::ValidationHorizon(*set->step) : 0;
+    const auto naive2 = RunModel("naive2", data, naive2_seasons, set->horizon,
+                                 validation_horizon, threads,
+                                 /*choose_seasons=*/false);
     std::ofstream csv(absl::GetFlag(FLAGS_out_dir) + "/" + set->name + ".csv");
     csv << "id,method";
     for (int h = 1; h <= set->horizon; ++h) csv << ",h" << h;
@@ -247,7 +275,8 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < data.size(); ++i) subsample[i] = i % r_stride == 0;
     std::map<std::string, double> our_median_ms;
     for (const std::string& model : models) {
-      const auto f = RunModel(model, data, seasons, set->horizon, threads);
+      const auto f = RunModel(model, data, seasons, set->horizon,
+                              validation_horizon, threads);
       const tb::Scores s = tb::Score(data, f, naive2, scales);
       std::string note;
       if (s.nonfinite > 0) note = absl::StrCat(s.nonfinite, " non-finite");

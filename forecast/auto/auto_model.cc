@@ -326,7 +326,9 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
       }
       combined.push_back(std::move(c));
     }
-    calibration.emplace(NormalisedScores(series.values, combined));
+    const ScoreScale scale = ScaleFor(series.values);
+    calibration.emplace(NormalisedScores(series.values, combined, scale),
+                        scale);
   }
   return std::make_unique<FittedAuto>(std::move(members),
                                       std::move(calibration),

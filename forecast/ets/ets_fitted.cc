@@ -40,12 +40,15 @@ class FittedEts final : public FittedModel {
       out.intervals = NormalIntervals(out.mean, AnalyticSd(horizon), levels);
       return out;
     }
-    // Simulated sample paths (seeded: the same fit gives the same bands).
-    std::mt19937_64 rng(0x7f4a7c15u + n_);
-    std::normal_distribution<double> noise(0, std::sqrt(summary_.sigma2));
+    // Simulated sample paths, each seeded by its number: the same fit
+    // gives the same bands, and path k's first a steps are the same at
+    // every horizon past a (a longer question does not change the answer
+    // to a shorter one).
     std::vector<std::vector<double>> draws(horizon);
     std::vector<double> errors(horizon);
     for (int k = 0; k < kSimulations; ++k) {
+      std::mt19937_64 rng(0x7f4a7c15u + n_ * 1000003u + k);
+      std::normal_distribution<double> noise(0, std::sqrt(summary_.sigma2));
       for (double& e : errors) e = noise(rng);
       const std::vector<double> path = Path(horizon, &errors);
       for (int h = 0; h < horizon; ++h) draws[h].push_back(path[h]);

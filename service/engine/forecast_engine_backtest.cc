@@ -7,6 +7,7 @@
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "forecast/backtest.h"
+#include "forecast/seasonality.h"
 #include "service/engine/forecast_engine.h"
 #include "service/engine/forecast_runner.h"
 
@@ -65,7 +66,7 @@ absl::Status ForecastEngine::BacktestNow(const BacktestJob& job,
   const forecast::BacktestMetric metric = job.metric;
   TSF_ASSIGN_OR_RETURN(const storage::SeriesInfo info,
                        store_->GetSeries(base.series));
-  TSF_ASSIGN_OR_RETURN(const TrainingData data,
+  TSF_ASSIGN_OR_RETURN(TrainingData data,
                        LoadTrainingData(*store_, base, info.definition));
   response->set_revision(data.revision);
   response->set_metric(std::string(forecast::BacktestMetricName(metric)));
@@ -82,16 +83,20 @@ absl::Status ForecastEngine::BacktestNow(const BacktestJob& job,
   for (size_t i = 0; i < specs.size(); ++i) {
     ForecastJob one = base;
     one.model = specs[i];
+    SetSeasons(one, data);
     v1::ModelBacktest* out = response->add_models();
     out->mutable_model()->set_name(one.model.name);
     out->mutable_model()->mutable_options()->insert(one.model.options.begin(),
                                                     one.model.options.end());
-    absl::StatusOr<std::unique_ptr<forecast::Model>> model = BuildModel(one);
+    absl::StatusOr<std::unique_ptr<forecast::Model>> model =
+        BuildModel(one, data.bounds);
     if (!model.ok()) {
       return Annotate(model.status(), absl::StrCat("models[", i, "]"));
     }
     absl::StatusOr<forecast::BacktestResult> result = forecast::Backtest(
-        **model, {data.grid.values, data.season_lengths, options.horizon},
+        **model,
+        {data.grid.values, data.season_lengths,
+         forecast::ValidationHorizon(data.grid.step), data.seasons_chosen},
         options);
     if (!result.ok()) {
       if (result.status().code() == absl::StatusCode::kCancelled) {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
+#include "forecast/auto/season_choice.h"
 #include "forecast/seasonality.h"
 #include "forecast/transform.h"
 #include "storage/aggregate.h"
@@ -101,33 +102,69 @@ absl::StatusOr<TrainingData> LoadTrainingData(
                     "series names its holiday_calendar");
   }
   TSF_ASSIGN_OR_RETURN(data.grid, forecast::PrepareGrid(raw, options));
+  switch (definition.bounds) {
+    case storage::ValueBounds::kInferred:
+      data.bounds = forecast::InferBounds(
+          data.grid.values, definition.value_kind == storage::ValueKind::kFlow);
+      break;
+    case storage::ValueBounds::kUnbounded:
+      data.bounds = forecast::Bounds::kUnbounded;
+      break;
+    case storage::ValueBounds::kNonnegative:
+      data.bounds = forecast::Bounds::kNonnegative;
+      break;
+    case storage::ValueBounds::kPositive:
+      data.bounds = forecast::Bounds::kPositive;
+      break;
+  }
   data.grid.warnings.insert(data.grid.warnings.begin(),
                             aggregation_warnings.begin(),
                             aggregation_warnings.end());
-  if (job.season_lengths.empty()) {
-    data.season_lengths = forecast::DefaultSeasonLengths(options.step);
-  } else if (!(job.season_lengths.size() == 1 && job.season_lengths[0] == 1)) {
-    data.season_lengths = job.season_lengths;
-  }
+  SetSeasons(job, data);
   return data;
 }
 
+void SetSeasons(const ForecastJob& job, TrainingData& data) {
+  data.season_lengths.clear();
+  data.seasons_chosen = false;
+  data.season_choice.clear();
+  if (!job.season_lengths.empty()) {
+    if (!(job.season_lengths.size() == 1 && job.season_lengths[0] == 1)) {
+      data.season_lengths = job.season_lengths;
+    }
+    return;
+  }
+  std::vector<double> defaults = forecast::DefaultSeasonLengths(data.grid.step);
+  if (!forecast::TakesChosenSeasons(job.model)) {
+    data.season_lengths = std::move(defaults);
+    return;
+  }
+  // One season decision for every model: auto's, from the data.
+  const forecast::SeasonChoice choice =
+      forecast::ChooseSeasons(data.grid.values, defaults);
+  data.season_lengths = choice.kept;
+  data.seasons_chosen = true;
+  data.season_choice = choice.Describe();
+}
+
 absl::StatusOr<std::unique_ptr<forecast::Model>> BuildModel(
-    const ForecastJob& job) {
+    const ForecastJob& job, forecast::Bounds bounds) {
   TSF_ASSIGN_OR_RETURN(std::unique_ptr<forecast::Model> model,
                        forecast::MakeModel(job.model));
   switch (job.transform) {
     case TransformKind::kNone:
-      return model;
+      break;
     case TransformKind::kLog:
-      return std::unique_ptr<forecast::Model>(
-          std::make_unique<forecast::TransformedModel>(std::move(model), 0.0));
+      model =
+          std::make_unique<forecast::TransformedModel>(std::move(model), 0.0);
+      break;
     case TransformKind::kBoxCox:
-      return std::unique_ptr<forecast::Model>(
-          std::make_unique<forecast::TransformedModel>(std::move(model),
-                                                       job.box_cox_lambda));
+      model = std::make_unique<forecast::TransformedModel>(std::move(model),
+                                                           job.box_cox_lambda);
+      break;
   }
-  return model;
+  return std::unique_ptr<forecast::Model>(
+      std::make_unique<forecast::BoundedModel>(std::move(model), bounds));
 }
 
 namespace {
@@ -164,13 +201,15 @@ std::string StepInWords(const CalendarStep& step) {
 absl::StatusOr<FittedForecast> FitForecast(
     storage::SeriesStore& store, const ForecastJob& job,
     const storage::SeriesDefinition& definition) {
-  TSF_ASSIGN_OR_RETURN(std::unique_ptr<forecast::Model> model, BuildModel(job));
   TSF_ASSIGN_OR_RETURN(TrainingData data,
                        LoadTrainingData(store, job, definition));
-  // No horizon: the model validates and calibrates at its own (see
-  // FittedForecast).
-  absl::StatusOr<std::unique_ptr<forecast::FittedModel>> fitted =
-      model->Fit({data.grid.values, data.season_lengths});
+  TSF_ASSIGN_OR_RETURN(std::unique_ptr<forecast::Model> model,
+                       BuildModel(job, data.bounds));
+  // Not the job's horizon: the model validates and calibrates at the
+  // step's own (see FittedForecast).
+  absl::StatusOr<std::unique_ptr<forecast::FittedModel>> fitted = model->Fit(
+      {data.grid.values, data.season_lengths,
+       forecast::ValidationHorizon(data.grid.step), data.seasons_chosen});
   if (!fitted.ok()) {
     return Annotate(fitted.status(),
                     absl::StrCat("series \"", job.series, "\", model ",
@@ -185,6 +224,9 @@ absl::StatusOr<FittedForecast> FitForecast(
     out.description =
         absl::StrCat(StepInWords(data.grid.step), " series, ",
                      data.grid.values.size(), " points; ", out.description);
+  } else if (data.seasons_chosen) {
+    absl::StrAppend(&out.description,
+                    "; seasons as auto chooses them: ", data.season_choice);
   }
   out.warnings = std::move(data.grid.warnings);
   for (std::string& w : (*fitted)->Warnings()) {

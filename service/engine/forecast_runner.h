@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "forecast/bounds.h"
 #include "forecast/model.h"
 #include "forecast/model_registry.h"
 #include "forecast/prepare.h"
@@ -49,6 +50,13 @@ struct TrainingData {
   uint64_t revision = 0;
   forecast::Grid grid;
   std::vector<double> season_lengths;
+  // The job left the seasons to the data: `season_lengths` are auto's
+  // choice (forecast/auto/season_choice.h), described in `season_choice`.
+  bool seasons_chosen = false;
+  std::string season_choice;
+  // What the forecast respects: the series' declared bounds, else what its
+  // history shows (forecast/bounds.h).
+  forecast::Bounds bounds = forecast::Bounds::kUnbounded;
 };
 // The job's training data from the series `definition` describes (the
 // caller has looked it up).
@@ -56,9 +64,15 @@ absl::StatusOr<TrainingData> LoadTrainingData(
     storage::SeriesStore& store, const ForecastJob& job,
     const storage::SeriesDefinition& definition);
 
-// Builds the job's model (with its transform).
+// Sets `data`'s season lengths for `job`'s model: the job's own, else the
+// step's for a model that has its own (ModelInfo::own_seasons), else
+// auto's choice from the data.
+void SetSeasons(const ForecastJob& job, TrainingData& data);
+
+// Builds the job's model (with its transform), its forecasts kept within
+// `bounds`.
 absl::StatusOr<std::unique_ptr<forecast::Model>> BuildModel(
-    const ForecastJob& job);
+    const ForecastJob& job, forecast::Bounds bounds);
 
 // Fits a validated job on its series.
 absl::StatusOr<FittedForecast> FitForecast(

@@ -134,6 +134,11 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
             "series.decimals: ", series.decimals(),
             " is out of range; use 0 to 12, or leave it out to clear")));
       }
+    } else if (path == "bounds") {
+      absl::StatusOr<storage::ValueBounds> bounds =
+          BoundsFromProto(series.bounds(), "series.bounds");
+      if (!bounds.ok()) return ToGrpcStatus(bounds.status());
+      update.bounds = *bounds;
     } else if (path == "name" || path == "step" || path == "value_kind") {
       return ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat("update_mask: \"", path,
@@ -142,7 +147,7 @@ grpc::Status SeriesServiceImpl::UpdateSeries(
       return ToGrpcStatus(absl::InvalidArgumentError(
           absl::StrCat("update_mask: unknown path \"", path,
                        "\"; use labels, unit, description, retention_ms, "
-                       "off_grid, holidays or decimals")));
+                       "off_grid, holidays, decimals or bounds")));
     }
   }
   // New labels must keep the series inside the caller's scope.

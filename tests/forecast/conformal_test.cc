@@ -113,7 +113,45 @@ TEST(ConformalModelTest, TheIntervalsOptionWrapsAnyModel) {
   for (int t = 0; t < 80; ++t) y.push_back(50 + std::sin(t) * 5 + 0.3 * t);
   ASSERT_OK_AND_ASSIGN(auto f, model->Fit({y, {}, 8}));
   EXPECT_THAT(f->Description(),
-              ::testing::HasSubstr("intervals conformal over 40 scores"));
+              ::testing::HasSubstr(
+                  "intervals conformal on the log scale over 40 scores"));
+}
+
+}  // namespace
+}  // namespace tsforecast::forecast
+
+namespace tsforecast::forecast {
+namespace {
+
+TEST(ConformalModelTest, PositiveSeriesAreCalibratedOnTheLogScale) {
+  // A volatile price: level bands would be symmetric and wide.
+  std::vector<double> y;
+  uint32_t state = 3;
+  double level = 100;
+  for (int t = 0; t < 120; ++t) {
+    state = state * 1664525u + 1013904223u;
+    level *= std::exp(0.15 * ((state >> 8) / double(1 << 24) - 0.5));
+    y.push_back(level);
+  }
+  EXPECT_EQ(ScaleFor(y), ScoreScale::kLog);
+  ASSERT_OK_AND_ASSIGN(auto model, MakeModel("naive(intervals=conformal)"));
+  ASSERT_OK_AND_ASSIGN(auto fit, model->Fit({y, {}, 6}));
+  EXPECT_THAT(fit->Description(), ::testing::HasSubstr("on the log scale"));
+  const double levels[] = {95};
+  ASSERT_OK_AND_ASSIGN(Prediction p, fit->Predict(60, levels));
+  for (size_t h = 0; h < p.mean.size(); ++h) {
+    const double below = p.mean[h] - p.intervals[0].lower[h];
+    const double above = p.intervals[0].upper[h] - p.mean[h];
+    EXPECT_GT(p.intervals[0].lower[h], 0) << h;
+    EXPECT_GT(above, below) << h;  // log-symmetric: wider above
+  }
+  // A zero in the history: levels, symmetric.
+  y[10] = 0;
+  EXPECT_EQ(ScaleFor(y), ScoreScale::kLevels);
+  ASSERT_OK_AND_ASSIGN(fit, model->Fit({y, {}, 6}));
+  ASSERT_OK_AND_ASSIGN(p, fit->Predict(6, levels));
+  EXPECT_NEAR(p.mean[5] - p.intervals[0].lower[5],
+              p.intervals[0].upper[5] - p.mean[5], 1e-9 * p.mean[5]);
 }
 
 }  // namespace

@@ -34,8 +34,9 @@ TEST(SeriesRecordTest, RoundTripsEveryPolicy) {
 }
 
 // Without decimals or holidays the record ends: policy byte, then decimals
-// (varint 0), calendar (empty string) and date count (0), one byte each.
-constexpr size_t kTrailingAfterPolicy = 3;
+// (varint 0), calendar (empty string), date count (0) and bounds, one byte
+// each.
+constexpr size_t kTrailingAfterPolicy = 4;
 
 TEST(SeriesRecordTest, RecordsWithoutAPolicyAccept) {
   std::string legacy = EncodeSeriesRecord(Example(OffGridPolicy::kReject));
@@ -58,16 +59,40 @@ TEST(SeriesRecordTest, RoundTripsDecimalsAndHolidays) {
   ASSERT_OK_AND_ASSIGN(SeriesInfo back, DecodeSeriesRecord(record));
   EXPECT_EQ(back.definition.decimals, 2);
   EXPECT_EQ(back.definition.holidays, info.definition.holidays);
-  // A record from before decimals and holidays: none declared.
+  // A record from before decimals, holidays and bounds: none declared.
   std::string older = EncodeSeriesRecord(Example(OffGridPolicy::kSnapEnd));
   older.resize(older.size() - kTrailingAfterPolicy);
   ASSERT_OK_AND_ASSIGN(SeriesInfo old, DecodeSeriesRecord(older));
   EXPECT_EQ(old.definition.off_grid, OffGridPolicy::kSnapEnd);
   EXPECT_EQ(old.definition.decimals, -1);
   EXPECT_TRUE(old.definition.holidays.empty());
-  // Cut inside the dates: corrupt, not a shorter list.
-  EXPECT_STATUS(DecodeSeriesRecord(record.substr(0, record.size() - 1)),
+  EXPECT_EQ(old.definition.bounds, ValueBounds::kInferred);
+  // Cut inside the dates (before the bounds byte): corrupt, not a shorter
+  // list.
+  EXPECT_STATUS(DecodeSeriesRecord(record.substr(0, record.size() - 2)),
                 absl::StatusCode::kDataLoss, "holidays");
+}
+
+TEST(SeriesRecordTest, RoundTripsBoundsAndReadsOlderRecordsAsInferred) {
+  for (ValueBounds b : {ValueBounds::kInferred, ValueBounds::kUnbounded,
+                        ValueBounds::kNonnegative, ValueBounds::kPositive}) {
+    SeriesInfo info = Example(OffGridPolicy::kReject);
+    info.definition.bounds = b;
+    ASSERT_OK_AND_ASSIGN(SeriesInfo back,
+                         DecodeSeriesRecord(EncodeSeriesRecord(info)));
+    EXPECT_EQ(back.definition.bounds, b);
+  }
+  // A record from before bounds existed.
+  SeriesInfo info = Example(OffGridPolicy::kReject);
+  info.definition.bounds = ValueBounds::kPositive;
+  std::string older = EncodeSeriesRecord(info);
+  older.pop_back();
+  ASSERT_OK_AND_ASSIGN(SeriesInfo back, DecodeSeriesRecord(older));
+  EXPECT_EQ(back.definition.bounds, ValueBounds::kInferred);
+  std::string bad = EncodeSeriesRecord(info);
+  bad.back() = 7;
+  EXPECT_STATUS(DecodeSeriesRecord(bad), absl::StatusCode::kDataLoss,
+                "invalid bounds");
 }
 
 }  // namespace

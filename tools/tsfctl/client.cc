@@ -151,6 +151,29 @@ v1::OffGridPolicy ParseOffGrid(const std::string& text) {
                      "\": expected reject, snap_start, snap_end or accept"));
 }
 
+v1::ValueBounds ParseBounds(const std::string& text) {
+  if (text == "inferred") return v1::VALUE_BOUNDS_INFERRED;
+  if (text == "unbounded") return v1::VALUE_BOUNDS_UNBOUNDED;
+  if (text == "nonnegative") return v1::VALUE_BOUNDS_NONNEGATIVE;
+  if (text == "positive") return v1::VALUE_BOUNDS_POSITIVE;
+  Usage(absl::StrCat(
+      "--bounds \"", text,
+      "\": expected inferred, unbounded, nonnegative or positive"));
+}
+
+std::string BoundsText(const v1::Series& series) {
+  switch (series.bounds()) {
+    case v1::VALUE_BOUNDS_UNBOUNDED:
+      return "unbounded";
+    case v1::VALUE_BOUNDS_NONNEGATIVE:
+      return "nonnegative";
+    case v1::VALUE_BOUNDS_POSITIVE:
+      return "positive";
+    default:
+      return "inferred";
+  }
+}
+
 v1::ValueKind ParseKind(const std::string& text) {
   if (text == "level") return v1::VALUE_KIND_LEVEL;
   if (text == "flow") return v1::VALUE_KIND_FLOW;

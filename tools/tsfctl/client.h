@@ -80,6 +80,9 @@ int64_t ParseRetention(const std::string& text);
 v1::Aggregator ParseAggregator(const std::string& text);
 v1::OffGridPolicy ParseOffGrid(const std::string& text);
 v1::ValueKind ParseKind(const std::string& text);
+v1::ValueBounds ParseBounds(const std::string& text);
+// "inferred", "unbounded", "nonnegative", "positive".
+std::string BoundsText(const v1::Series& series);
 void ParseLabels(const std::vector<std::string>& items,
                  google::protobuf::Map<std::string, std::string>* out);
 

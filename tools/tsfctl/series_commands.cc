@@ -42,15 +42,15 @@ void PrintSeries(const Client& client, const std::vector<v1::Series>& list) {
     rows.push_back(
         {s.name(), CalendarText(s),
          s.value_kind() == v1::VALUE_KIND_FLOW ? "flow" : "level", s.unit(),
-         s.has_decimals() ? absl::StrCat(s.decimals()) : "", LabelsText(s),
-         absl::StrCat(s.revision()),
+         s.has_decimals() ? absl::StrCat(s.decimals()) : "", BoundsText(s),
+         LabelsText(s), absl::StrCat(s.revision()),
          s.retention_ms() ? absl::StrCat(s.retention_ms() / 86400000.0, "d")
                           : "forever",
          s.description()});
   }
   PrintRows(std::cout, format,
-            {"name", "step", "kind", "unit", "decimals", "labels", "revision",
-             "retention", "description"},
+            {"name", "step", "kind", "unit", "decimals", "bounds", "labels",
+             "revision", "retention", "description"},
             rows);
 }
 
@@ -68,6 +68,7 @@ struct SeriesArgs {
   std::string name, step, unit, description, kind = "level", retention = "0",
                                              selector, off_grid = "reject";
   std::string holiday_calendar, holidays;
+  std::string bounds = "inferred";
   int decimals = -1;
   std::vector<std::string> labels;
   bool clear_labels = false;
@@ -108,7 +109,7 @@ std::function<void(const Client&)> AddSeriesCommands(CLI::App& app) {
   CLI::App* update = series->add_subcommand(
       "update",
       "change labels, unit, description, retention, off-grid policy, "
-      "holidays or decimals");
+      "holidays, decimals or bounds");
   update->add_option("name", args->name)->required();
   AddDefinitionFlags(update, *args, false);
   update->add_flag("--clear-labels", args->clear_labels, "remove all labels");
@@ -142,6 +143,10 @@ void AddDefinitionFlags(CLI::App* cmd, SeriesArgs& args, bool create) {
   cmd->add_option("--holidays", args.holidays,
                   "further closed dates of a 1bd series, "
                   "e.g. 2024-12-24,2024-12-31 (\"\" for none)");
+  cmd->add_option("--bounds", args.bounds,
+                  "values the series can take, which forecasts respect: "
+                  "inferred (from the history; default), unbounded, "
+                  "nonnegative or positive");
   cmd->add_option("--decimals", args.decimals,
                   "decimal places the values carry, used when printing "
                   "(0 to 12; -1: not declared)");
@@ -167,6 +172,7 @@ void Create(const Client& c, const SeriesArgs& a) {
   s->set_off_grid(ParseOffGrid(a.off_grid));
   SetHolidays(a.holiday_calendar, a.holidays, s);
   if (a.decimals >= 0) s->set_decimals(a.decimals);
+  s->set_bounds(ParseBounds(a.bounds));
   ParseLabels(a.labels, s->mutable_labels());
   v1::CreateSeriesResponse resp;
   Check(c.series->CreateSeries(c.Context().get(), req, &resp), "create");
@@ -228,11 +234,15 @@ void Update(const Client& c, const SeriesArgs& a) {
     if (a.decimals >= 0) s->set_decimals(a.decimals);
     mask->add_paths("decimals");
   }
+  if (cmd.count("--bounds")) {
+    s->set_bounds(ParseBounds(a.bounds));
+    mask->add_paths("bounds");
+  }
   if (mask->paths_size() == 0) {
     Usage(
         "update: give at least one of --label, --clear-labels, --unit, "
         "--description, --retention, --off-grid, --holiday-calendar, "
-        "--holidays, --decimals");
+        "--holidays, --decimals, --bounds");
   }
   v1::UpdateSeriesResponse resp;
   Check(c.series->UpdateSeries(c.Context().get(), req, &resp), "update");

@@ -64,7 +64,8 @@ TEST(AutoModelTest, SaysWhatItChoseAndWhy) {
   EXPECT_EQ(p.at("validation.horizon"), 12);
   EXPECT_GT(p.at("conformal.scores"), 30);
   EXPECT_THAT(f->Description(), HasSubstr("seasons {12}"));
-  EXPECT_THAT(f->Description(), HasSubstr("conformal over 36 scores"));
+  EXPECT_THAT(f->Description(),
+              HasSubstr("conformal on the log scale over 36 scores"));
   ASSERT_OK_AND_ASSIGN(Prediction pred, f->Predict(12, kLevels));
   // The season is in the forecast: a peak near t = 123 (sin at 3 of 12).
   EXPECT_GT(pred.mean[2], pred.mean[8] + 20);
