@@ -11,7 +11,8 @@ namespace tsforecast::forecast {
 namespace {
 
 struct Accumulator {
-  std::vector<double> actual, mean, lower, upper;
+  std::vector<double> actual, mean, lower, upper, lower80, upper80, lower95,
+      upper95;
 
   Metrics Finish(double scale, double level) const {
     Metrics m;
@@ -21,6 +22,8 @@ struct Accumulator {
     m.mase = m.mae / scale;
     m.coverage = Coverage(actual, lower, upper);
     m.msis = Msis(actual, lower, upper, level, scale);
+    m.coverage80 = Coverage(actual, lower80, upper80);
+    m.coverage95 = Coverage(actual, lower95, upper95);
     return m;
   }
 };
@@ -98,7 +101,7 @@ absl::StatusOr<BacktestResult> Backtest(const Model& model,
   if (!scale.ok()) return scale.status();
   Accumulator overall;
   std::vector<Accumulator> by_h(options.horizon);
-  const double levels[] = {options.level};
+  const double levels[] = {options.level, 80, 95};
   BacktestResult result;
   for (int64_t origin : origins) {
     if (options.stop && options.stop()) {
@@ -123,6 +126,10 @@ absl::StatusOr<BacktestResult> Backtest(const Model& model,
         acc->mean.push_back(p->mean[h]);
         acc->lower.push_back(p->intervals[0].lower[h]);
         acc->upper.push_back(p->intervals[0].upper[h]);
+        acc->lower80.push_back(p->intervals[1].lower[h]);
+        acc->upper80.push_back(p->intervals[1].upper[h]);
+        acc->lower95.push_back(p->intervals[2].lower[h]);
+        acc->upper95.push_back(p->intervals[2].upper[h]);
       }
     }
     ++result.windows;

@@ -29,8 +29,12 @@ struct Metrics {
   double rmse = 0;
   double smape = 0;
   double mase = 0;
-  double coverage = 0;
-  double msis = 0;
+  double coverage = 0;  // at BacktestOptions::level
+  double msis = 0;      // at BacktestOptions::level
+  // At 80 % and 95 %, whatever the level: what a reader of any interval
+  // wants to know.
+  double coverage80 = 0;
+  double coverage95 = 0;
 };
 
 struct BacktestResult {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/status_macros.h"
@@ -14,6 +15,10 @@
 namespace tsforecast::service {
 namespace {
 
+// A model whose 95 % intervals cover less than this share of the actuals
+// is recommended only when none does better, and then with a warning.
+constexpr double kMinRecommendedCoverage95 = 0.85;
+
 void MetricsToProto(const forecast::Metrics& m, v1::AccuracyMetrics* out) {
   out->set_mae(m.mae);
   out->set_rmse(m.rmse);
@@ -21,6 +26,8 @@ void MetricsToProto(const forecast::Metrics& m, v1::AccuracyMetrics* out) {
   out->set_mase(m.mase);
   out->set_coverage(m.coverage);
   out->set_msis(m.msis);
+  out->set_coverage_80(m.coverage80);
+  out->set_coverage_95(m.coverage95);
 }
 
 }  // namespace
@@ -79,7 +86,8 @@ absl::Status ForecastEngine::BacktestNow(const BacktestJob& job,
   options.stop = std::move(stop);
   std::vector<forecast::ModelSpec> specs = job.models;
   if (specs.empty()) specs.push_back({"auto", {}});
-  double best = INFINITY;
+  double best = INFINITY, best_any = INFINITY;
+  std::string best_any_name;
   for (size_t i = 0; i < specs.size(); ++i) {
     ForecastJob one = base;
     one.model = specs[i];
@@ -114,16 +122,40 @@ absl::Status ForecastEngine::BacktestNow(const BacktestJob& job,
       MetricsToProto(m, out->add_by_horizon());
     }
     response->set_windows(result->windows);
-    if (const double v = forecast::MetricValue(result->overall, metric);
-        v < best) {
+    const double v = forecast::MetricValue(result->overall, metric);
+    const bool adequate =
+        result->overall.coverage95 >= kMinRecommendedCoverage95;
+    if (!adequate) {
+      out->set_warning(absl::StrFormat(
+          "its 95%% intervals covered %.0f%% of the actuals (under %.0f%%): "
+          "too narrow on this series",
+          100 * result->overall.coverage95, 100 * kMinRecommendedCoverage95));
+    }
+    if (v < best_any) {
+      best_any = v;
+      best_any_name = one.model.Canonical();
+    }
+    if (adequate && v < best) {
       best = v;
       response->set_best_model(one.model.Canonical());
     }
   }
-  if (response->best_model().empty()) {
+  if (best_any_name.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("no model could be backtested on series \"", base.series,
                      "\": ", response->models(0).error()));
+  }
+  if (response->best_model().empty()) {
+    response->set_best_model(best_any_name);
+    response->add_warnings(absl::StrCat(
+        "no model's 95% intervals covered 85% of the actuals; ", best_any_name,
+        " has the lowest ", forecast::BacktestMetricName(metric),
+        " but its intervals are too narrow here"));
+  } else if (response->best_model() != best_any_name) {
+    response->add_warnings(absl::StrCat(
+        best_any_name, " has a lower ", forecast::BacktestMetricName(metric),
+        " but its 95% intervals covered under 85% of the actuals; ",
+        response->best_model(), " is recommended instead"));
   }
   return absl::OkStatus();
 }

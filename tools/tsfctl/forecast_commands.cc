@@ -278,22 +278,29 @@ void Backtest(const Client& c, const ForecastArgs& a) {
   Check(c.forecasts->Backtest(c.Context().get(), req, &resp), "backtest");
   std::vector<std::vector<std::string>> rows;
   for (const v1::ModelBacktest& m : resp.models()) {
+    const std::string name =
+        m.model().name() +
+        (m.model().name() == resp.best_model() ? " (best)" : "");
     if (!m.error().empty()) {
-      rows.push_back({m.model().name(), "", "", "", "", "", m.error()});
+      rows.push_back({name, "", "", "", "", "", "", m.error()});
       continue;
     }
     const v1::AccuracyMetrics& o = m.overall();
-    rows.push_back({m.model().name(), FormatComputed(o.mae()),
-                    FormatComputed(o.rmse()), FormatComputed(o.smape()),
-                    FormatComputed(o.mase()), FormatComputed(o.coverage()),
-                    ""});
+    rows.push_back({name, FormatComputed(o.mase()), FormatComputed(o.smape()),
+                    FormatComputed(o.msis()), FormatComputed(o.coverage_80()),
+                    FormatComputed(o.coverage_95()), FormatComputed(o.mae()),
+                    m.warning()});
   }
   PrintRows(std::cout, c.format(),
-            {"model", "mae", "rmse", "smape", "mase", "coverage", "error"},
+            {"model", "mase", "smape", absl::StrCat("msis", resp.level()),
+             "cov80", "cov95", "mae", "note"},
             rows);
-  std::cerr << "best by " << resp.metric() << ": " << resp.best_model() << " ("
-            << resp.windows() << " origins, coverage at " << resp.level()
-            << "%)\n";
+  std::cerr << "best by " << resp.metric()
+            << " (default mase): " << resp.best_model() << " ("
+            << resp.windows() << " origins; MSIS at " << resp.level() << "%)\n";
+  for (const std::string& w : resp.warnings()) {
+    std::cerr << "warning: " << w << "\n";
+  }
 }
 
 void Models(const Client& c) {

@@ -655,6 +655,60 @@ TEST_F(ForecastServiceTest, BacktestAndListModels) {
   EXPECT_EQ(ic_values, (std::vector<std::string>{"aicc", "aic", "bic"}));
 }
 
+TEST_F(ForecastServiceTest, BacktestNeverRecommendsFailedIntervalsSilently) {
+  // A steep trend with little noise: the naive forecast's errors are the
+  // trend, its bands the noise, so its 95 % bands cover almost nothing,
+  // though its MASE is far below the historical mean's, whose bands are
+  // as wide as the history.
+  std::vector<int64_t> ts;
+  std::vector<double> values;
+  uint32_t state = 9;
+  // Ten years: long enough for the mean's bands (the spread of the whole
+  // history) to hold the last half-year.
+  for (int i = 0; i < 120; ++i) {
+    state = state * 1664525u + 1013904223u;
+    ts.push_back(MonthStart(2014 + i / 12, 1 + i % 12));
+    values.push_back(100 + 3 * i + ((state >> 8) / double(1 << 24) - 0.5));
+  }
+  ASSERT_TRUE(Create("trend", v1::STEP_UNIT_MONTH).ok());
+  ASSERT_TRUE(Write("trend", ts, values).ok());
+  v1::BacktestRequest req;
+  req.set_series("trend");
+  req.set_horizon(6);
+  req.set_windows(3);
+  req.add_models()->set_name("naive");
+  req.add_models()->set_name("mean");
+  v1::BacktestResponse resp;
+  ASSERT_TRUE(forecast_->Backtest(Ctx().get(), req, &resp).ok());
+  ASSERT_EQ(resp.models_size(), 2);
+  const v1::ModelBacktest& naive = resp.models(0);
+  const v1::ModelBacktest& mean = resp.models(1);
+  // Every row shows what was measured.
+  EXPECT_LT(naive.overall().mase(), mean.overall().mase());
+  EXPECT_LT(naive.overall().coverage_95(), 0.85);
+  EXPECT_GE(mean.overall().coverage_95(), 0.85) << mean.overall().coverage_95();
+  EXPECT_GT(naive.overall().msis(), 0);
+  EXPECT_LE(naive.overall().coverage_80(), naive.overall().coverage_95());
+  EXPECT_NE(naive.warning().find("95% intervals covered"), std::string::npos)
+      << naive.warning();
+  EXPECT_TRUE(mean.warning().empty()) << mean.warning();
+  // The better MASE is passed over for its intervals, and the answer says
+  // so.
+  EXPECT_EQ(resp.best_model(), "mean");
+  ASSERT_EQ(resp.warnings_size(), 1);
+  EXPECT_NE(resp.warnings(0).find("naive has a lower mase"), std::string::npos)
+      << resp.warnings(0);
+  // Alone, it is recommended, with the warning.
+  req.clear_models();
+  req.add_models()->set_name("naive");
+  ASSERT_TRUE(forecast_->Backtest(Ctx().get(), req, &resp).ok());
+  EXPECT_EQ(resp.best_model(), "naive");
+  ASSERT_EQ(resp.warnings_size(), 1);
+  EXPECT_NE(resp.warnings(0).find("no model's 95% intervals covered 85%"),
+            std::string::npos)
+      << resp.warnings(0);
+}
+
 }  // namespace
 }  // namespace tsforecast::service
 
