@@ -12,15 +12,8 @@ ScoreScale ScaleFor(absl::Span<const double> values) {
   for (double v : values) {
     if (!(v > 0)) return ScoreScale::kLevels;
   }
-  return values.empty() ? ScoreScale::kLevels : ScoreScale::kLog;
+  return values.empty() ? ScoreScale::kLevels : ScoreScale::kPositive;
 }
-
-namespace {
-
-// The spread of step h on the log scale: log(1 + sd / mean), for mean > 0.
-double LogSpread(double mean, double sd) { return std::log1p(sd / mean); }
-
-}  // namespace
 
 IntervalCalibration::IntervalCalibration(std::vector<double> scores,
                                          ScoreScale scale)
@@ -64,9 +57,10 @@ std::vector<std::pair<std::string, double>> IntervalCalibration::Parameters()
 }
 
 std::string IntervalCalibration::Describe() const {
-  return absl::StrFormat("conformal%s over %d scores (q80 %.3g, q95 %.3g)",
-                         scale_ == ScoreScale::kLog ? " on the log scale" : "",
-                         scores_.size(), Multiplier(80), Multiplier(95));
+  return absl::StrFormat(
+      "conformal%s over %d scores (q80 %.3g, q95 %.3g)",
+      scale_ == ScoreScale::kPositive ? " for a positive series" : "",
+      scores_.size(), Multiplier(80), Multiplier(95));
 }
 
 std::vector<double> NormalisedScores(absl::Span<const double> values,
@@ -78,9 +72,10 @@ std::vector<double> NormalisedScores(absl::Span<const double> values,
       const double actual = values[f.origin + h];
       // A zero spread (a model certain of the value) gives no scale.
       if (!(f.sd[h] > 0)) continue;
-      if (scale == ScoreScale::kLog && f.mean[h] > 0 && actual > 0) {
-        scores.push_back(std::abs(std::log(actual / f.mean[h])) /
-                         LogSpread(f.mean[h], f.sd[h]));
+      const double m = f.mean[h];
+      if (scale == ScoreScale::kPositive && m > 0 && actual > 0) {
+        scores.push_back(actual >= m ? (actual - m) / f.sd[h]
+                                     : m * (m - actual) / (actual * f.sd[h]));
       } else {
         scores.push_back(std::abs(actual - f.mean[h]) / f.sd[h]);
       }
@@ -97,10 +92,10 @@ std::vector<PredictionInterval> CalibratedIntervals(
     const double q = calibration.Multiplier(level);
     PredictionInterval pi{level, {}, {}};
     for (size_t h = 0; h < mean.size(); ++h) {
-      if (calibration.scale() == ScoreScale::kLog && mean[h] > 0) {
-        const double factor = std::exp(q * LogSpread(mean[h], sd[h]));
-        pi.lower.push_back(mean[h] / factor);
-        pi.upper.push_back(mean[h] * factor);
+      if (calibration.scale() == ScoreScale::kPositive && mean[h] > 0) {
+        const double upper = mean[h] + q * sd[h];
+        pi.lower.push_back(mean[h] * mean[h] / upper);
+        pi.upper.push_back(upper);
       } else {
         pi.lower.push_back(mean[h] - q * sd[h]);
         pi.upper.push_back(mean[h] + q * sd[h]);

@@ -39,6 +39,7 @@ void OutcomeToProto(const ForecastJob& job, const ForecastOutcome& out,
   info->set_converged(out.summary.converged);
   info->set_training_points(out.training_points);
   for (const std::string& w : out.warnings) response->add_warnings(w);
+  response->set_partly_observed_steps(out.partly_observed_steps);
 }
 
 }  // namespace

@@ -41,6 +41,8 @@ absl::StatusOr<TrainingData> LoadTrainingData(
   options.step = *calendar;
   TrainingData data;
   std::vector<std::string> aggregation_warnings;
+  // The base-step points, kept when the current coarse window has begun.
+  std::vector<storage::Point> base_points;
   if (job.aggregation) {
     // Coarser business days keep the series' holidays.
     const CalendarStep coarse =
@@ -56,15 +58,27 @@ absl::StatusOr<TrainingData> LoadTrainingData(
     std::vector<storage::Point> points =
         storage::Aggregate(read.points, coarse, job.aggregation->aggregator);
     // A window the series has not finished yet (this year's partial sum)
-    // would look like a fall: leave it out.
+    // would look like a fall: it is left out of the training data and
+    // becomes the forecast's first step, nowcast (partial_window.h).
     const int64_t last_ts = read.points.back().timestamp_ms;
-    if (!points.empty() && definition.step.Add(last_ts, 1) <
-                               coarse.Add(points.back().timestamp_ms, 1)) {
-      aggregation_warnings.push_back(
-          absl::StrCat("the last ", coarse.ToString(), " window, from ",
-                       FormatTimestamp(points.back().timestamp_ms),
-                       ", is not complete yet (the series ends at ",
-                       FormatTimestamp(last_ts), "): left out"));
+    if (!points.empty() &&
+        calendar->Add(last_ts, 1) < coarse.Add(points.back().timestamp_ms, 1)) {
+      PartialWindow window;
+      window.start_ms = points.back().timestamp_ms;
+      window.aggregator = job.aggregation->aggregator;
+      for (const storage::Point& p : read.points) {
+        if (p.timestamp_ms >= window.start_ms)
+          window.observed.push_back(p.value);
+      }
+      window.remaining = static_cast<int>(
+          calendar->StepsBetween(last_ts, coarse.Add(window.start_ms, 1)) - 1);
+      aggregation_warnings.push_back(absl::StrCat(
+          "the last ", coarse.ToString(), " window, from ",
+          FormatTimestamp(window.start_ms),
+          ", is not complete yet (the series ends at ",
+          FormatTimestamp(last_ts), "): left out of the training data"));
+      data.partial = std::move(window);
+      base_points = read.points;
       points.pop_back();
     }
     if (points.size() < 2) {
@@ -102,6 +116,26 @@ absl::StatusOr<TrainingData> LoadTrainingData(
                     "series names its holiday_calendar");
   }
   TSF_ASSIGN_OR_RETURN(data.grid, forecast::PrepareGrid(raw, options));
+  if (data.partial) {
+    forecast::GridOptions fine_options = options;
+    fine_options.step = *calendar;
+    std::vector<forecast::RawPoint> fine_raw;
+    fine_raw.reserve(base_points.size());
+    for (const storage::Point& p : base_points) {
+      fine_raw.push_back({p.timestamp_ms, p.value});
+    }
+    absl::StatusOr<forecast::Grid> fine =
+        forecast::PrepareGrid(fine_raw, fine_options);
+    if (fine.ok()) {
+      data.fine_grid = *std::move(fine);
+    } else {
+      aggregation_warnings.push_back(
+          absl::StrCat("the current window is forecast from complete ones "
+                       "only: its stored days cannot be put on the grid: ",
+                       fine.status().message()));
+      data.partial.reset();
+    }
+  }
   switch (definition.bounds) {
     case storage::ValueBounds::kInferred:
       data.bounds = forecast::InferBounds(
@@ -216,6 +250,37 @@ absl::StatusOr<FittedForecast> FitForecast(
                                  job.model.Canonical()));
   }
   FittedForecast out;
+  if (data.partial) {
+    // The base steps the current window still lacks, at the series' own
+    // step, by the same model.
+    ForecastJob fine_job = job;
+    fine_job.aggregation.reset();
+    fine_job.season_lengths.clear();
+    TrainingData fine;
+    fine.grid = std::move(data.fine_grid);
+    SetSeasons(fine_job, fine);
+    absl::StatusOr<std::unique_ptr<forecast::FittedModel>> fine_fit =
+        absl::InternalError("not built");
+    absl::StatusOr<std::unique_ptr<forecast::Model>> fine_model =
+        BuildModel(fine_job, data.bounds);
+    if (fine_model.ok()) {
+      fine_fit = (*fine_model)
+                     ->Fit({fine.grid.values, fine.season_lengths,
+                            forecast::ValidationHorizon(fine.grid.step),
+                            fine.seasons_chosen});
+    }
+    if (fine_fit.ok()) {
+      out.partial = data.partial;
+      out.fine_fit = std::move(*fine_fit);
+    } else {
+      data.grid.warnings.push_back(absl::StrCat(
+          "the current window is forecast from complete ones only: ",
+          job.model.Canonical(), " does not fit the ",
+          fine.grid.step.ToString(), " history: ",
+          (fine_model.ok() ? fine_fit.status() : fine_model.status())
+              .message()));
+    }
+  }
   out.revision = data.revision;
   out.training_points = static_cast<int>(data.grid.values.size());
   out.description = (*fitted)->Description();
@@ -253,6 +318,12 @@ absl::StatusOr<ForecastOutcome> PredictForecast(const FittedForecast& fitted,
           "model ", job.model.Canonical(), " produced a non-finite forecast"));
     }
   }
+  if (fitted.partial && fitted.fine_fit && !prediction.mean.empty()) {
+    TSF_ASSIGN_OR_RETURN(
+        forecast::Prediction fine,
+        fitted.fine_fit->Predict(fitted.partial->remaining, job.levels));
+    NowcastFirstStep(*fitted.partial, fine, prediction);
+  }
   ForecastOutcome out;
   out.revision = fitted.revision;
   out.timestamps_ms = forecast::FutureTimestamps(
@@ -265,6 +336,13 @@ absl::StatusOr<ForecastOutcome> PredictForecast(const FittedForecast& fitted,
   out.summary = fitted.fit->summary();
   out.training_points = fitted.training_points;
   out.warnings = fitted.warnings;
+  if (fitted.partial && fitted.fine_fit) {
+    out.partly_observed_steps = 1;
+    out.warnings.push_back(absl::StrCat(
+        "step 1 (the window from ", FormatTimestamp(fitted.partial->start_ms),
+        ") is partly observed: ", fitted.partial->Describe(),
+        " base steps, those forecast and aggregated with the stored ones"));
+  }
   return out;
 }
 

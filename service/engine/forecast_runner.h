@@ -15,6 +15,7 @@
 #include "forecast/model_registry.h"
 #include "forecast/prepare.h"
 #include "service/engine/forecast_job.h"
+#include "service/engine/partial_window.h"
 #include "storage/series_store.h"
 
 namespace tsforecast::service {
@@ -31,6 +32,10 @@ struct FittedForecast {
   std::shared_ptr<const forecast::FittedModel> fit;
   std::string description;
   std::vector<std::string> warnings;
+  // A coarser-step job whose current window has begun: that window, and
+  // the model fitted at the series' own step that forecasts what it lacks.
+  std::optional<PartialWindow> partial;
+  std::shared_ptr<const forecast::FittedModel> fine_fit;
 };
 
 struct ForecastOutcome {
@@ -43,6 +48,8 @@ struct ForecastOutcome {
   forecast::FitSummary summary;
   int training_points = 0;
   std::vector<std::string> warnings;
+  // 1 when step 1 is a window that has begun (partial_window.h).
+  int partly_observed_steps = 0;
 };
 
 // The grid and season lengths a job trains on, and the series revision.
@@ -57,6 +64,10 @@ struct TrainingData {
   // What the forecast respects: the series' declared bounds, else what its
   // history shows (forecast/bounds.h).
   forecast::Bounds bounds = forecast::Bounds::kUnbounded;
+  // A coarser-step job whose current window has begun: the window and the
+  // base-step history to forecast what it lacks.
+  std::optional<PartialWindow> partial;
+  forecast::Grid fine_grid;
 };
 // The job's training data from the series `definition` describes (the
 // caller has looked it up).

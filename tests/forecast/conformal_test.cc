@@ -114,7 +114,7 @@ TEST(ConformalModelTest, TheIntervalsOptionWrapsAnyModel) {
   ASSERT_OK_AND_ASSIGN(auto f, model->Fit({y, {}, 8}));
   EXPECT_THAT(f->Description(),
               ::testing::HasSubstr(
-                  "intervals conformal on the log scale over 40 scores"));
+                  "intervals conformal for a positive series over 40 scores"));
 }
 
 }  // namespace
@@ -123,7 +123,7 @@ TEST(ConformalModelTest, TheIntervalsOptionWrapsAnyModel) {
 namespace tsforecast::forecast {
 namespace {
 
-TEST(ConformalModelTest, PositiveSeriesAreCalibratedOnTheLogScale) {
+TEST(ConformalModelTest, PositiveSeriesAreCalibratedOnAPositiveBand) {
   // A volatile price: level bands would be symmetric and wide.
   std::vector<double> y;
   uint32_t state = 3;
@@ -133,10 +133,11 @@ TEST(ConformalModelTest, PositiveSeriesAreCalibratedOnTheLogScale) {
     level *= std::exp(0.15 * ((state >> 8) / double(1 << 24) - 0.5));
     y.push_back(level);
   }
-  EXPECT_EQ(ScaleFor(y), ScoreScale::kLog);
+  EXPECT_EQ(ScaleFor(y), ScoreScale::kPositive);
   ASSERT_OK_AND_ASSIGN(auto model, MakeModel("naive(intervals=conformal)"));
   ASSERT_OK_AND_ASSIGN(auto fit, model->Fit({y, {}, 6}));
-  EXPECT_THAT(fit->Description(), ::testing::HasSubstr("on the log scale"));
+  EXPECT_THAT(fit->Description(),
+              ::testing::HasSubstr("for a positive series"));
   const double levels[] = {95};
   ASSERT_OK_AND_ASSIGN(Prediction p, fit->Predict(60, levels));
   for (size_t h = 0; h < p.mean.size(); ++h) {

@@ -65,7 +65,7 @@ TEST(AutoModelTest, SaysWhatItChoseAndWhy) {
   EXPECT_GT(p.at("conformal.scores"), 30);
   EXPECT_THAT(f->Description(), HasSubstr("seasons {12}"));
   EXPECT_THAT(f->Description(),
-              HasSubstr("conformal on the log scale over 36 scores"));
+              HasSubstr("conformal for a positive series over 36 scores"));
   ASSERT_OK_AND_ASSIGN(Prediction pred, f->Predict(12, kLevels));
   // The season is in the forecast: a peak near t = 123 (sin at 3 of 12).
   EXPECT_GT(pred.mean[2], pred.mean[8] + 20);

@@ -227,6 +227,63 @@ TEST_F(ForecastAnswersTest, ThetaMakesAutosSeasonDecision) {
       << automatic.model().description() << "\nvs " << choice;
 }
 
+int64_t DayStart(int year, int month, int day) {
+  return absl::ToUnixMillis(
+      absl::FromCivil(absl::CivilDay(year, month, day), absl::UTCTimeZone()));
+}
+
+TEST_F(ForecastAnswersTest, ACoarserStepUsesTheObservedPartOfItsWindow) {
+  // A daily price at 10 for seven months, then 20 from 1 August; 12 days
+  // of August stored.
+  v1::WritePointsRequest write;
+  v1::SeriesPoints* sp = write.add_series();
+  sp->set_series("daily");
+  sp->mutable_create_if_missing()->mutable_step()->set_unit(v1::STEP_UNIT_DAY);
+  for (absl::CivilDay d(2024, 1, 1); d <= absl::CivilDay(2024, 8, 12); ++d) {
+    sp->add_timestamps_ms(
+        absl::ToUnixMillis(absl::FromCivil(d, absl::UTCTimeZone())));
+    sp->add_values(d < absl::CivilDay(2024, 8, 1) ? 10 : 20);
+  }
+  v1::WritePointsResponse written;
+  ASSERT_TRUE(points_->WritePoints(Ctx().get(), write, &written).ok());
+  v1::ForecastRequest req;
+  req.set_series("daily");
+  req.set_horizon(3);
+  req.mutable_model()->set_name("naive");
+  req.add_levels(95);
+  req.mutable_aggregation()->set_aggregator(v1::AGGREGATOR_AVG);
+  req.mutable_aggregation()->mutable_step()->set_unit(v1::STEP_UNIT_MONTH);
+  v1::ForecastResponse monthly;
+  ASSERT_TRUE(forecast_->Forecast(Ctx().get(), req, &monthly).ok());
+  ASSERT_EQ(monthly.mean_size(), 3);
+  EXPECT_EQ(monthly.timestamps_ms(0), MonthStart(2024, 8));
+  EXPECT_EQ(monthly.partly_observed_steps(), 1);
+  // August: 12 stored days at 20 and 19 forecast by the daily naive at 20.
+  // From complete months alone it would be July's 10.
+  EXPECT_DOUBLE_EQ(monthly.mean(0), 20);
+  EXPECT_DOUBLE_EQ(monthly.mean(1), 10);
+  bool said = false;
+  for (const std::string& w : monthly.warnings()) {
+    said = said || w.find("step 1 (the window from 2024-08-01") == 0;
+  }
+  EXPECT_TRUE(said);
+  // Averaging 12 known days with 19 forecast ones: August's band is
+  // narrower than the band of its last day alone.
+  req.clear_aggregation();
+  req.set_horizon(19);
+  v1::ForecastResponse daily;
+  ASSERT_TRUE(forecast_->Forecast(Ctx().get(), req, &daily).ok());
+  const double month_width =
+      monthly.intervals(0).upper(0) - monthly.intervals(0).lower(0);
+  const double last_day_width =
+      daily.intervals(0).upper(18) - daily.intervals(0).lower(18);
+  EXPECT_GT(month_width, 0);
+  EXPECT_LT(month_width, last_day_width);
+  EXPECT_LE(monthly.intervals(0).lower(0), 20);
+  EXPECT_GE(monthly.intervals(0).upper(0), 20);
+  EXPECT_EQ(DayStart(2024, 8, 31), daily.timestamps_ms(18));
+}
+
 TEST_F(ForecastAnswersTest, DeclaredBoundsAreRespected) {
   // A price series with zeros in its history: inferred unbounded, declared
   // positive or non-negative here.
