@@ -40,6 +40,9 @@ void OutcomeToProto(const ForecastJob& job, const ForecastOutcome& out,
   info->set_training_points(out.training_points);
   for (const std::string& w : out.warnings) response->add_warnings(w);
   response->set_partly_observed_steps(out.partly_observed_steps);
+  response->set_summary(out.plain_summary);
+  response->set_last_timestamp_ms(out.last_timestamp_ms);
+  response->set_last_value(out.last_value);
 }
 
 }  // namespace

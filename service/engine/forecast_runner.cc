@@ -9,6 +9,7 @@
 #include "forecast/auto/season_choice.h"
 #include "forecast/seasonality.h"
 #include "forecast/transform.h"
+#include "service/engine/plain_words.h"
 #include "storage/aggregate.h"
 
 namespace tsforecast::service {
@@ -40,6 +41,8 @@ absl::StatusOr<TrainingData> LoadTrainingData(
   }
   options.step = *calendar;
   TrainingData data;
+  data.last_timestamp_ms = read.points.back().timestamp_ms;
+  data.last_value = read.points.back().value;
   std::vector<std::string> aggregation_warnings;
   // The base-step points, kept when the current coarse window has begun.
   std::vector<storage::Point> base_points;
@@ -282,6 +285,9 @@ absl::StatusOr<FittedForecast> FitForecast(
     }
   }
   out.revision = data.revision;
+  out.last_timestamp_ms = data.last_timestamp_ms;
+  out.last_value = data.last_value;
+  out.bounded = data.bounds != forecast::Bounds::kUnbounded;
   out.training_points = static_cast<int>(data.grid.values.size());
   out.description = (*fitted)->Description();
   if (job.model.name == "auto") {
@@ -336,6 +342,16 @@ absl::StatusOr<ForecastOutcome> PredictForecast(const FittedForecast& fitted,
   out.summary = fitted.fit->summary();
   out.training_points = fitted.training_points;
   out.warnings = fitted.warnings;
+  out.last_timestamp_ms = fitted.last_timestamp_ms;
+  out.last_value = fitted.last_value;
+  bool calibrated = false;
+  for (const auto& [name, value] : out.parameters) {
+    calibrated = calibrated || name == "conformal.scores";
+  }
+  out.plain_summary =
+      PlainSummary(fitted.last_timestamp_ms, fitted.last_value,
+                   ModelSentence(job.model.name, out.parameters), job.levels,
+                   calibrated, fitted.bounded);
   if (fitted.partial && fitted.fine_fit) {
     out.partly_observed_steps = 1;
     out.warnings.push_back(absl::StrCat(

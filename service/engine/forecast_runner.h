@@ -36,6 +36,9 @@ struct FittedForecast {
   // the model fitted at the series' own step that forecasts what it lacks.
   std::optional<PartialWindow> partial;
   std::shared_ptr<const forecast::FittedModel> fine_fit;
+  int64_t last_timestamp_ms = 0;
+  double last_value = 0;
+  bool bounded = false;  // bands kept at or above zero
 };
 
 struct ForecastOutcome {
@@ -50,6 +53,10 @@ struct ForecastOutcome {
   std::vector<std::string> warnings;
   // 1 when step 1 is a window that has begun (partial_window.h).
   int partly_observed_steps = 0;
+  // The answer in plain words (plain_words.h).
+  std::string plain_summary;
+  int64_t last_timestamp_ms = 0;
+  double last_value = 0;
 };
 
 // The grid and season lengths a job trains on, and the series revision.
@@ -64,6 +71,9 @@ struct TrainingData {
   // What the forecast respects: the series' declared bounds, else what its
   // history shows (forecast/bounds.h).
   forecast::Bounds bounds = forecast::Bounds::kUnbounded;
+  // The last stored point in the training window.
+  int64_t last_timestamp_ms = 0;
+  double last_value = 0;
   // A coarser-step job whose current window has begun: the window and the
   // base-step history to forecast what it lacks.
   std::optional<PartialWindow> partial;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <map>
 #include <optional>
 
 #include "absl/status/status.h"
@@ -31,6 +32,7 @@ struct ForecastArgs {
   std::optional<double> max_missing;  // percent
   std::string agg, agg_step;          // forecast on a coarser step
   bool compare = false;               // vintages: against the actuals since
+  bool explain = false;  // forecast: the full description and parameters
 };
 
 void AddModelOptions(const std::vector<std::string>& items,
@@ -77,14 +79,23 @@ v1::ForecastRequest ForecastRequestOf(const ForecastArgs& a) {
 // The forecast as rows: a summary line on stderr, the table on stdout.
 // Values with the places `series` declares.
 void PrintForecast(const Client& c, const v1::Series& series,
-                   const v1::ForecastResponse& resp) {
+                   const v1::ForecastResponse& resp, bool explain = false) {
   const int places = Decimals(series);
-  std::cerr << resp.model().description() << " (revision " << resp.revision()
+  if (!resp.summary().empty()) std::cerr << resp.summary() << "\n";
+  std::cerr << (explain ? resp.model().description() : resp.model().name())
+            << " (revision " << resp.revision()
             << (resp.cached() ? ", cached" : "")
             << (resp.vintage_id() != 0
                     ? absl::StrCat(", saved as vintage ", resp.vintage_id())
                     : "")
             << ")\n";
+  if (explain) {
+    std::map<std::string, double> sorted(resp.model().parameters().begin(),
+                                         resp.model().parameters().end());
+    for (const auto& [name, value] : sorted) {
+      std::cerr << "  " << name << " = " << FormatComputed(value) << "\n";
+    }
+  }
   for (const std::string& w : resp.warnings())
     std::cerr << "warning: " << w << "\n";
   std::vector<std::string> header = {"timestamp", "mean"};
@@ -160,7 +171,7 @@ void Forecast(const Client& c, const ForecastArgs& a) {
   Check(c.forecasts->Forecast(c.Context().get(), ForecastRequestOf(a), &resp),
         "forecast");
   const v1::Series series = GetSeries(c, a.series);
-  PrintForecast(c, series, resp);
+  PrintForecast(c, series, resp, a.explain);
   if (!a.plot.empty()) Plot(c, series, resp, a.plot);
 }
 
@@ -352,6 +363,8 @@ std::function<void(const Client&)> AddForecastCommands(CLI::App& app) {
                        "the server's, 20)");
   forecast->add_flag("--save-vintage", fa->save_vintage,
                      "keep this forecast as a vintage of the series");
+  forecast->add_flag("--explain", fa->explain,
+                     "print the model's full description and parameters");
   forecast->add_option("--plot", fa->plot,
                        "also draw history, forecast and bands to FILE.svg or "
                        "FILE.png");

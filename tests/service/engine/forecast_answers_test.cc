@@ -284,6 +284,27 @@ TEST_F(ForecastAnswersTest, ACoarserStepUsesTheObservedPartOfItsWindow) {
   EXPECT_EQ(DayStart(2024, 8, 31), daily.timestamps_ms(18));
 }
 
+TEST_F(ForecastAnswersTest, TheAnswerSaysItInPlainWords) {
+  v1::ForecastResponse f;
+  ASSERT_TRUE(Forecast("price", "auto", 12, &f).ok());
+  EXPECT_EQ(f.last_timestamp_ms(), MonthStart(2023, 12));
+  EXPECT_EQ(f.last_value(), FallingPrice(72).back());
+  const std::string& s = f.summary();
+  EXPECT_EQ(s.rfind("Last observation 2023-12-01: ", 0), 0u) << s;
+  EXPECT_NE(s.find("Forecast: the mean of "), std::string::npos) << s;
+  EXPECT_NE(s.find("picked on "), std::string::npos) << s;
+  EXPECT_NE(s.find("The 80% and 95% bands hold the value 4 times in 5 and "
+                   "19 times in 20, as sized on the model's own past errors; "
+                   "they stay above zero."),
+            std::string::npos)
+      << s;
+  ASSERT_TRUE(Forecast("price", "arima", 12, &f).ok());
+  EXPECT_NE(f.summary().find("Forecast: ARIMA. "), std::string::npos)
+      << f.summary();
+  EXPECT_NE(f.summary().find("if the model is right"), std::string::npos)
+      << f.summary();
+}
+
 TEST_F(ForecastAnswersTest, DeclaredBoundsAreRespected) {
   // A price series with zeros in its history: inferred unbounded, declared
   // positive or non-negative here.
