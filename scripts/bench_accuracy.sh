@@ -3,14 +3,15 @@
 # Weekly, M3, M1, tourism, NN5, FRED-MD): builds if needed, runs every model
 # (or --models LIST) on every set (or --sets LIST), prints the table with
 # R's forecast package beside it (bench/reference/r_forecast_scores.csv,
-# made by scripts/golden/r_accuracy_reference.R) and key=value lines such as
+# made by scripts/golden/r_accuracy_reference.R), a table of `auto` against
+# R's best method per set (OWA, coverage, MSIS), and key=value lines such as
 # M3-Monthly.arima.owa=0.912, and leaves OUT_DIR/<SET>.csv.
 # Usage: scripts/bench_accuracy.sh OUT_DIR [--sets LIST] [--models LIST]
 #                                  [--threads N] [--seasons step|set]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ $# -lt 1 ] || [ "${1#-}" != "$1" ]; then
-  sed -n '2,10p' "$0" >&2
+  sed -n '2,11p' "$0" >&2
   exit 2
 fi
 out="$1"; shift

@@ -207,6 +207,14 @@ int main(int argc, char** argv) {
   std::vector<tb::RReferenceRow> scored_r;
   // OWA per method and set, for the summary.
   std::map<std::string, std::map<std::string, double>> owa;
+  // Per set: auto's OWA on R's series and its scores, R's best method by
+  // OWA and by MSIS.
+  struct AgainstR {
+    std::pair<double, tb::Scores> ours{0, {}};
+    std::string best_r, best_msis_r;
+    double best_r_owa = 0, best_r_msis = 0;
+  };
+  std::map<std::string, AgainstR> versus;
   std::vector<std::string> keys;
   const int threads = std::max(1, absl::GetFlag(FLAGS_threads));
   PrintHeader();
@@ -274,18 +282,22 @@ int main(int argc, char** argv) {
     std::vector<bool> subsample(data.size(), true);
     for (size_t i = 0; i < data.size(); ++i) subsample[i] = i % r_stride == 0;
     std::map<std::string, double> our_median_ms;
+
     for (const std::string& model : models) {
       const auto f = RunModel(model, data, seasons, set->horizon,
                               validation_horizon, threads);
       const tb::Scores s = tb::Score(data, f, naive2, scales);
       std::string note;
       if (s.nonfinite > 0) note = absl::StrCat(s.nonfinite, " non-finite");
+      double owa_on_r = s.owa;
       if (r_stride > 1 && absl::GetFlag(FLAGS_stride) == 1) {
         const tb::Scores sub = tb::Score(data, f, naive2, scales, subsample);
+        owa_on_r = sub.owa;
         absl::StrAppend(&note, note.empty() ? "" : "; ", "OWA ",
                         absl::StrFormat("%.3f", sub.owa), " on R's 1/",
                         r_stride);
       }
+      if (model == "auto") versus[set->name].ours = {owa_on_r, s};
       PrintRow(set->name, model, s, note);
       WriteRows(csv, data, model, f);
       owa[model][set->name] = s.owa;
@@ -319,7 +331,35 @@ int main(int argc, char** argv) {
       }
       PrintRow(set->name, r.method, r.scores, note);
       owa[r.method][set->name] = r.scores.owa;
+      // A method that failed on some series is not scored on all of them.
+      if (r.scores.failed > 0) continue;
+      AgainstR& v = versus[set->name];
+      if (v.best_r.empty() || r.scores.owa < v.best_r_owa) {
+        v.best_r = r.method;
+        v.best_r_owa = r.scores.owa;
+      }
+      if (v.best_msis_r.empty() || r.scores.msis < v.best_r_msis) {
+        v.best_msis_r = r.method;
+        v.best_r_msis = r.scores.msis;
+      }
     }
+  }
+  // auto against R's best method, set by set (on R's series where R ran
+  // a subsample).
+  std::printf("\n%-18s %8s %-14s %7s %7s %6s %6s %8s %-14s %8s\n", "set",
+              "auto OWA", "best R", "R OWA", "diff", "cov80", "cov95", "MSIS",
+              "best R MSIS", "R MSIS");
+  for (const auto& [set, v] : versus) {
+    if (v.ours.first == 0 || v.best_r.empty()) continue;
+    std::printf(
+        "%-18s %8.3f %-14s %7.3f %+6.1f%% %6.3f %6.3f %8.2f %-14s "
+        "%8.2f\n",
+        set.c_str(), v.ours.first, v.best_r.c_str(), v.best_r_owa,
+        100 * (v.ours.first / v.best_r_owa - 1), v.ours.second.coverage80,
+        v.ours.second.coverage95, v.ours.second.msis, v.best_msis_r.c_str(),
+        v.best_r_msis);
+    keys.push_back(absl::StrFormat("%s.auto.vs_best_r=%.4f\n", set,
+                                   v.ours.first / v.best_r_owa - 1));
   }
   if (!absl::GetFlag(FLAGS_write_r_reference).empty()) {
     tb::WriteRReference(absl::GetFlag(FLAGS_write_r_reference), scored_r);
