@@ -24,7 +24,11 @@ bool IsCheapModel(absl::string_view name) {
 bool TakesChosenSeasons(const ModelSpec& spec) {
   for (const ModelInfo& m : ListModels()) {
     if (m.name != spec.name) continue;
-    if (m.own_seasons) return false;
+    // Cheap models are closed forms that use no seasons, or their own
+    // (snaive, naive2): a choice made for them would cost an STL per
+    // season length (minutes on 400,000 points at a per-second step) for
+    // nothing.
+    if (m.own_seasons || m.cheap) return false;
     auto option = [&spec](const char* name) -> std::string {
       auto it = spec.options.find(name);
       return it == spec.options.end() ? "" : it->second;

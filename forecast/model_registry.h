@@ -59,9 +59,9 @@ bool IsCheapModel(absl::string_view name);
 
 // Whether a model asked without season lengths takes auto's season choice
 // made for it (docs/models.md, "One answer per question"): every model
-// but those with ModelInfo::own_seasons and those whose options fix a
-// seasonal form (an ETS model whose third letter is not N, an ARIMA
-// seasonal_order).
+// but those with ModelInfo::own_seasons, the cheap ones (which use no
+// seasons but their own) and those whose options fix a seasonal form (an
+// ETS model whose third letter is not N, an ARIMA seasonal_order).
 bool TakesChosenSeasons(const ModelSpec& spec);
 
 // Every model, in a stable order.

@@ -391,13 +391,17 @@ TEST_F(TsfctlTest, ForecastBacktestAndModels) {
   EXPECT_NE(r.err.find("unknown model \"nope\""), std::string::npos);
   r = Tsfctl({"backtest", "sales", "-H", "3", "-m", "naive", "-m", "snaive"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("best by mase: "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("(5 origins, coverage at 95%)"), std::string::npos)
+  EXPECT_NE(r.err.find("best by mase (the default): "), std::string::npos)
       << r.err;
+  EXPECT_NE(r.err.find("(5 origins; MSIS at 95%)"), std::string::npos) << r.err;
+  // Every row shows what was measured.
+  for (const char* column : {"mase", "smape", "msis95", "cov80", "cov95"}) {
+    EXPECT_NE(r.out.find(column), std::string::npos) << column << r.out;
+  }
   r = Tsfctl({"backtest", "sales", "-H", "3", "-m", "naive", "--metric", "rmse",
               "--level", "80", "--windows", "2"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("best by rmse: naive (2 origins, coverage at 80%)"),
+  EXPECT_NE(r.err.find("best by rmse: naive (2 origins; MSIS at 80%)"),
             std::string::npos)
       << r.err;
   r = Tsfctl({"forecast", "sales", "-H", "3", "--step", "1y"});

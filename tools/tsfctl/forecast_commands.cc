@@ -307,8 +307,9 @@ void Backtest(const Client& c, const ForecastArgs& a) {
              "cov80", "cov95", "mae", "note"},
             rows);
   std::cerr << "best by " << resp.metric()
-            << " (default mase): " << resp.best_model() << " ("
-            << resp.windows() << " origins; MSIS at " << resp.level() << "%)\n";
+            << (a.metric.empty() ? " (the default)" : "") << ": "
+            << resp.best_model() << " (" << resp.windows()
+            << " origins; MSIS at " << resp.level() << "%)\n";
   for (const std::string& w : resp.warnings()) {
     std::cerr << "warning: " << w << "\n";
   }
