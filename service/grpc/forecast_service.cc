@@ -118,10 +118,13 @@ grpc::Status ForecastServiceImpl::ForecastMany(
   // Answers stream in the order they finish.
   std::unique_ptr<ForecastEngine::Batch> batch = engine_->ForecastEach(
       *job, std::move(names), absl::FromChrono(context->deadline()));
+  bool client_gone = false;
   while (!batch->done()) {
     if (context->IsCancelled()) batch->Cancel();
     // Rechecks cancellation every second.
     for (ForecastEngine::Batch::Item& item : batch->Take(absl::Seconds(1))) {
+      // Answers still in flight when the client went are drained unsent.
+      if (client_gone) continue;
       v1::ForecastManyResponse out;
       out.set_series(item.series);
       if (item.result.ok()) {
@@ -132,8 +135,8 @@ grpc::Status ForecastServiceImpl::ForecastMany(
       }
       auto step = watchdog_->Begin(context, "ForecastMany sending");
       if (!writer->Write(out)) {
+        client_gone = true;
         batch->Cancel();
-        break;
       }
     }
   }
