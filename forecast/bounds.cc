@@ -78,7 +78,7 @@ void ApplyBounds(Bounds bounds, Prediction& prediction) {
       hi = std::max(hi, 0.0);
       if (bounds == Bounds::kPositive && mean[h] > 0 && hi > mean[h]) {
         // Log-symmetric around the point forecast, keeping the upper bound.
-        lo = std::min(mean[h], mean[h] * mean[h] / hi);
+        lo = std::min(mean[h], PositiveLowerBound(mean[h], hi));
       } else {
         lo = std::max(lo, 0.0);
       }

@@ -40,6 +40,13 @@ std::string BoundsName(Bounds bounds);
 // spread or a rate can be zero and then go negative.
 Bounds InferBounds(absl::Span<const double> values, bool flow);
 
+// The lower bound of a positive band whose point forecast is `mean` (> 0)
+// and upper bound `upper` (> mean): mean^2 / upper, symmetric on the log
+// scale. conformal.h draws and calibrates positive bands with it too.
+inline double PositiveLowerBound(double mean, double upper) {
+  return mean * mean / upper;
+}
+
 // Applies `bounds` to a prediction in place (see above).
 void ApplyBounds(Bounds bounds, Prediction& prediction);
 

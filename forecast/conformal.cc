@@ -5,14 +5,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "forecast/bounds.h"
 
 namespace tsforecast::forecast {
 
 ScoreScale ScaleFor(absl::Span<const double> values) {
-  for (double v : values) {
-    if (!(v > 0)) return ScoreScale::kLevels;
-  }
-  return values.empty() ? ScoreScale::kLevels : ScoreScale::kPositive;
+  return InferBounds(values, /*flow=*/false) == Bounds::kPositive
+             ? ScoreScale::kPositive
+             : ScoreScale::kLevels;
 }
 
 IntervalCalibration::IntervalCalibration(std::vector<double> scores,
@@ -94,7 +94,7 @@ std::vector<PredictionInterval> CalibratedIntervals(
     for (size_t h = 0; h < mean.size(); ++h) {
       if (calibration.scale() == ScoreScale::kPositive && mean[h] > 0) {
         const double upper = mean[h] + q * sd[h];
-        pi.lower.push_back(mean[h] * mean[h] / upper);
+        pi.lower.push_back(PositiveLowerBound(mean[h], upper));
         pi.upper.push_back(upper);
       } else {
         pi.lower.push_back(mean[h] - q * sd[h]);

@@ -53,7 +53,7 @@ namespace tsforecast::forecast {
 // The band shape errors are scored on (see above).
 enum class ScoreScale { kLevels, kPositive };
 
-// kPositive when every value is above zero.
+// kPositive when every value is above zero (InferBounds' positive).
 ScoreScale ScaleFor(absl::Span<const double> values);
 
 // The pooled scores and the multipliers they give.

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "forecast/auto/season_choice.h"
 
 namespace tsforecast::forecast {
 
@@ -42,6 +43,14 @@ bool TakesChosenSeasons(const ModelSpec& spec) {
     return option("seasonal_order").empty();
   }
   return false;
+}
+
+ModelSeasons SeasonsForModel(const ModelSpec& spec,
+                             absl::Span<const double> values,
+                             std::vector<double> step_defaults) {
+  if (!TakesChosenSeasons(spec)) return {std::move(step_defaults), false, ""};
+  SeasonChoice choice = ChooseSeasons(values, step_defaults);
+  return {std::move(choice.kept), true, choice.Describe()};
 }
 
 std::vector<std::string> ModelNames() {

@@ -64,6 +64,19 @@ bool IsCheapModel(absl::string_view name);
 // ETS model whose third letter is not N, an ARIMA seasonal_order).
 bool TakesChosenSeasons(const ModelSpec& spec);
 
+// The season lengths `spec` fits a series with when the request names
+// none: `step_defaults` for a model that does not take the choice, else
+// auto's choice from `values` (`chosen`, described in `choice`). The one
+// rule the service and the accuracy benchmark both apply.
+struct ModelSeasons {
+  std::vector<double> lengths;
+  bool chosen = false;
+  std::string choice;
+};
+ModelSeasons SeasonsForModel(const ModelSpec& spec,
+                             absl::Span<const double> values,
+                             std::vector<double> step_defaults);
+
 // Every model, in a stable order.
 const std::vector<ModelInfo>& ListModels();
 // Their names, in the same order.

@@ -34,7 +34,6 @@
 #include "bench/accuracy/r_reference.h"
 #include "bench/accuracy/scoring.h"
 #include "forecast/accuracy.h"
-#include "forecast/auto/season_choice.h"
 #include "forecast/bounds.h"
 #include "forecast/model_registry.h"
 #include "forecast/seasonality.h"
@@ -84,8 +83,7 @@ std::vector<tb::SeriesForecast> RunModel(const std::string& model,
                                          int threads,
                                          bool choose_seasons = true) {
   std::vector<tb::SeriesForecast> out(data.size());
-  absl::StatusOr<fc::ModelSpec> spec = fc::ParseModelSpec(model);
-  const bool takes_chosen = spec.ok() && fc::TakesChosenSeasons(*spec);
+  const absl::StatusOr<fc::ModelSpec> spec = fc::ParseModelSpec(model);
   std::atomic<size_t> next{0};
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
@@ -104,11 +102,12 @@ std::vector<tb::SeriesForecast> RunModel(const std::string& model,
         // set's test horizon.
         // And with the seasons chosen once, by auto's rule, as the service
         // does for a request that names none.
-        std::vector<double> kept = seasons;
-        const bool chosen = choose_seasons && takes_chosen;
-        if (chosen) kept = fc::ChooseSeasons(data[i].train, seasons).kept;
-        auto fitted =
-            (*m)->Fit({data[i].train, kept, validation_horizon, chosen});
+        fc::ModelSeasons kept{seasons, false, ""};
+        if (choose_seasons && spec.ok()) {
+          kept = fc::SeasonsForModel(*spec, data[i].train, seasons);
+        }
+        auto fitted = (*m)->Fit(
+            {data[i].train, kept.lengths, validation_horizon, kept.chosen});
         if (!fitted.ok()) continue;
         auto p = (*fitted)->Predict(horizon, levels);
         if (!p.ok()) continue;

@@ -6,13 +6,25 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "common/time_util.h"
-#include "forecast/auto/season_choice.h"
 #include "forecast/seasonality.h"
 #include "forecast/transform.h"
 #include "service/engine/plain_words.h"
 #include "storage/aggregate.h"
 
 namespace tsforecast::service {
+namespace {
+
+std::vector<forecast::RawPoint> RawPoints(
+    const std::vector<storage::Point>& points) {
+  std::vector<forecast::RawPoint> raw;
+  raw.reserve(points.size());
+  for (const storage::Point& p : points) {
+    raw.push_back({p.timestamp_ms, p.value});
+  }
+  return raw;
+}
+
+}  // namespace
 
 absl::StatusOr<TrainingData> LoadTrainingData(
     storage::SeriesStore& store, const ForecastJob& job,
@@ -81,7 +93,8 @@ absl::StatusOr<TrainingData> LoadTrainingData(
           ", is not complete yet (the series ends at ",
           FormatTimestamp(last_ts), "): left out of the training data"));
       data.partial = std::move(window);
-      base_points = read.points;
+      // read.points is replaced by the windows just below.
+      base_points = std::move(read.points);
       points.pop_back();
     }
     if (points.size() < 2) {
@@ -93,11 +106,7 @@ absl::StatusOr<TrainingData> LoadTrainingData(
     read.points = std::move(points);
     options.step = coarse;
   }
-  std::vector<forecast::RawPoint> raw;
-  raw.reserve(read.points.size());
-  for (const storage::Point& p : read.points) {
-    raw.push_back({p.timestamp_ms, p.value});
-  }
+  const std::vector<forecast::RawPoint> raw = RawPoints(read.points);
   options.aggregation = definition.value_kind == storage::ValueKind::kFlow
                             ? forecast::GridAggregation::kSum
                             : forecast::GridAggregation::kLast;
@@ -122,13 +131,8 @@ absl::StatusOr<TrainingData> LoadTrainingData(
   if (data.partial) {
     forecast::GridOptions fine_options = options;
     fine_options.step = *calendar;
-    std::vector<forecast::RawPoint> fine_raw;
-    fine_raw.reserve(base_points.size());
-    for (const storage::Point& p : base_points) {
-      fine_raw.push_back({p.timestamp_ms, p.value});
-    }
     absl::StatusOr<forecast::Grid> fine =
-        forecast::PrepareGrid(fine_raw, fine_options);
+        forecast::PrepareGrid(RawPoints(base_points), fine_options);
     if (fine.ok()) {
       data.fine_grid = *std::move(fine);
     } else {
@@ -171,17 +175,13 @@ void SetSeasons(const ForecastJob& job, TrainingData& data) {
     }
     return;
   }
-  std::vector<double> defaults = forecast::DefaultSeasonLengths(data.grid.step);
-  if (!forecast::TakesChosenSeasons(job.model)) {
-    data.season_lengths = std::move(defaults);
-    return;
-  }
-  // One season decision for every model: auto's, from the data.
-  const forecast::SeasonChoice choice =
-      forecast::ChooseSeasons(data.grid.values, defaults);
-  data.season_lengths = choice.kept;
-  data.seasons_chosen = true;
-  data.season_choice = choice.Describe();
+  // One season decision for every model that takes it: auto's.
+  forecast::ModelSeasons seasons =
+      forecast::SeasonsForModel(job.model, data.grid.values,
+                                forecast::DefaultSeasonLengths(data.grid.step));
+  data.season_lengths = std::move(seasons.lengths);
+  data.seasons_chosen = seasons.chosen;
+  data.season_choice = std::move(seasons.choice);
 }
 
 absl::StatusOr<std::unique_ptr<forecast::Model>> BuildModel(
