@@ -117,8 +117,7 @@ class FittedEts final : public FittedModel {
     for (int h = 0; h < horizon; ++h) {
       const size_t t = n_ + h;
       // The forecast for step t, then the state update with y = mu (+ error).
-      EtsState probe = st;
-      const double mu = Step(spec_, p_, probe, t, 0);  // mu does not use y
+      const double mu = OneStepForecast(spec_, p_, st, t);
       double y = mu;
       if (errors != nullptr) {
         y = spec_.error == EtsError::kAdditive ? mu + (*errors)[h]

@@ -3,21 +3,30 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/inlined_vector.h"
 #include "forecast/ets/unit_roots.h"
 
 namespace tsforecast::forecast::ets_internal {
 
-// One step of R's etscalc. Returns the one-step forecast mu.
+double OneStepForecast(const EtsSpec& spec, const EtsParameters& p,
+                       const EtsState& st, size_t t) {
+  const size_t m = st.season.size();
+  const double phi = spec.trend == EtsTrend::kDamped ? p.phi : 1;
+  const double q = st.level + (HasTrend(spec) ? phi * st.trend : 0);
+  const double s = m ? st.season[t % m] : 0;
+  return spec.season == EtsSeason::kAdditive         ? q + s
+         : spec.season == EtsSeason::kMultiplicative ? q * s
+                                                     : q;
+}
+
 double Step(const EtsSpec& spec, const EtsParameters& p, EtsState& st, size_t t,
             double y) {
+  const double mu = OneStepForecast(spec, p, st, t);
   const size_t m = st.season.size();
   const double phi = spec.trend == EtsTrend::kDamped ? p.phi : 1;
   const double phib = HasTrend(spec) ? phi * st.trend : 0;
   const double q = st.level + phib;
   const double s = m ? st.season[t % m] : 0;
-  const double mu = spec.season == EtsSeason::kAdditive         ? q + s
-                    : spec.season == EtsSeason::kMultiplicative ? q * s
-                                                                : q;
   const double pv = spec.season == EtsSeason::kAdditive         ? y - s
                     : spec.season == EtsSeason::kMultiplicative ? y / s
                                                                 : y;
@@ -34,46 +43,141 @@ double Step(const EtsSpec& spec, const EtsParameters& p, EtsState& st, size_t t,
   return mu;
 }
 
+namespace {
+
+// Step's recursion over a whole series with the spec fixed at compile
+// time: no branches on the spec, no modulo, no allocation. The optimiser
+// runs it thousands of times a fit, so this loop is where ets spends its
+// time. Multiplicative errors need sum(log mu): the product is kept as
+// mantissa and binary exponent, one log per run instead of one per step.
+template <EtsError E, EtsTrend T, EtsSeason S>
+void RunTyped(const EtsParameters& p, absl::Span<const double> y, EtsRun& r) {
+  constexpr bool kTrend = T != EtsTrend::kNone;
+  constexpr bool kSeason = S != EtsSeason::kNone;
+  constexpr bool kPositive =
+      E == EtsError::kMultiplicative || S == EtsSeason::kMultiplicative;
+  const double phi = T == EtsTrend::kDamped ? p.phi : 1;
+  const double beta_over_alpha = kTrend ? p.beta / p.alpha : 0;
+  double* season = r.final.season.data();
+  const size_t m = r.final.season.size();
+  double level = p.level0, trend = kTrend ? p.trend0 : 0;
+  double sse = 0, product = 1;
+  int exponent = 0;
+  size_t j = 0;  // t % m
+  for (const double v : y) {
+    const double phib = kTrend ? phi * trend : 0;
+    const double q = level + phib;
+    double s = 0, mu = q, pv = v;
+    if constexpr (S == EtsSeason::kAdditive) {
+      s = season[j];
+      mu = q + s;
+      pv = v - s;
+    } else if constexpr (S == EtsSeason::kMultiplicative) {
+      s = season[j];
+      mu = q * s;
+      pv = v / s;
+    }
+    if constexpr (kPositive) {
+      if (!(mu > 0)) {
+        r.valid = false;
+        return;
+      }
+    }
+    const double e = v - mu;
+    if constexpr (E == EtsError::kMultiplicative) {
+      const double relative = e / mu;
+      sse += relative * relative;
+      product *= mu;
+      if (product > 1e150 || product < 1e-150) {
+        int shift = 0;
+        product = std::frexp(product, &shift);
+        exponent += shift;
+      }
+    } else {
+      sse += e * e;
+    }
+    if constexpr (E == EtsError::kAdditive && !kSeason) {
+      // The error-correction form of the same update (ses, holt, damped).
+      level = q + p.alpha * e;
+      trend = phi * trend + p.beta * e;
+    } else {
+      const double next_level = q + p.alpha * (pv - q);
+      if constexpr (kTrend) {
+        trend = phib + beta_over_alpha * (next_level - level - phib);
+      }
+      if constexpr (S == EtsSeason::kAdditive) {
+        season[j] = s + p.gamma * (v - q - s);
+      } else if constexpr (S == EtsSeason::kMultiplicative) {
+        season[j] = s + p.gamma * (v / q - s);
+      }
+      level = next_level;
+    }
+    if constexpr (kSeason) {
+      if (++j == m) j = 0;
+    }
+  }
+  r.sse = sse;
+  r.log_mu =
+      E == EtsError::kMultiplicative ? std::log(product) + exponent * M_LN2 : 0;
+  r.final.level = level;
+  r.final.trend = trend;
+  if (!std::isfinite(sse) || !std::isfinite(r.log_mu) ||
+      !std::isfinite(level)) {
+    r.valid = false;
+  }
+}
+
+using RunFn = void (*)(const EtsParameters&, absl::Span<const double>, EtsRun&);
+
+template <EtsError E, EtsTrend T>
+RunFn ForSeason(EtsSeason s) {
+  switch (s) {
+    case EtsSeason::kNone:
+      return &RunTyped<E, T, EtsSeason::kNone>;
+    case EtsSeason::kAdditive:
+      return &RunTyped<E, T, EtsSeason::kAdditive>;
+    case EtsSeason::kMultiplicative:
+      return &RunTyped<E, T, EtsSeason::kMultiplicative>;
+  }
+  return nullptr;
+}
+
+template <EtsError E>
+RunFn ForTrend(EtsTrend t, EtsSeason s) {
+  switch (t) {
+    case EtsTrend::kNone:
+      return ForSeason<E, EtsTrend::kNone>(s);
+    case EtsTrend::kAdditive:
+      return ForSeason<E, EtsTrend::kAdditive>(s);
+    case EtsTrend::kDamped:
+      return ForSeason<E, EtsTrend::kDamped>(s);
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void Run(const EtsSpec& spec, const EtsParameters& p,
+         absl::Span<const double> y, EtsRun& r) {
+  r.sse = 0;
+  r.log_mu = 0;
+  r.valid = true;
+  r.final.season.assign(p.season0.begin(), p.season0.end());
+  if (HasSeason(spec) && r.final.season.empty()) {
+    r.valid = false;
+    return;
+  }
+  const RunFn run =
+      spec.error == EtsError::kAdditive
+          ? ForTrend<EtsError::kAdditive>(spec.trend, spec.season)
+          : ForTrend<EtsError::kMultiplicative>(spec.trend, spec.season);
+  run(p, y, r);
+}
+
 EtsRun RunAll(const EtsSpec& spec, const EtsParameters& p,
               absl::Span<const double> y) {
   EtsRun r;
-  if (spec.error == EtsError::kAdditive && !HasSeason(spec)) {
-    // ses, holt and damped: Step's recursion without its branches, the
-    // hot loop of the M4 benchmarks and of `auto`.
-    const double phi = spec.trend == EtsTrend::kDamped ? p.phi
-                       : HasTrend(spec)                ? 1
-                                                       : 0;
-    double level = p.level0, trend = HasTrend(spec) ? p.trend0 : 0;
-    for (double v : y) {
-      const double mu = level + phi * trend;
-      const double e = v - mu;
-      r.sse += e * e;
-      level = mu + p.alpha * e;
-      trend = phi * trend + p.beta * e;
-    }
-    if (!std::isfinite(r.sse)) r.valid = false;
-    r.final.level = level;
-    r.final.trend = trend;
-    return r;
-  }
-  EtsState st{p.level0, p.trend0, p.season0};
-  const bool mult = spec.error == EtsError::kMultiplicative ||
-                    spec.season == EtsSeason::kMultiplicative;
-  for (size_t t = 0; t < y.size(); ++t) {
-    const double mu = Step(spec, p, st, t, y[t]);
-    if ((mult && !(mu > 0)) || !std::isfinite(mu)) {
-      r.valid = false;
-      return r;
-    }
-    const double e = y[t] - mu;
-    if (spec.error == EtsError::kMultiplicative) {
-      r.sse += (e / mu) * (e / mu);
-      r.log_mu += std::log(mu);
-    } else {
-      r.sse += e * e;
-    }
-  }
-  r.final = st;
+  Run(spec, p, y, r);
   return r;
 }
 
@@ -153,7 +257,7 @@ bool Admissible(const EtsSpec& spec, const EtsParameters& p, int m) {
   }
   if (beta < -(1 - phi) * (gamma / m + alpha)) return false;
   // P(z) = c_0 + c_1 z + ... + c_{m+1} z^{m+1}, c_{m+1} = 1.
-  std::vector<double> c;
+  absl::InlinedVector<double, 32> c;
   c.push_back(phi * (1 - alpha - gamma));
   c.push_back(alpha + beta - alpha * phi + gamma - 1);
   for (int i = 0; i < m - 2; ++i) c.push_back(alpha + beta - alpha * phi);

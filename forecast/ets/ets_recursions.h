@@ -24,6 +24,10 @@ inline bool NeedsPositive(const EtsSpec& s) {
          s.season == EtsSeason::kMultiplicative;
 }
 
+// The one-step forecast mu for time t from the state before it.
+double OneStepForecast(const EtsSpec& spec, const EtsParameters& p,
+                       const EtsState& st, size_t t);
+
 // One step of R's etscalc at time t with observation y; updates `st` and
 // returns the one-step forecast mu (which does not depend on y).
 double Step(const EtsSpec& spec, const EtsParameters& p, EtsState& st, size_t t,
@@ -36,6 +40,10 @@ struct EtsRun {
   EtsState final;
 };
 
+// The recursions over y from p's initial states, into `r` (whose seasonal
+// storage is reused, so an optimiser's scratch run allocates nothing).
+void Run(const EtsSpec& spec, const EtsParameters& p,
+         absl::Span<const double> y, EtsRun& r);
 EtsRun RunAll(const EtsSpec& spec, const EtsParameters& p,
               absl::Span<const double> y);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/inlined_vector.h"
+
 namespace tsforecast::forecast {
 
 namespace {
@@ -10,7 +12,10 @@ namespace {
 // Divides out roots at z = 1, which the ETS characteristic polynomial has
 // whenever the model has no trend, and which would make the recursion
 // below ill-conditioned.
-void DeflateUnitRoots(std::vector<double>& a) {
+// Small polynomials stay on the stack: the optimiser checks thousands.
+using Coefficients = absl::InlinedVector<double, 32>;
+
+void DeflateUnitRoots(Coefficients& a, Coefficients& q) {
   while (a.size() > 1) {
     double value = 0, scale = 0;
     for (double c : a) {
@@ -20,22 +25,23 @@ void DeflateUnitRoots(std::vector<double>& a) {
     if (std::fabs(value) > 1e-12 * scale) return;
     // Synthetic division by (z - 1), highest coefficient first.
     const size_t n = a.size() - 1;
-    std::vector<double> q(n);
+    q.resize(n);
     double carry = 0;
     for (size_t i = n; i >= 1; --i) {
       carry = a[i] + carry;
       q[i - 1] = carry;
     }
-    a = std::move(q);
+    a.swap(q);
   }
 }
 
 }  // namespace
 
-bool RootsInUnitDisk(std::vector<double> a) {
+bool RootsInUnitDisk(absl::Span<const double> coefficients) {
   // Relative slack for roots on (or within rounding of) the unit circle.
   constexpr double kSlack = 1e-9;
-  DeflateUnitRoots(a);
+  Coefficients a(coefficients.begin(), coefficients.end()), next;
+  DeflateUnitRoots(a, next);
   while (a.size() > 1) {
     const size_t n = a.size() - 1;
     const double lead = a[n], constant = a[0];
@@ -47,7 +53,7 @@ bool RootsInUnitDisk(std::vector<double> a) {
       // Such boundary points are admitted, as within R's tolerance.
       return true;
     }
-    std::vector<double> next(n);
+    next.resize(n);
     double largest = 0;
     for (size_t i = 0; i < n; ++i) {
       next[i] = lead * a[i + 1] - constant * a[n - i - 1];
@@ -56,7 +62,7 @@ bool RootsInUnitDisk(std::vector<double> a) {
     if (largest == 0) return false;
     // Rescale: the products shrink geometrically and would underflow.
     for (double& v : next) v /= largest;
-    a = std::move(next);
+    a.swap(next);
   }
   return true;
 }

@@ -7,12 +7,12 @@
 #ifndef TSFORECAST_FORECAST_ETS_UNIT_ROOTS_H_
 #define TSFORECAST_FORECAST_ETS_UNIT_ROOTS_H_
 
-#include <vector>
+#include "absl/types/span.h"
 
 namespace tsforecast::forecast {
 
 // `coefficients[i]` multiplies z^i; the last must be non-zero.
-bool RootsInUnitDisk(std::vector<double> coefficients);
+bool RootsInUnitDisk(absl::Span<const double> coefficients);
 
 }  // namespace tsforecast::forecast
 
