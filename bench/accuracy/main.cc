@@ -37,6 +37,7 @@
 #include "forecast/bounds.h"
 #include "forecast/model_registry.h"
 #include "forecast/seasonality.h"
+#include "forecast/transform.h"
 
 ABSL_FLAG(std::string, data_dir, "../shared/data", "the development data");
 ABSL_FLAG(std::string, out_dir, "/tmp/tsf-accuracy", "where <SET>.csv go");
@@ -51,6 +52,10 @@ ABSL_FLAG(int, min_length, 0,
           "use only series with at least this many training points");
 ABSL_FLAG(int, max_length, 0,
           "use only series with at most this many training points (0: any)");
+ABSL_FLAG(double, max_lambda, 0,
+          "use only positive series whose Guerrero Box-Cox lambda is at most "
+          "this (variance growing with the level: growth and multiplicative "
+          "seasonality); 0: every series");
 ABSL_FLAG(bool, bounds, true,
           "bound bands at zero as the service does for series whose history "
           "is positive (forecast/bounds.h)");
@@ -233,6 +238,16 @@ int main(int argc, char** argv) {
                             : SIZE_MAX;
       std::erase_if(data, [&](const tb::Series& s) {
         return s.train.size() < lo || s.train.size() > hi;
+      });
+    }
+    if (const double most = absl::GetFlag(FLAGS_max_lambda); most != 0) {
+      std::erase_if(data, [&](const tb::Series& s) {
+        if (!std::all_of(s.train.begin(), s.train.end(),
+                         [](double v) { return v > 0; })) {
+          return true;
+        }
+        return fc::GuerreroLambda(s.train, std::max(2, set->mase_period)) >
+               most;
       });
     }
     const int max = absl::GetFlag(FLAGS_max_series);

@@ -178,7 +178,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoModel::Fit(
   const int horizon = DefaultValidationHorizon(series);
   const SeriesView view{series.values, seasons.kept, horizon};
   const std::vector<Candidate> pool =
-      candidates_(!seasons.kept.empty(), IsIntermittent(series.values));
+      candidates_(seasons.kept, IsIntermittent(series.values));
   Evidence evidence;
   evidence.seasons = seasons.Describe();
   std::vector<std::string> warnings, failures;

@@ -50,9 +50,10 @@ struct AutoOptions {
 
 class AutoModel final : public Model {
  public:
-  // The pool for a series: seasonal or not, intermittent or not.
-  using CandidateSource =
-      std::function<std::vector<Candidate>(bool seasonal, bool intermittent)>;
+  // The pool for a series: its seasons (empty: not seasonal), intermittent
+  // or not.
+  using CandidateSource = std::function<std::vector<Candidate>(
+      absl::Span<const double> seasons, bool intermittent)>;
 
   explicit AutoModel(AutoOptions options,
                      CandidateSource candidates = AutoCandidates)

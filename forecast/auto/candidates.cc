@@ -40,7 +40,9 @@ bool IsIntermittent(absl::Span<const double> values) {
   return !values.empty() && zeros >= 0.3 * static_cast<double>(values.size());
 }
 
-std::vector<Candidate> AutoCandidates(bool seasonal, bool intermittent) {
+std::vector<Candidate> AutoCandidates(absl::Span<const double> seasons,
+                                      bool intermittent) {
+  const bool seasonal = !seasons.empty();
   std::vector<Candidate> pool;
   pool.push_back(
       {seasonal ? "snaive" : "naive",
@@ -64,6 +66,16 @@ std::vector<Candidate> AutoCandidates(bool seasonal, bool intermittent) {
     airline.order = {0, 1, 1};
     airline.seasonal_order = {0, 1, 1};
     pool.push_back({"airline", std::make_unique<ArimaModel>(airline)});
+  }
+  if (seasons.size() == 1 && seasons[0] <= kMaxModelledSeason) {
+    // The positive-only forms drop out by themselves on other data.
+    std::vector<EtsSpec> forms;
+    for (const char* code : {"ANA", "AAdA", "MNM", "MAdM"}) {
+      forms.push_back(*EtsSpec::Parse(code));
+    }
+    pool.push_back({"ets_seasonal", std::make_unique<AutoEtsModel>(
+                                        std::move(forms), "ets_seasonal")});
+    pool.push_back({"sarima", std::make_unique<ArimaModel>(ArimaRequest{})});
   }
   if (intermittent) {
     pool.push_back({"sba", std::make_unique<IntermittentModel>(

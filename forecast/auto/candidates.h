@@ -15,10 +15,20 @@
 // the ETS and ARIMA candidates are R's stlf(method = "ets" / "arima") with
 // M4's multiplicative decomposition where it applies.
 //
+// A series with one season of at most kMaxModelledSeason steps also gets
+// the models that carry the season in their own states, where a season
+// that grows or changes shape is better described than by a fixed
+// decomposition:
+// - seasonal ETS: by AICc among the trendless and damped seasonal forms
+//   (ANA, AAdA and, for positive data, MNM and MAdM; Hyndman et al. 2008);
+// - seasonal ARIMA: auto.arima's stepwise search with the season.
+// Past that length R's ets stops estimating seasonal states and the
+// seasonal ARIMA search grows too slow for auto's budget; such series
+// (hourly, weekly) keep the decomposed candidates.
+//
 // What is not in the pool, and why (measured on the development data):
-// seasonal ETS and the seasonal ARIMA search cost 20 to 300 ms a fit on a
-// monthly or daily series, over the whole budget of `auto`; drift, SES
-// and dynamic Theta each helped some sets and hurt others as much.
+// drift, SES and dynamic Theta each helped some sets and hurt others as
+// much.
 #ifndef TSFORECAST_FORECAST_AUTO_CANDIDATES_H_
 #define TSFORECAST_FORECAST_AUTO_CANDIDATES_H_
 
@@ -38,9 +48,13 @@ struct Candidate {
 // Whether the series is intermittent demand in the sense above.
 bool IsIntermittent(absl::Span<const double> values);
 
-// The pool for a series that is or is not seasonal (the season lengths are
-// those its view carries) and is or is not intermittent.
-std::vector<Candidate> AutoCandidates(bool seasonal, bool intermittent);
+// Seasonal models above this length get only the decomposed candidates.
+inline constexpr double kMaxModelledSeason = 24;
+
+// The pool for a series with these seasons (those its view carries; empty
+// when it is not seasonal) that is or is not intermittent.
+std::vector<Candidate> AutoCandidates(absl::Span<const double> seasons,
+                                      bool intermittent);
 
 // A non-seasonal model run on the series without the seasons its view
 // carries: with one season length and positive data, M4's classical

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +12,27 @@ namespace tsforecast::forecast::ets_internal {
 namespace {
 
 constexpr int kSimulations = 1000;
+
+// SplitMix64 (Steele, Lea and Flood 2014) as a standard random bit
+// generator: one path draws a handful of numbers, and seeding a Mersenne
+// twister (312 words) and refilling its state for each path cost more than
+// the whole likelihood search of a quarterly series.
+class PathRandom {
+ public:
+  using result_type = uint64_t;
+  explicit PathRandom(uint64_t seed) : state_(seed) {}
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return UINT64_MAX; }
+  result_type operator()() {
+    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  uint64_t state_;
+};
 
 class FittedEts final : public FittedModel {
  public:
@@ -45,9 +67,10 @@ class FittedEts final : public FittedModel {
     // every horizon past a (a longer question does not change the answer
     // to a shorter one).
     std::vector<std::vector<double>> draws(horizon);
+    for (std::vector<double>& d : draws) d.reserve(kSimulations);
     std::vector<double> errors(horizon);
     for (int k = 0; k < kSimulations; ++k) {
-      std::mt19937_64 rng(0x7f4a7c15u + n_ * 1000003u + k);
+      PathRandom rng(0x7f4a7c15u + n_ * 1000003u + k);
       std::normal_distribution<double> noise(0, std::sqrt(summary_.sigma2));
       for (double& e : errors) e = noise(rng);
       const std::vector<double> path = Path(horizon, &errors);

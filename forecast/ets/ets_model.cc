@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "forecast/ets/ets_fitted.h"
+#include "forecast/ets/ets_gradient.h"
 #include "forecast/ets/ets_recursions.h"
 #include "forecast/fit/information_criteria.h"
 #include "forecast/fit/optimizer.h"
@@ -20,45 +21,11 @@ using ets_internal::LogLikelihood;
 using ets_internal::MakeFittedEts;
 using ets_internal::NeedsPositive;
 using ets_internal::RunAll;
+using ets_internal::SearchLayout;
 
 constexpr int kMaxSeasonLength = 168;
 // R's ets estimates the seasonal states only up to this season length.
 constexpr int kMaxOptimisedSeason = 24;
-
-// The search vector: {alpha, l0, [beta/alpha, b0], [phi], [gamma/(1-alpha)],
-// [s_0 .. s_{m-2}]}. The ratios keep beta < alpha and gamma < 1 - alpha
-// inside a box, R's "usual" region.
-struct Layout {
-  EtsSpec spec;
-  int m = 0;
-  bool seasons_free = false;
-
-  // Parameters from x; false when the normalised last seasonal state is
-  // not positive where it must be.
-  bool Decode(absl::Span<const double> x, const EtsParameters& base,
-              EtsParameters& p) const {
-    p = base;
-    size_t i = 0;
-    p.alpha = x[i++];
-    p.level0 = x[i++];
-    if (HasTrend(spec)) {
-      p.beta = p.alpha * x[i++];
-      p.trend0 = x[i++];
-    }
-    if (spec.trend == EtsTrend::kDamped) p.phi = x[i++];
-    if (HasSeason(spec)) p.gamma = (1 - p.alpha) * x[i++];
-    if (seasons_free) {
-      double sum = 0;
-      for (int j = 0; j < m - 1; ++j) sum += p.season0[j] = x[i++];
-      p.season0[m - 1] = spec.season == EtsSeason::kAdditive ? -sum : m - sum;
-      if (spec.season == EtsSeason::kMultiplicative &&
-          !(p.season0[m - 1] > 0)) {
-        return false;
-      }
-    }
-    return true;
-  }
-};
 
 absl::Status CheckSpecFits(const EtsSpec& spec, const SeriesView& series,
                            int m) {
@@ -130,24 +97,27 @@ absl::StatusOr<std::unique_ptr<FittedModel>> FitEts(const EtsSpec& spec,
   absl::Status s = CheckSpecFits(spec, series, m);
   if (!s.ok()) return s;
   const EtsParameters base = ets_internal::InitialStates(spec, y, m);
-  const Layout layout{spec, m, HasSeason(spec) && m <= kMaxOptimisedSeason};
   double lo = y[0], hi = y[0];
   for (double v : y) {
     lo = std::min(lo, v);
     hi = std::max(hi, v);
   }
   const double range = std::max(hi - lo, 1e-8 * std::max(1.0, std::fabs(hi)));
+  const SearchLayout layout{spec, m,
+                            HasSeason(spec) && m <= kMaxOptimisedSeason, range};
+  // States in the series' units are searched in units of the range.
+  const double unit = 1 / range;
   // R's starting point: a small alpha for seasonal models (0.2 / m of the
   // range), which keeps the start inside the admissible region.
   const double alpha0 =
       HasSeason(spec) ? 1e-4 + 0.2 * (0.9999 - 1e-4) / m : 0.3;
-  std::vector<double> x = {alpha0, base.level0};
-  std::vector<double> lower = {1e-4, lo - range};
-  std::vector<double> upper = {0.9999, hi + range};
+  std::vector<double> x = {alpha0, base.level0 * unit};
+  std::vector<double> lower = {1e-4, (lo - range) * unit};
+  std::vector<double> upper = {0.9999, (hi + range) * unit};
   if (HasTrend(spec)) {
-    x.insert(x.end(), {0.1, base.trend0});
-    lower.insert(lower.end(), {1e-4, -range});
-    upper.insert(upper.end(), {0.9999, range});
+    x.insert(x.end(), {0.1, base.trend0 * unit});
+    lower.insert(lower.end(), {1e-4, -1});
+    upper.insert(upper.end(), {0.9999, 1});
   }
   if (spec.trend == EtsTrend::kDamped) {
     x.push_back(0.95);
@@ -162,9 +132,9 @@ absl::StatusOr<std::unique_ptr<FittedModel>> FitEts(const EtsSpec& spec,
   if (layout.seasons_free) {
     const bool additive = spec.season == EtsSeason::kAdditive;
     for (int j = 0; j < m - 1; ++j) {
-      x.push_back(base.season0[j]);
-      lower.push_back(additive ? -range : 1e-3);
-      upper.push_back(additive ? range : m);
+      x.push_back(additive ? base.season0[j] * unit : base.season0[j]);
+      lower.push_back(additive ? -1 : 1e-3);
+      upper.push_back(additive ? 1 : m);
     }
   }
   const size_t k = x.size();
@@ -173,7 +143,8 @@ absl::StatusOr<std::unique_ptr<FittedModel>> FitEts(const EtsSpec& spec,
         "ets(", spec.Code(), ") estimates ", k,
         " parameters and needs at least ", k + 2, " points; series has ", n));
   }
-  // Scratch reused by every evaluation: the objective allocates nothing.
+  // The value alone, for the fallback search below. Its scratch is reused
+  // by every evaluation: the objective allocates nothing.
   EtsParameters trial = base;
   EtsRun run;
   const auto objective = [&](absl::Span<const double> v) {
@@ -181,32 +152,41 @@ absl::StatusOr<std::unique_ptr<FittedModel>> FitEts(const EtsSpec& spec,
     if (!Admissible(spec, trial, m)) return 1e100;
     ets_internal::Run(spec, trial, y, run);
     if (!run.valid) return 1e100;
-    return -2 * LogLikelihood(run, n);
+    return -2 * LogLikelihood(run, n) - 2 * n * std::log(range);
   };
-  // Nelder-Mead, R's optimiser for ets. BOBYQA was tried for the seasonal
-  // states: the 1e100 wall of the admissible region stalls its quadratic
-  // models (UKgas MAM ended 9 log-likelihood units short), while
-  // Nelder-Mead reaches likelihoods at or above R's on every golden series.
-  // R's stopping rule for optim's Nelder-Mead (reltol 1e-8 on the
-  // objective), not an absolute 1e-8 on -2 log L: a likelihood of 400
-  // polished to 1e-8 cost twice the evaluations for no change in the model
-  // chosen or its forecasts.
-  OptimizerOptions options;
-  options.ftol_abs = 0;
-  options.ftol_rel = 1e-8;
-  // Nelder-Mead finds local optima: seasonal models also start from a large
-  // alpha (when admissible) and keep the better end point.
-  std::vector<std::vector<double>> starts = {x};
-  if (HasSeason(spec)) {
-    std::vector<double> high_alpha = x;
-    high_alpha[0] = 0.5;
-    if (objective(high_alpha) < 1e99) starts.push_back(high_alpha);
-  }
-  OptimizerResult best;
-  best.value = INFINITY;
-  int evaluations = 0;
-  for (std::vector<double>& start : starts) {
-    OptimizerResult r = Minimize(objective, start, lower, upper, options);
+  // The search: L-BFGS on the exact gradient (ets_gradient.h) from R's
+  // start. A second start at a large alpha, which Nelder-Mead needed, moved
+  // OWA by under 0.5 % either way on five quarterly and monthly sets for
+  // 1.5x the time, and is gone. R uses Nelder-Mead, which
+  // needs about 2,000 evaluations a form here (as in R): on 2,933 searches
+  // of tourism quarterly and M3 monthly series, L-BFGS took 87 evaluations
+  // on average and ended at a likelihood above Nelder-Mead's in 1,233 and
+  // below it by over 1 in 191 (another local optimum), for 3-4x less time
+  // and OWA within 1 % either way on the quarterly and monthly sets.
+  // Nelder-Mead remains the fallback when the quasi-Newton search ends on
+  // a rejected point.
+  ets_internal::GradientScratch scratch;
+  const ObjectiveWithGradient with_gradient = [&](absl::Span<const double> v,
+                                                  double* g) {
+    return ets_internal::ObjectiveAndGradient(layout, base, y, v, g, scratch);
+  };
+  OptimizerOptions quasi_newton;
+  quasi_newton.algorithm = OptimizerAlgorithm::kLbfgs;
+  // Tight: looser stops (1e-8, 1e-10) ended short of Nelder-Mead's
+  // likelihood twice as often.
+  quasi_newton.ftol_abs = 0;
+  quasi_newton.ftol_rel = 1e-12;
+  quasi_newton.xtol_rel = 1e-12;
+  quasi_newton.max_evaluations = 1000;
+  OptimizerResult best =
+      MinimizeWithGradient(with_gradient, x, lower, upper, quasi_newton);
+  int evaluations = best.evaluations;
+  if (!(best.value < 1e99)) {
+    // R's optimiser and stopping rule (optim's reltol 1e-8).
+    OptimizerOptions simplex;
+    simplex.ftol_abs = 0;
+    simplex.ftol_rel = 1e-8;
+    OptimizerResult r = Minimize(objective, x, lower, upper, simplex);
     evaluations += r.evaluations;
     if (r.value < best.value) best = std::move(r);
   }
@@ -316,8 +296,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoEtsModel::Fit(
       if (positive) seasons.push_back(EtsSeason::kMultiplicative);
     }
   }
-  std::unique_ptr<FittedModel> best;
-  absl::Status last = absl::FailedPreconditionError("ets: no candidate fitted");
+  std::vector<EtsSpec> forms;
   for (EtsError error : {EtsError::kAdditive, EtsError::kMultiplicative}) {
     if (error == EtsError::kMultiplicative && !positive) continue;
     for (EtsTrend trend :
@@ -329,16 +308,27 @@ absl::StatusOr<std::unique_ptr<FittedModel>> AutoEtsModel::Fit(
             season == EtsSeason::kMultiplicative) {
           continue;
         }
-        absl::StatusOr<std::unique_ptr<FittedModel>> f =
-            FitEts({error, trend, season}, series);
-        if (!f.ok()) {
-          last = f.status();
-          continue;
-        }
-        if (best == nullptr || (*f)->summary().aicc < best->summary().aicc) {
-          best = std::move(*f);
+        const EtsSpec spec{error, trend, season};
+        if (forms_.empty() ||
+            std::any_of(forms_.begin(), forms_.end(), [&](const EtsSpec& f) {
+              return f.Code() == spec.Code();
+            })) {
+          forms.push_back(spec);
         }
       }
+    }
+  }
+  std::unique_ptr<FittedModel> best;
+  absl::Status last = absl::FailedPreconditionError(
+      absl::StrCat(name_, ": no form of the family fits this series"));
+  for (const EtsSpec& spec : forms) {
+    absl::StatusOr<std::unique_ptr<FittedModel>> f = FitEts(spec, series);
+    if (!f.ok()) {
+      last = f.status();
+      continue;
+    }
+    if (best == nullptr || (*f)->summary().aicc < best->summary().aicc) {
+      best = std::move(*f);
     }
   }
   if (best == nullptr) return last;

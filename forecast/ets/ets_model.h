@@ -1,7 +1,8 @@
 // The ETS state-space family (Hyndman, Koehler, Ord and Snyder,
 // "Forecasting with Exponential Smoothing", 2008): error A or M, trend N, A
-// or Ad, season N, A or M, fitted by maximum likelihood (NLopt bounded
-// Nelder-Mead) inside both R's "usual" bounds and the admissible region
+// or Ad, season N, A or M, fitted by maximum likelihood (bounded L-BFGS on
+// the exact gradient, ets_gradient.h) inside both R's "usual" bounds and
+// the admissible region
 // (the characteristic polynomial's roots inside the unit circle), with
 // automatic selection by AICc over the family as R's ets() does, under its
 // default restriction: no additive errors with multiplicative seasonality,
@@ -15,9 +16,8 @@
 // Initial states are estimated with the smoothing parameters, as R does:
 // level and trend always, and for m <= 24 the m - 1 free seasonal states
 // too (the last follows from the normalisation: additive states sum to 0,
-// multiplicative ones to m). The search starts from R's
-// usual small-alpha start and a second start with a large alpha, keeping
-// the better likelihood (Nelder-Mead, as R).
+// multiplicative ones to m). The search starts from R's usual start (a
+// small alpha for seasonal models).
 //
 // `ses`, `holt` and `damped` are this model with the trend fixed (ANN,
 // AAN, AAdN), so they share its bounds and admissible region.
@@ -25,10 +25,12 @@
 // Where we differ from R: starting states come from the cycle means of
 // the first (up to three) seasons, not from a classical decomposition; R
 // refuses m > 24, where we keep the seasonal states at their starts (up to
-// m = 168); seasonal models need two full seasons of data. R's Nelder-Mead
-// (optim's) and NLopt's stop at different points on flat likelihoods: on the
-// golden seasonal series ours ends at a higher likelihood than R's, with
-// forecasts a few percent apart.
+// m = 168); seasonal models need two full seasons of data. R searches with
+// Nelder-Mead (about 2,000 evaluations a seasonal form); the gradient
+// search needs about 90 and stops at different points on flat
+// likelihoods: on the golden seasonal series ours ends at a likelihood at
+// or above R's, with forecasts a few percent apart. Nelder-Mead is the
+// fallback when the gradient search finds no admissible point.
 #ifndef TSFORECAST_FORECAST_ETS_ETS_MODEL_H_
 #define TSFORECAST_FORECAST_ETS_ETS_MODEL_H_
 
@@ -91,12 +93,21 @@ class EtsModel final : public Model {
 };
 
 // Fits every admissible member of the family and keeps the lowest AICc, as
-// R's ets does.
+// R's ets does; or, given `forms`, only those of them that the series
+// allows (auto's seasonal candidate searches the damped and trendless
+// seasonal forms alone).
 class AutoEtsModel final : public Model {
  public:
-  std::string Name() const override { return "ets"; }
+  AutoEtsModel() = default;
+  explicit AutoEtsModel(std::vector<EtsSpec> forms, std::string name)
+      : forms_(std::move(forms)), name_(std::move(name)) {}
+  std::string Name() const override { return name_; }
   absl::StatusOr<std::unique_ptr<FittedModel>> Fit(
       const SeriesView& series) const override;
+
+ private:
+  std::vector<EtsSpec> forms_;  // empty: R's whole family
+  std::string name_ = "ets";
 };
 
 }  // namespace tsforecast::forecast

@@ -28,6 +28,60 @@ inline bool NeedsPositive(const EtsSpec& s) {
 double OneStepForecast(const EtsSpec& spec, const EtsParameters& p,
                        const EtsState& st, size_t t);
 
+// The search vector: {alpha, l0, [beta/alpha, b0], [phi], [gamma/(1-alpha)],
+// [s_0 .. s_{m-2}]}. The ratios keep beta < alpha and gamma < 1 - alpha
+// inside a box, R's "usual" region. States in the series' units (level,
+// trend, additive seasons) are searched divided by `scale`, so that the
+// search, and where it stops, are the same for y and 1000 y.
+struct SearchLayout {
+  EtsSpec spec;
+  int m = 0;
+  bool seasons_free = false;
+  double scale = 1;
+
+  // What a searched state is multiplied by: `scale` for those in the
+  // series' units, 1 for multiplicative seasonal indices.
+  double SeasonScale() const {
+    return spec.season == EtsSeason::kAdditive ? scale : 1;
+  }
+
+  // The search vector's length.
+  size_t Size() const {
+    return 2 + (HasTrend(spec) ? 2 : 0) +
+           (spec.trend == EtsTrend::kDamped ? 1 : 0) +
+           (HasSeason(spec) ? 1 : 0) + (seasons_free ? m - 1 : 0);
+  }
+
+  // Parameters from x; false when the normalised last seasonal state is
+  // not positive where it must be.
+  bool Decode(absl::Span<const double> x, const EtsParameters& base,
+              EtsParameters& p) const {
+    p = base;
+    size_t i = 0;
+    p.alpha = x[i++];
+    p.level0 = x[i++] * scale;
+    if (HasTrend(spec)) {
+      p.beta = p.alpha * x[i++];
+      p.trend0 = x[i++] * scale;
+    }
+    if (spec.trend == EtsTrend::kDamped) p.phi = x[i++];
+    if (HasSeason(spec)) p.gamma = (1 - p.alpha) * x[i++];
+    if (seasons_free) {
+      double sum = 0;
+      const double season_scale = SeasonScale();
+      for (int j = 0; j < m - 1; ++j) {
+        sum += p.season0[j] = x[i++] * season_scale;
+      }
+      p.season0[m - 1] = spec.season == EtsSeason::kAdditive ? -sum : m - sum;
+      if (spec.season == EtsSeason::kMultiplicative &&
+          !(p.season0[m - 1] > 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
 // One step of R's etscalc at time t with observation y; updates `st` and
 // returns the one-step forecast mu (which does not depend on y).
 double Step(const EtsSpec& spec, const EtsParameters& p, EtsState& st, size_t t,

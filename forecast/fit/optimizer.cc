@@ -164,8 +164,16 @@ OptimizerResult Minimize(
 OptimizerResult MinimizeWithGradient(const ObjectiveWithGradient& f,
                                      std::vector<double> start,
                                      const OptimizerOptions& options) {
+  return MinimizeWithGradient(f, std::move(start), {}, {}, options);
+}
+
+OptimizerResult MinimizeWithGradient(const ObjectiveWithGradient& f,
+                                     std::vector<double> start,
+                                     const std::vector<double>& lower,
+                                     const std::vector<double>& upper,
+                                     const OptimizerOptions& options) {
   Callback cb{nullptr, &options.gradient_step, &f};
-  return Run(cb, std::move(start), {}, {}, options);
+  return Run(cb, std::move(start), lower, upper, options);
 }
 
 std::vector<double> NumericalHessian(

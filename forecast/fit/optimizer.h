@@ -54,10 +54,16 @@ OptimizerResult Minimize(
 using ObjectiveWithGradient =
     std::function<double(absl::Span<const double> x, double* gradient)>;
 
-// As Minimize (unbounded) for a gradient-based algorithm (kLbfgs), with the
-// objective's own gradient instead of differences.
+// As Minimize for a gradient-based algorithm (kLbfgs), with the
+// objective's own gradient instead of differences; unbounded, or inside
+// [lower, upper].
 OptimizerResult MinimizeWithGradient(const ObjectiveWithGradient& f,
                                      std::vector<double> start,
+                                     const OptimizerOptions& options);
+OptimizerResult MinimizeWithGradient(const ObjectiveWithGradient& f,
+                                     std::vector<double> start,
+                                     const std::vector<double>& lower,
+                                     const std::vector<double>& upper,
                                      const OptimizerOptions& options);
 
 // The Hessian of f at x by central differences of central-difference

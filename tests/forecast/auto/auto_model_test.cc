@@ -57,7 +57,8 @@ TEST(AutoModelTest, SaysWhatItChoseAndWhy) {
   EXPECT_LE(members, 4);
   EXPECT_NEAR(weights, 1, 1e-12);
   // Every candidate of the seasonal pool was scored at 3 origins.
-  for (const char* c : {"snaive", "theta", "damped", "ets", "arima"}) {
+  for (const char* c : {"snaive", "theta", "damped", "ets", "arima",
+                        "ets_seasonal", "sarima"}) {
     EXPECT_TRUE(p.count(std::string("validation_mae.") + c)) << c;
   }
   EXPECT_EQ(p.at("validation.origins"), 3);
@@ -76,7 +77,7 @@ TEST(AutoModelTest, SaysWhatItChoseAndWhy) {
 TEST(AutoModelTest, TopOneIsTheBestAtValidation) {
   std::vector<double> y;
   for (int t = 0; t < 60; ++t) y.push_back(10 + 2.0 * t + (t % 2 ? 0.5 : -0.5));
-  const auto pool = [](bool, bool) {
+  const auto pool = [](absl::Span<const double>, bool) {
     std::vector<Candidate> c;
     c.push_back({"mean", std::make_unique<NaiveModel>(NaiveKind::kMean)});
     c.push_back({"drift", std::make_unique<NaiveModel>(NaiveKind::kDrift)});
@@ -110,7 +111,7 @@ class FailingModel final : public Model {
 };
 
 TEST(AutoModelTest, EveryCandidateFailingIsAnErrorNamingEach) {
-  const auto pool = [](bool, bool) {
+  const auto pool = [](absl::Span<const double>, bool) {
     std::vector<Candidate> c;
     c.push_back({"first", std::make_unique<FailingModel>()});
     c.push_back({"second", std::make_unique<FailingModel>()});
@@ -189,6 +190,29 @@ TEST(AutoModelTest, ModelIntervalsComeFromTheMembersSpread) {
 // The copper price of the demo data trends for decades: M4's test calls it
 // seasonal, the seasonal strength does not, so auto puts no yearly wiggle
 // on it.
+std::vector<std::string> PoolNames(std::vector<double> seasons) {
+  std::vector<std::string> names;
+  for (const Candidate& c : AutoCandidates(seasons, false)) {
+    names.push_back(c.name);
+  }
+  return names;
+}
+
+// Models that carry the season in their states join the pool for one
+// season up to kMaxModelledSeason, and only then.
+TEST(AutoCandidatesTest, SeasonalModelsForOneShortSeason) {
+  EXPECT_THAT(
+      PoolNames({12}),
+      ::testing::IsSupersetOf({"snaive", "airline", "ets_seasonal", "sarima"}));
+  EXPECT_THAT(PoolNames({4}), ::testing::Contains("ets_seasonal"));
+  EXPECT_THAT(PoolNames({}),
+              ::testing::Not(::testing::Contains("ets_seasonal")));
+  EXPECT_THAT(PoolNames({}), ::testing::Not(::testing::Contains("sarima")));
+  EXPECT_THAT(PoolNames({52}), ::testing::Not(::testing::Contains("sarima")));
+  EXPECT_THAT(PoolNames({24, 168}),
+              ::testing::Not(::testing::Contains("ets_seasonal")));
+}
+
 TEST(SeasonChoiceTest, ATrendingPriceIsNotSeasonal) {
   std::ifstream in(std::string(TSF_SOURCE_DIR) +
                    "/examples/metals_monthly.csv");
