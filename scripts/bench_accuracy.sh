@@ -8,17 +8,20 @@
 # M3-Monthly.arima.owa=0.912, and leaves OUT_DIR/<SET>.csv.
 # Usage: scripts/bench_accuracy.sh OUT_DIR [--sets LIST] [--models LIST]
 #                                  [--threads N] [--seasons step|set]
+#                                  [--max_lambda L]
+# --max_lambda L keeps only positive series whose Guerrero lambda is at
+# most L (variance growing with the level).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ $# -lt 1 ] || [ "${1#-}" != "$1" ]; then
-  sed -n '2,11p' "$0" >&2
+  sed -n '2,14p' "$0" >&2
   exit 2
 fi
 out="$1"; shift
 args=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --sets|--models|--threads|--seasons) args+=("--${1#--}=$2"); shift 2 ;;
+    --sets|--models|--threads|--seasons|--max_lambda) args+=("--${1#--}=$2"); shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done

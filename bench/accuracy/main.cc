@@ -252,6 +252,7 @@ int main(int argc, char** argv) {
     }
     const int max = absl::GetFlag(FLAGS_max_series);
     if (max > 0 && static_cast<size_t>(max) < data.size()) data.resize(max);
+    keys.push_back(absl::StrFormat("%s.series=%d\n", set->name, data.size()));
     std::vector<double> seasons;
     if (absl::GetFlag(FLAGS_seasons) == "set") {
       if (set->mase_period > 1) seasons = {double(set->mase_period)};

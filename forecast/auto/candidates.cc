@@ -75,7 +75,6 @@ std::vector<Candidate> AutoCandidates(absl::Span<const double> seasons,
     }
     pool.push_back({"ets_seasonal", std::make_unique<AutoEtsModel>(
                                         std::move(forms), "ets_seasonal")});
-    pool.push_back({"sarima", std::make_unique<ArimaModel>(ArimaRequest{})});
   }
   if (intermittent) {
     pool.push_back({"sba", std::make_unique<IntermittentModel>(

@@ -152,8 +152,8 @@ TEST(GoldenTest, SeasonalEtsHasRsLikelihoodAndReachesAtLeastRsOptimum) {
         << c << ": " << f->Description();
     // The forecasts are those of a higher optimum, not R's: AirPassengers'
     // MAM likelihood is flat along alpha against gamma (R stops at alpha
-    // 0.39, gamma 0.40, log-likelihood -682.4; we reach alpha 0.77, gamma
-    // 0.004, -677.2), which moves the second year by up to 11 %;
+    // 0.39, gamma 0.40, log-likelihood -682.4; we reach alpha 0.74, gamma
+    // 3e-5, -676.0), which moves the second year by up to 11 %;
     // USAccDeaths' AAA optimum moves the forecasts by about 3 %.
     ASSERT_OK_AND_ASSIGN(Prediction pred, f->Predict(24, kLevels));
     ExpectMatches(c, pred, 0.12, false);

@@ -57,8 +57,8 @@ TEST(AutoModelTest, SaysWhatItChoseAndWhy) {
   EXPECT_LE(members, 4);
   EXPECT_NEAR(weights, 1, 1e-12);
   // Every candidate of the seasonal pool was scored at 3 origins.
-  for (const char* c : {"snaive", "theta", "damped", "ets", "arima",
-                        "ets_seasonal", "sarima"}) {
+  for (const char* c :
+       {"snaive", "theta", "damped", "ets", "arima", "ets_seasonal"}) {
     EXPECT_TRUE(p.count(std::string("validation_mae.") + c)) << c;
   }
   EXPECT_EQ(p.at("validation.origins"), 3);
@@ -198,17 +198,16 @@ std::vector<std::string> PoolNames(std::vector<double> seasons) {
   return names;
 }
 
-// Models that carry the season in their states join the pool for one
-// season up to kMaxModelledSeason, and only then.
+// Seasonal ETS joins the pool for one season up to kMaxModelledSeason,
+// and only then.
 TEST(AutoCandidatesTest, SeasonalModelsForOneShortSeason) {
-  EXPECT_THAT(
-      PoolNames({12}),
-      ::testing::IsSupersetOf({"snaive", "airline", "ets_seasonal", "sarima"}));
+  EXPECT_THAT(PoolNames({12}),
+              ::testing::IsSupersetOf({"snaive", "airline", "ets_seasonal"}));
   EXPECT_THAT(PoolNames({4}), ::testing::Contains("ets_seasonal"));
   EXPECT_THAT(PoolNames({}),
               ::testing::Not(::testing::Contains("ets_seasonal")));
-  EXPECT_THAT(PoolNames({}), ::testing::Not(::testing::Contains("sarima")));
-  EXPECT_THAT(PoolNames({52}), ::testing::Not(::testing::Contains("sarima")));
+  EXPECT_THAT(PoolNames({52}),
+              ::testing::Not(::testing::Contains("ets_seasonal")));
   EXPECT_THAT(PoolNames({24, 168}),
               ::testing::Not(::testing::Contains("ets_seasonal")));
 }
