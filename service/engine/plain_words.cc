@@ -22,6 +22,7 @@ std::string InWords(const std::string& name) {
       {"theta", "Theta"},
       {"damped", "damped trend"},
       {"ets", "exponential smoothing (ETS)"},
+      {"ets_seasonal", "seasonal exponential smoothing"},
       {"arima", "ARIMA"},
       {"airline", "the airline model"},
       {"ses", "simple exponential smoothing"},
