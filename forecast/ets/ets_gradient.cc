@@ -76,22 +76,15 @@ double Evaluate(const SearchLayout& layout, absl::Span<const double> y,
   double* dsse = w.dsse.data();
   double* dlog = w.dlog.data();
 
-  double sse = 0, product = 1;
-  int exponent = 0;
+  double sse = 0;
+  LogOfProduct product_mu;
   size_t j = 0;  // t % m
   for (const double v : y) {
     const double phib = kTrend ? phi * trend : 0;
     const double q = level + phib;
-    double s = 0, mu = q, pv = v;
-    if constexpr (S == EtsSeason::kAdditive) {
-      s = season[j];
-      mu = q + s;
-      pv = v - s;
-    } else if constexpr (S == EtsSeason::kMultiplicative) {
-      s = season[j];
-      mu = q * s;
-      pv = v / s;
-    }
+    const double s = kSeason ? season[j] : 0;
+    double mu, pv;
+    ForecastAndAdjust<S>(q, s, v, mu, pv);
     if constexpr (kPositive) {
       if (!(mu > 0)) return Reject(gradient, size);
     }
@@ -101,12 +94,7 @@ double Evaluate(const SearchLayout& layout, absl::Span<const double> y,
     if constexpr (E == EtsError::kMultiplicative) {
       relative = e / mu;
       sse += relative * relative;
-      product *= mu;
-      if (product > 1e150 || product < 1e-150) {
-        int shift = 0;
-        product = std::frexp(product, &shift);
-        exponent += shift;
-      }
+      product_mu.Multiply(mu);
     } else {
       sse += e * e;
     }
@@ -168,8 +156,7 @@ double Evaluate(const SearchLayout& layout, absl::Span<const double> y,
       if (++j == m) j = 0;
     }
   }
-  const double log_mu =
-      E == EtsError::kMultiplicative ? std::log(product) + exponent * M_LN2 : 0;
+  const double log_mu = E == EtsError::kMultiplicative ? product_mu.Log() : 0;
   if (!std::isfinite(sse) || !std::isfinite(log_mu)) {
     return Reject(gradient, size);
   }
@@ -186,36 +173,6 @@ double Evaluate(const SearchLayout& layout, absl::Span<const double> y,
   return value;
 }
 
-using EvaluateFn = double (*)(const SearchLayout&, absl::Span<const double>,
-                              absl::Span<const double>, double*,
-                              GradientScratch&);
-
-template <EtsError E, EtsTrend T>
-EvaluateFn ForSeason(EtsSeason s) {
-  switch (s) {
-    case EtsSeason::kNone:
-      return &Evaluate<E, T, EtsSeason::kNone>;
-    case EtsSeason::kAdditive:
-      return &Evaluate<E, T, EtsSeason::kAdditive>;
-    case EtsSeason::kMultiplicative:
-      return &Evaluate<E, T, EtsSeason::kMultiplicative>;
-  }
-  return nullptr;
-}
-
-template <EtsError E>
-EvaluateFn ForTrend(EtsTrend t, EtsSeason s) {
-  switch (t) {
-    case EtsTrend::kNone:
-      return ForSeason<E, EtsTrend::kNone>(s);
-    case EtsTrend::kAdditive:
-      return ForSeason<E, EtsTrend::kAdditive>(s);
-    case EtsTrend::kDamped:
-      return ForSeason<E, EtsTrend::kDamped>(s);
-  }
-  return nullptr;
-}
-
 }  // namespace
 
 double ObjectiveAndGradient(const SearchLayout& layout,
@@ -228,11 +185,9 @@ double ObjectiveAndGradient(const SearchLayout& layout,
       !Admissible(spec, scratch.p, layout.m)) {
     return Reject(gradient, x.size());
   }
-  const EvaluateFn evaluate =
-      spec.error == EtsError::kAdditive
-          ? ForTrend<EtsError::kAdditive>(spec.trend, spec.season)
-          : ForTrend<EtsError::kMultiplicative>(spec.trend, spec.season);
-  return evaluate(layout, y, x, gradient, scratch);
+  return DispatchForm(spec, [&]<EtsError E, EtsTrend T, EtsSeason S>() {
+    return Evaluate<E, T, S>(layout, y, x, gradient, scratch);
+  });
 }
 
 }  // namespace tsforecast::forecast::ets_internal

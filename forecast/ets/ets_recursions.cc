@@ -48,8 +48,8 @@ namespace {
 // Step's recursion over a whole series with the spec fixed at compile
 // time: no branches on the spec, no modulo, no allocation. The optimiser
 // runs it thousands of times a fit, so this loop is where ets spends its
-// time. Multiplicative errors need sum(log mu): the product is kept as
-// mantissa and binary exponent, one log per run instead of one per step.
+// time. Multiplicative errors need sum(log mu): one log per run
+// (LogOfProduct) instead of one per step.
 template <EtsError E, EtsTrend T, EtsSeason S>
 void RunTyped(const EtsParameters& p, absl::Span<const double> y, EtsRun& r) {
   constexpr bool kTrend = T != EtsTrend::kNone;
@@ -61,22 +61,15 @@ void RunTyped(const EtsParameters& p, absl::Span<const double> y, EtsRun& r) {
   double* season = r.final.season.data();
   const size_t m = r.final.season.size();
   double level = p.level0, trend = kTrend ? p.trend0 : 0;
-  double sse = 0, product = 1;
-  int exponent = 0;
+  double sse = 0;
+  LogOfProduct product_mu;
   size_t j = 0;  // t % m
   for (const double v : y) {
     const double phib = kTrend ? phi * trend : 0;
     const double q = level + phib;
-    double s = 0, mu = q, pv = v;
-    if constexpr (S == EtsSeason::kAdditive) {
-      s = season[j];
-      mu = q + s;
-      pv = v - s;
-    } else if constexpr (S == EtsSeason::kMultiplicative) {
-      s = season[j];
-      mu = q * s;
-      pv = v / s;
-    }
+    const double s = kSeason ? season[j] : 0;
+    double mu, pv;
+    ForecastAndAdjust<S>(q, s, v, mu, pv);
     if constexpr (kPositive) {
       if (!(mu > 0)) {
         r.valid = false;
@@ -87,12 +80,7 @@ void RunTyped(const EtsParameters& p, absl::Span<const double> y, EtsRun& r) {
     if constexpr (E == EtsError::kMultiplicative) {
       const double relative = e / mu;
       sse += relative * relative;
-      product *= mu;
-      if (product > 1e150 || product < 1e-150) {
-        int shift = 0;
-        product = std::frexp(product, &shift);
-        exponent += shift;
-      }
+      product_mu.Multiply(mu);
     } else {
       sse += e * e;
     }
@@ -117,42 +105,13 @@ void RunTyped(const EtsParameters& p, absl::Span<const double> y, EtsRun& r) {
     }
   }
   r.sse = sse;
-  r.log_mu =
-      E == EtsError::kMultiplicative ? std::log(product) + exponent * M_LN2 : 0;
+  r.log_mu = E == EtsError::kMultiplicative ? product_mu.Log() : 0;
   r.final.level = level;
   r.final.trend = trend;
   if (!std::isfinite(sse) || !std::isfinite(r.log_mu) ||
       !std::isfinite(level)) {
     r.valid = false;
   }
-}
-
-using RunFn = void (*)(const EtsParameters&, absl::Span<const double>, EtsRun&);
-
-template <EtsError E, EtsTrend T>
-RunFn ForSeason(EtsSeason s) {
-  switch (s) {
-    case EtsSeason::kNone:
-      return &RunTyped<E, T, EtsSeason::kNone>;
-    case EtsSeason::kAdditive:
-      return &RunTyped<E, T, EtsSeason::kAdditive>;
-    case EtsSeason::kMultiplicative:
-      return &RunTyped<E, T, EtsSeason::kMultiplicative>;
-  }
-  return nullptr;
-}
-
-template <EtsError E>
-RunFn ForTrend(EtsTrend t, EtsSeason s) {
-  switch (t) {
-    case EtsTrend::kNone:
-      return ForSeason<E, EtsTrend::kNone>(s);
-    case EtsTrend::kAdditive:
-      return ForSeason<E, EtsTrend::kAdditive>(s);
-    case EtsTrend::kDamped:
-      return ForSeason<E, EtsTrend::kDamped>(s);
-  }
-  return nullptr;
 }
 
 }  // namespace
@@ -167,11 +126,9 @@ void Run(const EtsSpec& spec, const EtsParameters& p,
     r.valid = false;
     return;
   }
-  const RunFn run =
-      spec.error == EtsError::kAdditive
-          ? ForTrend<EtsError::kAdditive>(spec.trend, spec.season)
-          : ForTrend<EtsError::kMultiplicative>(spec.trend, spec.season);
-  run(p, y, r);
+  DispatchForm(spec, [&]<EtsError E, EtsTrend T, EtsSeason S>() {
+    RunTyped<E, T, S>(p, y, r);
+  });
 }
 
 EtsRun RunAll(const EtsSpec& spec, const EtsParameters& p,

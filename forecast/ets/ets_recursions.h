@@ -4,6 +4,7 @@
 #ifndef TSFORECAST_FORECAST_ETS_ETS_RECURSIONS_H_
 #define TSFORECAST_FORECAST_ETS_ETS_RECURSIONS_H_
 
+#include <cmath>
 #include <cstddef>
 #include <vector>
 
@@ -93,6 +94,77 @@ struct EtsRun {
   bool valid = true;  // no non-positive forecast where M needs one
   EtsState final;
 };
+
+// The one-step forecast mu and the seasonally adjusted observation pv at a
+// step with level plus damped trend q, seasonal state s, observation v:
+// the start of every step of the recursions, whoever runs them.
+template <EtsSeason S>
+inline void ForecastAndAdjust(double q, double s, double v, double& mu,
+                              double& pv) {
+  if constexpr (S == EtsSeason::kAdditive) {
+    mu = q + s;
+    pv = v - s;
+  } else if constexpr (S == EtsSeason::kMultiplicative) {
+    mu = q * s;
+    pv = v / s;
+  } else {
+    mu = q;
+    pv = v;
+  }
+}
+
+// sum(log x) over a run with one log at the end: the product is kept as a
+// mantissa and a binary exponent.
+class LogOfProduct {
+ public:
+  void Multiply(double x) {
+    product_ *= x;
+    if (product_ > 1e150 || product_ < 1e-150) {
+      int shift = 0;
+      product_ = std::frexp(product_, &shift);
+      exponent_ += shift;
+    }
+  }
+  double Log() const { return std::log(product_) + exponent_ * M_LN2; }
+
+ private:
+  double product_ = 1;
+  int exponent_ = 0;
+};
+
+// Calls f.template operator()<E, T, S>() with the spec's error, trend and
+// season as compile-time arguments: the one dispatch for the kernels
+// compiled per form (the recursions below, the gradient in
+// ets_gradient.cc). Every instantiation must return the same type.
+template <typename F>
+decltype(auto) DispatchForm(const EtsSpec& spec, F&& f) {
+  const auto with_season = [&]<EtsError E, EtsTrend T>() -> decltype(auto) {
+    switch (spec.season) {
+      case EtsSeason::kAdditive:
+        return f.template operator()<E, T, EtsSeason::kAdditive>();
+      case EtsSeason::kMultiplicative:
+        return f.template operator()<E, T, EtsSeason::kMultiplicative>();
+      case EtsSeason::kNone:
+        break;
+    }
+    return f.template operator()<E, T, EtsSeason::kNone>();
+  };
+  const auto with_trend = [&]<EtsError E>() -> decltype(auto) {
+    switch (spec.trend) {
+      case EtsTrend::kAdditive:
+        return with_season.template operator()<E, EtsTrend::kAdditive>();
+      case EtsTrend::kDamped:
+        return with_season.template operator()<E, EtsTrend::kDamped>();
+      case EtsTrend::kNone:
+        break;
+    }
+    return with_season.template operator()<E, EtsTrend::kNone>();
+  };
+  if (spec.error == EtsError::kMultiplicative) {
+    return with_trend.template operator()<EtsError::kMultiplicative>();
+  }
+  return with_trend.template operator()<EtsError::kAdditive>();
+}
 
 // The recursions over y from p's initial states, into `r` (whose seasonal
 // storage is reused, so an optimiser's scratch run allocates nothing).
