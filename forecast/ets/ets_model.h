@@ -26,8 +26,8 @@
 // the first (up to three) seasons, not from a classical decomposition; R
 // refuses m > 24, where we keep the seasonal states at their starts (up to
 // m = 168); seasonal models need two full seasons of data. R searches with
-// Nelder-Mead (about 2,000 evaluations a seasonal form); the gradient
-// search needs about 90 and stops at different points on flat
+// Nelder-Mead (up to 2,000 evaluations a seasonal form); the gradient
+// search needs about 50 and stops at different points on flat
 // likelihoods: on the golden seasonal series ours ends at a likelihood at
 // or above R's, with forecasts a few percent apart. Nelder-Mead is the
 // fallback when the gradient search finds no admissible point.
