@@ -67,7 +67,7 @@ std::vector<Candidate> AutoCandidates(absl::Span<const double> seasons,
     airline.seasonal_order = {0, 1, 1};
     pool.push_back({"airline", std::make_unique<ArimaModel>(airline)});
   }
-  if (seasons.size() == 1 && seasons[0] <= kMaxModelledSeason) {
+  if (!seasons.empty() && seasons[0] <= kMaxModelledSeason) {
     // The positive-only forms drop out by themselves on other data.
     std::vector<EtsSpec> forms;
     for (const char* code : {"ANA", "AAdA", "MNM", "MAdM"}) {

@@ -15,13 +15,15 @@
 // the ETS and ARIMA candidates are R's stlf(method = "ets" / "arima") with
 // M4's multiplicative decomposition where it applies.
 //
-// A series with one season of at most kMaxModelledSeason steps also gets
-// seasonal ETS, which carries the season in its own states, where a
-// season that grows with the level or changes shape is better described
-// than by a fixed decomposition: chosen by AICc among the trendless and
-// damped seasonal forms (ANA, AAdA and, for positive data, MNM and MAdM;
-// Hyndman et al. 2008). Past that length R's ets stops estimating seasonal
-// states; such series (hourly, weekly) keep the decomposed candidates.
+// A series whose shortest season is at most kMaxModelledSeason steps also
+// gets seasonal ETS on that season, which it carries in its own states,
+// where a season that grows with the level or changes shape is better
+// described than by a fixed decomposition: chosen by AICc among the
+// trendless and damped seasonal forms (ANA, AAdA and, for positive data,
+// MNM and MAdM; Hyndman et al. 2008). A longer season (hourly's week)
+// is left to the decomposed candidates. Past that length R's ets stops
+// estimating seasonal states; weekly series keep the decomposed
+// candidates only.
 //
 // What is not in the pool, and why (measured on the development data):
 // auto.arima's seasonal search (beside seasonal ETS and the airline model
@@ -47,7 +49,7 @@ struct Candidate {
 // Whether the series is intermittent demand in the sense above.
 bool IsIntermittent(absl::Span<const double> values);
 
-// Seasonal models above this length get only the decomposed candidates.
+// Seasonal ETS models the shortest season up to this length.
 inline constexpr double kMaxModelledSeason = 24;
 
 // The pool for a series with these seasons (those its view carries; empty

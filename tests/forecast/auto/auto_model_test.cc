@@ -198,8 +198,8 @@ std::vector<std::string> PoolNames(std::vector<double> seasons) {
   return names;
 }
 
-// Seasonal ETS joins the pool for one season up to kMaxModelledSeason,
-// and only then.
+// Seasonal ETS joins the pool when the shortest season is at most
+// kMaxModelledSeason, and only then.
 TEST(AutoCandidatesTest, SeasonalModelsForOneShortSeason) {
   EXPECT_THAT(PoolNames({12}),
               ::testing::IsSupersetOf({"snaive", "airline", "ets_seasonal"}));
@@ -208,7 +208,9 @@ TEST(AutoCandidatesTest, SeasonalModelsForOneShortSeason) {
               ::testing::Not(::testing::Contains("ets_seasonal")));
   EXPECT_THAT(PoolNames({52}),
               ::testing::Not(::testing::Contains("ets_seasonal")));
-  EXPECT_THAT(PoolNames({24, 168}),
+  // Hourly: the day in ETS's states, the week left to the decomposition.
+  EXPECT_THAT(PoolNames({24, 168}), ::testing::Contains("ets_seasonal"));
+  EXPECT_THAT(PoolNames({168}),
               ::testing::Not(::testing::Contains("ets_seasonal")));
 }
 
