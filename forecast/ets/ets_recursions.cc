@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
-#include "absl/container/inlined_vector.h"
 #include "forecast/ets/unit_roots.h"
 
 namespace tsforecast::forecast::ets_internal {
@@ -214,7 +214,9 @@ bool Admissible(const EtsSpec& spec, const EtsParameters& p, int m) {
   }
   if (beta < -(1 - phi) * (gamma / m + alpha)) return false;
   // P(z) = c_0 + c_1 z + ... + c_{m+1} z^{m+1}, c_{m+1} = 1.
-  absl::InlinedVector<double, 32> c;
+  // Reused per thread: the optimiser checks thousands of points a fit.
+  thread_local std::vector<double> c;
+  c.clear();
   c.push_back(phi * (1 - alpha - gamma));
   c.push_back(alpha + beta - alpha * phi + gamma - 1);
   for (int i = 0; i < m - 2; ++i) c.push_back(alpha + beta - alpha * phi);

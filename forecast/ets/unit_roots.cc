@@ -2,8 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
-
-#include "absl/container/inlined_vector.h"
+#include <vector>
 
 namespace tsforecast::forecast {
 
@@ -12,8 +11,7 @@ namespace {
 // Divides out roots at z = 1, which the ETS characteristic polynomial has
 // whenever the model has no trend, and which would make the recursion
 // below ill-conditioned.
-// Small polynomials stay on the stack: the optimiser checks thousands.
-using Coefficients = absl::InlinedVector<double, 32>;
+using Coefficients = std::vector<double>;
 
 void DeflateUnitRoots(Coefficients& a, Coefficients& q) {
   while (a.size() > 1) {
@@ -40,7 +38,9 @@ void DeflateUnitRoots(Coefficients& a, Coefficients& q) {
 bool RootsInUnitDisk(absl::Span<const double> coefficients) {
   // Relative slack for roots on (or within rounding of) the unit circle.
   constexpr double kSlack = 1e-9;
-  Coefficients a(coefficients.begin(), coefficients.end()), next;
+  // Reused per thread: the optimiser checks thousands of polynomials a fit.
+  thread_local Coefficients a, next;
+  a.assign(coefficients.begin(), coefficients.end());
   DeflateUnitRoots(a, next);
   while (a.size() > 1) {
     const size_t n = a.size() - 1;
