@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -221,6 +222,13 @@ int main(int argc, char** argv) {
   std::map<std::string, AgainstR> versus;
   std::vector<std::string> keys;
   const int threads = std::max(1, absl::GetFlag(FLAGS_threads));
+  std::error_code made;
+  std::filesystem::create_directories(absl::GetFlag(FLAGS_out_dir), made);
+  if (made) {
+    std::fprintf(stderr, "accuracy: cannot create --out_dir %s: %s\n",
+                 absl::GetFlag(FLAGS_out_dir).c_str(), made.message().c_str());
+    return 2;
+  }
   PrintHeader();
   for (const tb::DataSet* set : sets) {
     std::vector<tb::Series> data =
