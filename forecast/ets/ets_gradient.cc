@@ -89,24 +89,14 @@ double Evaluate(const SearchLayout& layout, absl::Span<const double> y,
       if (!(mu > 0)) return Reject(gradient, size);
     }
     const double r = pv - q;
-    const double e = v - mu;
-    double relative = 0;
-    if constexpr (E == EtsError::kMultiplicative) {
-      relative = e / mu;
-      sse += relative * relative;
-      product_mu.Multiply(mu);
-    } else {
-      sse += e * e;
-    }
-    // The season's update term: y - q - s (A) or y / q - s (M).
-    const double season_term = S == EtsSeason::kAdditive         ? v - q - s
-                               : S == EtsSeason::kMultiplicative ? v / q - s
-                                                                 : 0;
+    // e, or e / mu for multiplicative errors.
+    const double error = AddError<E>(v, mu, sse, product_mu);
+    const double season_term = SeasonTerm<S>(q, s, v);
     if (with_gradient) {
       double* ds = kSeason ? w.ds.data() + j * size : nullptr;
       const double dmu_weight = E == EtsError::kMultiplicative
-                                    ? 2 * relative * (-v / (mu * mu))
-                                    : -2 * e;
+                                    ? 2 * error * (-v / (mu * mu))
+                                    : -2 * error;
       for (size_t k = 0; k < size; ++k) {
         dphib[k] = kTrend ? phi * db[k] : 0;
         dq[k] = dl[k] + dphib[k];
@@ -161,9 +151,9 @@ double Evaluate(const SearchLayout& layout, absl::Span<const double> y,
     return Reject(gradient, size);
   }
   const double n = static_cast<double>(y.size());
-  sse = std::max(sse, 1e-300);
-  const double value = n * (std::log(2 * M_PI * sse / n) + 1) + 2 * log_mu -
-                       2 * n * std::log(layout.scale);
+  sse = std::max(sse, 1e-300);  // as LogLikelihood has it
+  const double value =
+      layout.Objective(LogLikelihood(sse, log_mu, y.size()), y.size());
   if (with_gradient) {
     for (size_t k = 0; k < size; ++k) {
       gradient[k] = n * dsse[k] / sse + 2 * dlog[k];

@@ -152,7 +152,7 @@ absl::StatusOr<std::unique_ptr<FittedModel>> FitEts(const EtsSpec& spec,
     if (!Admissible(spec, trial, m)) return 1e100;
     ets_internal::Run(spec, trial, y, run);
     if (!run.valid) return 1e100;
-    return -2 * LogLikelihood(run, n) - 2 * n * std::log(range);
+    return layout.Objective(LogLikelihood(run, n), n);
   };
   // The search: L-BFGS on the exact gradient (ets_gradient.h) from R's
   // start, where R uses Nelder-Mead. On 2,034 searches (every form on every

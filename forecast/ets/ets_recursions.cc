@@ -76,14 +76,7 @@ void RunTyped(const EtsParameters& p, absl::Span<const double> y, EtsRun& r) {
         return;
       }
     }
-    const double e = v - mu;
-    if constexpr (E == EtsError::kMultiplicative) {
-      const double relative = e / mu;
-      sse += relative * relative;
-      product_mu.Multiply(mu);
-    } else {
-      sse += e * e;
-    }
+    const double e = AddError<E>(v, mu, sse, product_mu);
     if constexpr (E == EtsError::kAdditive && !kSeason) {
       // The error-correction form of the same update (ses, holt, damped).
       level = q + p.alpha * e;
@@ -93,11 +86,7 @@ void RunTyped(const EtsParameters& p, absl::Span<const double> y, EtsRun& r) {
       if constexpr (kTrend) {
         trend = phib + beta_over_alpha * (next_level - level - phib);
       }
-      if constexpr (S == EtsSeason::kAdditive) {
-        season[j] = s + p.gamma * (v - q - s);
-      } else if constexpr (S == EtsSeason::kMultiplicative) {
-        season[j] = s + p.gamma * (v / q - s);
-      }
+      if constexpr (kSeason) season[j] = s + p.gamma * SeasonTerm<S>(q, s, v);
       level = next_level;
     }
     if constexpr (kSeason) {
@@ -138,9 +127,9 @@ EtsRun RunAll(const EtsSpec& spec, const EtsParameters& p,
   return r;
 }
 
-double LogLikelihood(const EtsRun& r, size_t n) {
-  const double sse = std::max(r.sse, 1e-300);
-  return -0.5 * n * (std::log(2 * M_PI * sse / n) + 1) - r.log_mu;
+double LogLikelihood(double sse, double log_mu, size_t n) {
+  sse = std::max(sse, 1e-300);
+  return -0.5 * n * (std::log(2 * M_PI * sse / n) + 1) - log_mu;
 }
 
 // Initial states from the first seasons (or points): seasonal indices by

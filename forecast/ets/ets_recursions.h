@@ -46,6 +46,12 @@ struct SearchLayout {
     return spec.season == EtsSeason::kAdditive ? scale : 1;
   }
 
+  // -2 log L less 2 n log(scale): the objective both searches minimise,
+  // the same for y and 1000 y.
+  double Objective(double log_likelihood, size_t n) const {
+    return -2 * log_likelihood - 2 * static_cast<double>(n) * std::log(scale);
+  }
+
   // The search vector's length.
   size_t Size() const {
     return 2 + (HasTrend(spec) ? 2 : 0) +
@@ -132,6 +138,32 @@ class LogOfProduct {
   int exponent_ = 0;
 };
 
+// Adds a step's error e = v - mu to a run's sums: e^2 for additive errors;
+// (e / mu)^2 and mu's log for multiplicative ones. Returns the error the
+// likelihood sees: e, or e / mu.
+template <EtsError E>
+inline double AddError(double v, double mu, double& sse,
+                       LogOfProduct& product_mu) {
+  const double e = v - mu;
+  if constexpr (E == EtsError::kMultiplicative) {
+    const double relative = e / mu;
+    sse += relative * relative;
+    product_mu.Multiply(mu);
+    return relative;
+  }
+  sse += e * e;
+  return e;
+}
+
+// What the seasonal state moves by, times gamma: y - q - s (additive) or
+// y / q - s (multiplicative); 0 without a season.
+template <EtsSeason S>
+inline double SeasonTerm(double q, double s, double v) {
+  if constexpr (S == EtsSeason::kAdditive) return v - q - s;
+  if constexpr (S == EtsSeason::kMultiplicative) return v / q - s;
+  return 0;
+}
+
 // Calls f.template operator()<E, T, S>() with the spec's error, trend and
 // season as compile-time arguments: the one dispatch for the kernels
 // compiled per form (the recursions below, the gradient in
@@ -173,8 +205,12 @@ void Run(const EtsSpec& spec, const EtsParameters& p,
 EtsRun RunAll(const EtsSpec& spec, const EtsParameters& p,
               absl::Span<const double> y);
 
-// The concentrated Gaussian log-likelihood of R's ets (up to R's constant).
-double LogLikelihood(const EtsRun& r, size_t n);
+// The concentrated Gaussian log-likelihood of R's ets (up to R's constant),
+// from a run's sums over n steps.
+double LogLikelihood(double sse, double log_mu, size_t n);
+inline double LogLikelihood(const EtsRun& r, size_t n) {
+  return LogLikelihood(r.sse, r.log_mu, n);
+}
 
 // Hyndman et al. (2008, ch. 10), as R's ets checks it.
 bool Admissible(const EtsSpec& spec, const EtsParameters& p, int m);
