@@ -7,9 +7,10 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc
   libprotobuf-dev librocksdb-dev libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libnlopt-dev
-  libeigen3-dev libcpp-httplib-dev libboost-dev librsvg2-dev fonts-dejavu-core
+  libeigen3-dev libsnappy-dev libcpp-httplib-dev libboost-dev librsvg2-dev fonts-dejavu-core
   python3 python3-grpcio python3-protobuf python3-selenium
-  prometheus chromium chromium-driver
+  prometheus victoria-metrics influxdb influxdb-client python3-influxdb
+  chromium chromium-driver
   clang-format libssl-dev
   clang libclang-rt-14-dev
 )

@@ -15,6 +15,11 @@
 
 namespace tsforecast::service {
 
+// What one written point holds while it is stored: the decoded request (a
+// timestamp and a value), the store's copy of it, and its encoded form in
+// the store's write batch, with room for the containers' slack.
+inline constexpr int64_t kIngestBytesPerPoint = 48;
+
 class IngestBudget {
  public:
   // `limit_bytes` <= 0: no budget.

@@ -274,6 +274,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     http_options.allowed_hosts = options.http_allowed_hosts;
     http_options.max_connections = options.http_max_connections;
     http_options.max_answer_bytes = options.http_max_answer_bytes;
+    http_options.push = options.push;
     Server* raw = server.get();
     TSF_ASSIGN_OR_RETURN(
         server->http_server_,
@@ -292,7 +293,8 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
                            [raw]() -> std::string {
                              absl::MutexLock lock(&raw->health_mu_);
                              return raw->not_live_;
-                           }}));
+                           },
+                           server->ingest_budget_.get()}));
   }
   server->grpc_host_ = HostOf(options.listen_address);
   server->grpc_probe_ = std::make_unique<PortProbe>();

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "service/engine/forecast_runner.h"
 #include "service/grpc/port_probe.h"
+#include "service/http/push_api.h"
 #include "service/service_limits.h"
 #include "storage/storage_options.h"
 
@@ -103,6 +104,9 @@ struct ServerOptions {
   // and their store batches); beyond it a write gets RESOURCE_EXHAUSTED.
   // Zero: no budget. Default 256 MiB.
   int64_t max_ingest_inflight_bytes = int64_t{256} << 20;
+  // The HTTP push doors (remote write, line protocol): what a pushed
+  // series is created with, creation limits, body sizes.
+  http::PushOptions push;
   // A streaming call whose client neither reads nor sends for this long is
   // cancelled; zero: never.
   absl::Duration stream_stall_timeout = absl::Seconds(60);

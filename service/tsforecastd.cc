@@ -110,6 +110,19 @@ ABSL_FLAG(int64_t, max_ingest_inflight_mb, 256,
           "bytes, MiB, that write requests being stored may hold in all; "
           "beyond, writes get RESOURCE_EXHAUSTED with a retry hint (0: no "
           "budget)");
+ABSL_FLAG(std::string, push_step, "1m",
+          "step of series created by remote write or line protocol (their "
+          "points keep their own times; reads at a step and forecasts "
+          "aggregate to it)");
+ABSL_FLAG(int64_t, push_max_series, 1000000,
+          "remote write and line protocol create no series once the store "
+          "holds this many");
+ABSL_FLAG(double, push_new_series_per_s, 1000,
+          "series each token may create per second by push (0: no limit)");
+ABSL_FLAG(int64_t, remote_write_max_bytes, 16 << 20,
+          "largest remote-write body, compressed (413 beyond)");
+ABSL_FLAG(int64_t, remote_write_max_decoded_bytes, 32 << 20,
+          "largest remote-write body once decompressed (413 beyond)");
 ABSL_FLAG(double, stream_stall_timeout_s, 60,
           "cancel a streaming call whose client neither reads nor sends for "
           "this long (0: never)");
@@ -183,6 +196,24 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_max_ingest_inflight_mb) << 20;
   options.stream_stall_timeout =
       absl::Seconds(absl::GetFlag(FLAGS_stream_stall_timeout_s));
+  {
+    absl::StatusOr<tsforecast::CalendarStep> step =
+        tsforecast::CalendarStep::Parse(absl::GetFlag(FLAGS_push_step));
+    if (!step.ok()) {
+      std::fprintf(stderr, "invalid flags: --push_step: %s\n",
+                   step.status().ToString().c_str());
+      return 2;
+    }
+    options.push.defaults.step = *step;
+  }
+  options.push.limits.max_series = absl::GetFlag(FLAGS_push_max_series);
+  options.push.limits.new_series_per_s =
+      absl::GetFlag(FLAGS_push_new_series_per_s);
+  options.push.remote_write.max_compressed_bytes = static_cast<size_t>(
+      std::max<int64_t>(1, absl::GetFlag(FLAGS_remote_write_max_bytes)));
+  options.push.remote_write.max_decoded_bytes =
+      static_cast<size_t>(std::max<int64_t>(
+          1, absl::GetFlag(FLAGS_remote_write_max_decoded_bytes)));
   options.grpc_port_probe_interval =
       absl::Seconds(absl::GetFlag(FLAGS_grpc_port_probe_s));
   options.exit_when_restart_needed = true;

@@ -17,8 +17,7 @@ absl::string_view LabelOf(const Labels& labels, const std::string& name) {
 }  // namespace
 
 void LabelIndex::Add(const std::string& name, const Labels& labels) {
-  Labels with_name = labels;
-  with_name[kNameLabel] = name;
+  Labels with_name = SelectableLabels(name, labels);
   for (const auto& [label, value] : with_name) {
     postings_[label][value].insert(name);
   }
@@ -27,8 +26,7 @@ void LabelIndex::Add(const std::string& name, const Labels& labels) {
 }
 
 void LabelIndex::Remove(const std::string& name, const Labels& labels) {
-  Labels with_name = labels;
-  with_name[kNameLabel] = name;
+  Labels with_name = SelectableLabels(name, labels);
   for (const auto& [label, value] : with_name) {
     auto by_label = postings_.find(label);
     if (by_label == postings_.end()) continue;

@@ -179,7 +179,7 @@ bool SeriesSelector::Matches(absl::string_view name,
                              const Labels& labels) const {
   for (const CompiledMatcher& c : matchers_) {
     absl::string_view value;
-    if (c.matcher().name == kNameLabel) {
+    if (c.matcher().name == kNameLabel && !labels.contains(kNameLabel)) {
       value = name;
     } else if (auto it = labels.find(c.matcher().name); it != labels.end()) {
       value = it->second;

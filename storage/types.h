@@ -115,6 +115,17 @@ struct LabelMatcher {
 
 inline constexpr char kNameLabel[] = "__name__";
 
+// A series' labels as selectors and PromQL see them: its labels plus
+// `__name__`, which is the series' own `__name__` label when it has one
+// (series pushed through Prometheus remote write or InfluxDB line protocol
+// share a metric name and differ by labels: docs/http_api.md), else its
+// name.
+inline Labels SelectableLabels(const std::string& name, const Labels& labels) {
+  Labels out = labels;
+  out.try_emplace(kNameLabel, name);
+  return out;
+}
+
 // Points for one series inside a write. Any order; for equal timestamps the
 // later entry wins.
 struct SeriesWrite {

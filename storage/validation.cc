@@ -15,6 +15,8 @@ absl::Status Invalid(absl::string_view field, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
 }
 
+}  // namespace
+
 bool IsUtf8(absl::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
@@ -41,7 +43,16 @@ bool IsUtf8(absl::string_view s) {
   return true;
 }
 
-}  // namespace
+bool IsMetricName(absl::string_view name) {
+  if (name.empty() || name.size() > kMaxSeriesNameLength) return false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i];
+    const bool ok = absl::ascii_isalpha(c) || c == '_' || c == ':' ||
+                    (i > 0 && absl::ascii_isdigit(c));
+    if (!ok) return false;
+  }
+  return true;
+}
 
 absl::Status ValidateSeriesName(absl::string_view name,
                                 absl::string_view field) {
@@ -79,10 +90,18 @@ absl::Status ValidateLabels(const Labels& labels, absl::string_view field) {
       return Invalid(path, absl::StrCat("label name must be 1 to ",
                                         kMaxLabelNameLength, " characters"));
     }
+    if (name == kNameLabel) {
+      // The metric name PromQL selects the series by (SelectableLabels).
+      if (!IsMetricName(value)) {
+        return Invalid(path, "metric name must match [a-zA-Z_:][a-zA-Z0-9_:]*");
+      }
+      continue;
+    }
     if (absl::ascii_isdigit(name[0]) || absl::StartsWith(name, "__")) {
       return Invalid(path,
                      "label name must not start with a digit or \"__\" "
-                     "(reserved)");
+                     "(reserved; \"__name__\" alone is allowed, as the "
+                     "metric name)");
     }
     for (char c : name) {
       if (!absl::ascii_isalnum(c) && c != '_') {

@@ -24,6 +24,14 @@ inline constexpr int32_t kMaxDecimals = 12;
 // '-'.
 absl::Status ValidateSeriesName(absl::string_view name,
                                 absl::string_view field);
+// Whether `s` is well-formed UTF-8.
+bool IsUtf8(absl::string_view s);
+// A Prometheus metric name: [a-zA-Z_:][a-zA-Z0-9_:]*, at most 200
+// characters.
+bool IsMetricName(absl::string_view name);
+// Names of [A-Za-z0-9_], not starting with a digit or "__", except
+// "__name__", whose value is a metric name (IsMetricName); values of 1 to
+// 1,024 bytes of UTF-8.
 absl::Status ValidateLabels(const Labels& labels, absl::string_view field);
 absl::Status ValidateRetention(int64_t retention_ms, absl::string_view field);
 // The whole definition; `field` is the path of the definition itself.

@@ -20,10 +20,6 @@ constexpr int64_t kMaxChunkSize = 100000;
 constexpr int64_t kMaxLatestCount = 10000;
 constexpr int kMaxLatestSeries = 10000;
 constexpr char kPageTokenPrefix[] = "t:";
-// What one written point holds while it is stored: the decoded request (a
-// timestamp and a value), the store's copy of it, and its encoded form in
-// the store's write batch, with room for the containers' slack.
-constexpr int64_t kIngestBytesPerPoint = 48;
 
 // The optional [start_ms, end_ms) of a read or delete request; unset bounds
 // are open.

@@ -68,33 +68,21 @@ RequestLane LaneOf(const HttpRequest& req) {
   return RequestLane::kShared;
 }
 
-// An answer over the size limit becomes an error in the shape its API's
-// clients read (Prometheus's for /api/v1, the JSON API's for /api/tsf).
 // An error answered outside the handlers, in the shape its API's clients
-// read: Prometheus's under /api/v1 (with `prom_type` and `prom_status`),
-// the JSON API's under /api/tsf (by `status`'s code), plain text elsewhere
-// (with `plain_status`).
+// read (ReplyErrorFor), with `prom_type` and `prom_status` for Prometheus'
+// API and `plain_status` for plain-text paths.
 void ErrorInApiShape(const HttpRequest& req, const absl::Status& status,
                      const char* prom_type, int prom_status, int plain_status,
                      HttpResponse& res) {
   res = HttpResponse();
-  if (absl::StartsWith(req.path, "/api/v1/")) {
-    std::string body = absl::StrCat("{\"status\":\"error\",\"errorType\":\"",
-                                    prom_type, "\",\"error\":");
-    AppendJsonString(&body, status.message());
-    body += '}';
-    res.status = prom_status;
-    SetRetryAfter(res, status);
-    res.set_content(std::move(body), "application/json");
-  } else if (absl::StartsWith(req.path, "/api/tsf/")) {
-    ReplyError(res, status);
-  } else {
-    res.status = plain_status;
-    SetRetryAfter(res, status);
-    res.set_content(absl::StrCat(status.message(), "\n"), "text/plain");
-  }
+  const bool prom = absl::StartsWith(req.path, "/api/v1/");
+  const bool tsf = absl::StartsWith(req.path, "/api/tsf/");
+  ReplyErrorFor(req, res, status, prom ? prom_status : (tsf ? 0 : plain_status),
+                prom_type);
 }
 
+// An answer over the size limit becomes an error in the shape its API's
+// clients read.
 void ReplaceOversizedAnswer(const HttpRequest& req, HttpResponse& res) {
   const absl::Status why = absl::FailedPreconditionError(absl::StrCat(
       "the answer would be ", res.body.size() >> 10,
@@ -156,6 +144,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   listener.lane_of = LaneOf;
   listener.busy = AnswerBusy;
   listener.max_connections = options.max_connections;
+  listener.max_body_bytes = std::max(
+      listener.max_body_bytes, options.push.remote_write.max_compressed_bytes);
   if (!options.tls_cert_file.empty()) {
     server->tls_ = std::make_unique<TlsIdentity>(options.tls_cert_file,
                                                  options.tls_key_file,
@@ -267,7 +257,8 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                                  "text/plain; version=0.0.4; charset=utf-8");
                            }));
 
-  auto prom = std::make_shared<PromApi>(backends_.store, backends_.forecasts);
+  auto prom = std::make_shared<PromApi>(backends_.store, backends_.forecasts,
+                                        &metadata_);
   auto both = [&](const std::string& path, std::optional<std::string> suffix,
                   const std::string& name,
                   void (PromApi::*method)(const HttpRequest&, HttpResponse&)
@@ -288,6 +279,15 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
        &PromApi::LabelValues);
   both("/api/v1/status/buildinfo", {}, "api_v1_buildinfo", &PromApi::BuildInfo);
   both("/api/v1/metadata", {}, "api_v1_metadata", &PromApi::Metadata);
+
+  auto push = std::make_shared<PushApi>(
+      backends_.store, backends_.access != nullptr ? backends_.access : &kOpen,
+      backends_.ingest_budget, &metadata_, options.push);
+  post("/api/v1/write",
+       Measured(metrics, access, "api_v1_write",
+                [push](const HttpRequest& req, HttpResponse& res) {
+                  push->RemoteWrite(req, res);
+                }));
 
   auto dash =
       std::make_shared<DashboardApi>(backends_.store, backends_.forecasts);

@@ -1,5 +1,6 @@
 // The HTTP side port: /metrics, /healthz, /readyz, the Prometheus HTTP API
-// subset for Grafana (prom_api.h), the dashboard's JSON API
+// subset for Grafana (prom_api.h), the push doors (push_api.h: remote
+// write, line protocol), the dashboard's JSON API
 // (dashboard_api.h) and the dashboard page itself: the routes, over the
 // event-loop server of http_listener.h.
 #ifndef TSFORECAST_SERVICE_HTTP_HTTP_SERVER_H_
@@ -15,6 +16,8 @@
 #include "service/access.h"
 #include "service/engine/forecast_engine.h"
 #include "service/http/http_message.h"
+#include "service/http/push_api.h"
+#include "service/ingest/metric_metadata.h"
 #include "service/metrics.h"
 #include "storage/series_store.h"
 
@@ -43,6 +46,8 @@ struct HttpOptions {
   bool metrics_auth = false;
   // Host header values served; empty: loopback names and `host`.
   std::vector<std::string> allowed_hosts;
+  // The push doors: series defaults, limits, body sizes.
+  PushOptions push;
 };
 
 struct HttpBackends {
@@ -55,6 +60,8 @@ struct HttpBackends {
   // /healthz answers 200 while this is empty (or unset), else 503 with the
   // reason: the server needs a restart.
   std::function<std::string()> not_live;
+  // Bounds the memory of writes being stored (null: none).
+  IngestBudget* ingest_budget = nullptr;
 };
 
 class HttpServer {
@@ -79,6 +86,8 @@ class HttpServer {
   HttpBackends backends_;
   size_t max_answer_bytes_ = 0;
   std::unique_ptr<TlsIdentity> tls_;
+  // What remote-write senders said of their metric families.
+  ingest::MetadataTable metadata_;
   std::vector<Route> routes_;
   std::function<bool(const HttpRequest&, HttpResponse&)> check_host_;
   std::unique_ptr<HttpListener> listener_;

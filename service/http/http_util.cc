@@ -81,6 +81,97 @@ void ReplyError(HttpResponse& res, const absl::Status& status) {
   res.set_content(std::move(body), "application/json");
 }
 
+namespace {
+
+const char* PromErrorType(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument:
+      return "bad_data";
+    case absl::StatusCode::kNotFound:
+      return "not_found";
+    case absl::StatusCode::kDeadlineExceeded:
+      return "timeout";
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kUnavailable:
+      return "unavailable";
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kDataLoss:
+      return "internal";
+    case absl::StatusCode::kUnauthenticated:
+      return "unauthorized";
+    case absl::StatusCode::kPermissionDenied:
+      return "forbidden";
+    default:
+      return "execution";
+  }
+}
+
+// InfluxDB 2.x's error codes.
+const char* InfluxCode(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kInvalidArgument:
+      return "invalid";
+    case absl::StatusCode::kUnauthenticated:
+      return "unauthorized";
+    case absl::StatusCode::kPermissionDenied:
+      return "forbidden";
+    case absl::StatusCode::kNotFound:
+      return "not found";
+    case absl::StatusCode::kOutOfRange:
+      return "request too large";
+    case absl::StatusCode::kResourceExhausted:
+      return "too many requests";
+    case absl::StatusCode::kUnavailable:
+      return "unavailable";
+    default:
+      return "internal error";
+  }
+}
+
+}  // namespace
+
+void ReplyErrorFor(const HttpRequest& req, HttpResponse& res,
+                   const absl::Status& status, int http_status,
+                   const char* prom_type) {
+  const std::string& path = req.path;
+  if (absl::StartsWith(path, "/api/tsf/")) {
+    ReplyError(res, status);
+    if (http_status != 0) res.status = http_status;
+    return;
+  }
+  res.status = http_status != 0 ? http_status : HttpStatusOf(status.code());
+  SetRetryAfter(res, status);
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    res.set_header("WWW-Authenticate", "Bearer");
+  }
+  std::string body;
+  if (path == "/api/v1/write" || path == "/api/v1/read") {
+    res.set_content(absl::StrCat(status.message(), "\n"),
+                    "text/plain; charset=utf-8");
+  } else if (absl::StartsWith(path, "/api/v1/")) {
+    body = absl::StrCat(
+        "{\"status\":\"error\",\"errorType\":\"",
+        prom_type != nullptr ? prom_type : PromErrorType(status.code()),
+        "\",\"error\":");
+    AppendJsonString(&body, status.message());
+    body += '}';
+    res.set_content(std::move(body), "application/json");
+  } else if (path == "/api/v2/write") {
+    body = absl::StrCat("{\"code\":\"", InfluxCode(status.code()),
+                        "\",\"message\":");
+    AppendJsonString(&body, status.message());
+    body += '}';
+    res.set_content(std::move(body), "application/json");
+  } else if (path == "/write" || path == "/ping") {
+    body = "{\"error\":";
+    AppendJsonString(&body, status.message());
+    body += '}';
+    res.set_content(std::move(body), "application/json");
+  } else {
+    res.set_content(absl::StrCat(status.message(), "\n"), "text/plain");
+  }
+}
+
 void SetRetryAfter(HttpResponse& res, const absl::Status& status) {
   if (std::optional<absl::Duration> wait = RetryAfter(status)) {
     // Whole seconds (RFC 9110), rounded up so that waiting them suffices.

@@ -33,6 +33,16 @@ std::string CodeName(absl::StatusCode code);
 // The JSON API's error answer: {"error":{"code":"...","message":"..."}}
 // with the matching HTTP status (and WWW-Authenticate for 401).
 void ReplyError(HttpResponse& res, const absl::Status& status);
+// The error answer in the shape the clients of `req`'s path read:
+// Prometheus' {"status":"error","errorType":...,"error":...} under
+// /api/v1/ (Grafana shows its `error`), plain text for the remote-write
+// and remote-read senders (they log the body), InfluxDB's shapes for its
+// write paths, the JSON API's (ReplyError) under /api/tsf/, plain text
+// elsewhere. `http_status` 0 takes HttpStatusOf(code); `prom_type` null
+// takes the code's Prometheus error type.
+void ReplyErrorFor(const HttpRequest& req, HttpResponse& res,
+                   const absl::Status& status, int http_status = 0,
+                   const char* prom_type = nullptr);
 // Retry-After from the status's retry hint (retry_hint.h), if it has one.
 void SetRetryAfter(HttpResponse& res, const absl::Status& status);
 

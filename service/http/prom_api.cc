@@ -232,10 +232,8 @@ void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {
         store_->ListSeries(*m, "", static_cast<size_t>(*limit) + 1);
     if (!infos.ok()) return Error(res, infos.status());
     for (const storage::SeriesInfo& info : *infos) {
-      auto& metric = found[info.definition.name];
-      metric.insert(info.definition.labels.begin(),
-                    info.definition.labels.end());
-      metric[storage::kNameLabel] = info.definition.name;
+      found[info.definition.name] = storage::SelectableLabels(
+          info.definition.name, info.definition.labels);
     }
   }
   // Cut at the limit with Prometheus's warning (2.49 and later).
@@ -271,9 +269,8 @@ absl::StatusOr<std::set<std::string>> PromApi::VisibleLabels(
       store_->ListSeries(caller->scope_matchers, "", 100000);
   if (!infos.ok()) return infos.status();
   for (const storage::SeriesInfo& info : *infos) {
-    storage::Labels labels = info.definition.labels;
-    labels[storage::kNameLabel] = info.definition.name;
-    for (const auto& [name, value] : labels) {
+    for (const auto& [name, value] : storage::SelectableLabels(
+             info.definition.name, info.definition.labels)) {
       if (values_of == nullptr) {
         out.insert(name);
       } else if (name == *values_of) {
@@ -323,8 +320,55 @@ void PromApi::BuildInfo(const HttpRequest&, HttpResponse& res) const {
           "\"goVersion\":\"none\",\"application\":\"tsforecast\"}");
 }
 
-void PromApi::Metadata(const HttpRequest&, HttpResponse& res) const {
-  Success(res, "{}");
+// Per metric family: what remote-write senders said of it, else a
+// series' own unit and description (type "gauge": a stored value at a
+// time). Families the caller sees no series of are left out for a scoped
+// caller; `metric` picks one family, `limit` caps the families.
+void PromApi::Metadata(const HttpRequest& req, HttpResponse& res) const {
+  const Params p(req);
+  absl::StatusOr<int64_t> limit =
+      ParseIntParam(p, "limit", kMaxListEntries, 1, kMaxListEntries);
+  if (!limit.ok()) return Error(res, limit.status());
+  const std::string only = p.Get("metric");
+  std::vector<storage::LabelMatcher> matchers;
+  if (!only.empty()) {
+    matchers.push_back({storage::kNameLabel, storage::MatchType::kEqual, only});
+  }
+  const Caller& caller = RequestCaller();
+  Access::NarrowToScope(caller, &matchers);
+  absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
+      store_->ListSeries(matchers, "", 100000);
+  if (!infos.ok()) return Error(res, infos.status());
+  std::map<std::string, ingest::MetricMetadata> families;
+  for (const storage::SeriesInfo& info : *infos) {
+    const std::string family = storage::SelectableLabels(
+        info.definition.name, info.definition.labels)[storage::kNameLabel];
+    families.try_emplace(
+        family, ingest::MetricMetadata{"gauge", info.definition.description,
+                                       info.definition.unit});
+  }
+  const bool scoped = caller != nullptr && caller->Scoped();
+  for (auto& [family, metadata] : metadata_->Snapshot()) {
+    if (!only.empty() && family != only) continue;
+    if (scoped && !families.contains(family)) continue;
+    families[family] = std::move(metadata);
+  }
+  std::string data = "{";
+  int64_t n = 0;
+  for (const auto& [family, m] : families) {
+    if (n++ == *limit) break;
+    if (n > 1) data += ',';
+    AppendJsonString(&data, family);
+    data += ":[{\"type\":";
+    AppendJsonString(&data, m.type);
+    data += ",\"help\":";
+    AppendJsonString(&data, m.help);
+    data += ",\"unit\":";
+    AppendJsonString(&data, m.unit);
+    data += "}]";
+  }
+  data += '}';
+  Success(res, data);
 }
 
 }  // namespace tsforecast::service::http

@@ -1,6 +1,6 @@
 // The subset of the Prometheus HTTP API that Grafana's Prometheus data
 // source calls: query, query_range, series, labels, label values,
-// buildinfo (and empty metadata). Answers use the Prometheus envelope
+// buildinfo and metadata. Answers use the Prometheus envelope
 // {"status":"success","data":...} or {"status":"error","errorType":...}.
 #ifndef TSFORECAST_SERVICE_HTTP_PROM_API_H_
 #define TSFORECAST_SERVICE_HTTP_PROM_API_H_
@@ -13,13 +13,17 @@
 #include "service/http/http_message.h"
 #include "service/http/prom_answer_memo.h"
 #include "service/http/prom_query.h"
+#include "service/ingest/metric_metadata.h"
 
 namespace tsforecast::service::http {
 
 class PromApi {
  public:
-  PromApi(storage::SeriesStore* store, ForecastEngine* forecasts)
-      : store_(store), evaluator_(store, forecasts) {}
+  // `metadata`: what remote-write senders said of metric families (not
+  // owned).
+  PromApi(storage::SeriesStore* store, ForecastEngine* forecasts,
+          const ingest::MetadataTable* metadata)
+      : store_(store), evaluator_(store, forecasts), metadata_(metadata) {}
 
   void Query(const HttpRequest& req, HttpResponse& res) const;
   void QueryRange(const HttpRequest& req, HttpResponse& res) const;
@@ -41,6 +45,7 @@ class PromApi {
 
   storage::SeriesStore* store_;
   PromEvaluator evaluator_;
+  const ingest::MetadataTable* metadata_;
   // Rendered answers, kept while their series are unchanged (at
   // PromAnswerVersion; never when it is nullopt).
   mutable AnswerMemo memo_;

@@ -212,10 +212,8 @@ std::vector<std::pair<int64_t, double>> Sample(
 }
 
 std::map<std::string, std::string> MetricOf(const storage::SeriesInfo& info) {
-  std::map<std::string, std::string> metric(info.definition.labels.begin(),
-                                            info.definition.labels.end());
-  metric[storage::kNameLabel] = info.definition.name;
-  return metric;
+  return storage::SelectableLabels(info.definition.name,
+                                   info.definition.labels);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -15,8 +16,10 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "prometheus_wire/remote_write.pb.h"
 #include "service/auth/token_file.h"
 #include "service/server.h"
+#include "snappy.h"
 #include "tests/service/service_test_fixture.h"
 #include "tests/testing/temp_dir.h"
 #include "tests/testing/test_certs.h"
@@ -617,6 +620,68 @@ TEST_P(AccessTest, ScopedTokenOverHttp) {
     EXPECT_NE(r->body.find("shanghai"), std::string::npos) << path;
     EXPECT_EQ(r->body.find("london"), std::string::npos) << path << r->body;
   }
+}
+
+// Remote-write senders send the token as Prometheus' remote_write config
+// does (bearer or basic-auth password); errors keep each API's shape.
+TEST_P(AccessTest, PushDoorsTakeTheirSendersCredentials) {
+  auto client = Http();
+  auto body = [](const std::string& market) {
+    prometheus_wire::WriteRequest req;
+    prometheus_wire::TimeSeries* ts = req.add_timeseries();
+    for (auto [name, value] :
+         {std::pair<std::string, std::string>{"__name__", "pushed_price"},
+          {"market", market}}) {
+      prometheus_wire::Label* l = ts->add_labels();
+      l->set_name(name);
+      l->set_value(value);
+    }
+    prometheus_wire::Sample* sample = ts->add_samples();
+    sample->set_timestamp(MonthStart(2024, 1));
+    sample->set_value(1);
+    std::string out;
+    snappy::Compress(req.SerializeAsString().data(), req.ByteSizeLong(), &out);
+    return out;
+  };
+  auto post = [&](const std::string& market, httplib::Headers headers) {
+    headers.emplace("Content-Encoding", "snappy");
+    headers.emplace("X-Prometheus-Remote-Write-Version", "0.1.0");
+    return client->Post("/api/v1/write", headers, body(market),
+                        "application/x-protobuf");
+  };
+  auto basic = [](const std::string& secret) {
+    return httplib::Headers{
+        {"Authorization",
+         "Basic " + absl::Base64Escape("prometheus:" + secret)}};
+  };
+  httplib::Result r = post("shanghai", {});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "text/plain; charset=utf-8");
+  r = post("shanghai", basic(Secret(Who::kRead)));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 403) << r->body;
+  r = post("shanghai", basic(Secret(Who::kWrite)));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204) << r->body;
+  // A scoped token writes inside its scope only.
+  httplib::Headers scoped = {{"Authorization", "Bearer " + scoped_secret_}};
+  r = post("london", scoped);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400) << r->body;
+  EXPECT_NE(r->body.find("pushed_price{market=\"london\"}"), std::string::npos)
+      << r->body;
+  r = post("shanghai", scoped);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204) << r->body;
+  // Grafana reads Prometheus' error shape, 401 included.
+  r = client->Get("/api/v1/query?query=pushed_price");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_NE(r->body.find("\"status\":\"error\",\"errorType\":"
+                         "\"unauthorized\",\"error\":"),
+            std::string::npos)
+      << r->body;
 }
 
 TEST_P(AccessTest, TokensReloadAndForeignHostsAreRefused) {

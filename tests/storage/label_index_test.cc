@@ -51,6 +51,25 @@ TEST_F(LabelIndexTest, NegativeAndRegexMatchers) {
   EXPECT_EQ(Select("{__name__=~\"ndpr_.*\"}"), (Names{"ndpr_cny", "ndpr_usd"}));
 }
 
+// Pushed series share a metric name (their __name__ label) and are
+// selected by it, not by their own names.
+TEST_F(LabelIndexTest, MetricNameLabelSelectsSeriesSharingIt) {
+  const Labels a = {{"__name__", "up"}, {"job", "a"}};
+  const Labels b = {{"__name__", "up"}, {"job", "b"}};
+  index_.Add("up:0001", a);
+  index_.Add("up:0002", b);
+  EXPECT_EQ(Select("up"), (Names{"up:0001", "up:0002"}));
+  EXPECT_EQ(Select("up{job=\"b\"}"), (Names{"up:0002"}));
+  EXPECT_EQ(Select("up:0001"), Names{});
+  auto selector = SeriesSelector::Compile(*ParseSelector("up{job=\"a\"}"));
+  ASSERT_OK(selector);
+  EXPECT_TRUE(selector->Matches("up:0001", a));
+  EXPECT_FALSE(selector->Matches("up:0002", b));
+  EXPECT_FALSE(selector->Matches("up", {{"job", "a"}, {"__name__", "down"}}));
+  index_.Remove("up:0001", a);
+  EXPECT_EQ(Select("up"), (Names{"up:0002"}));
+}
+
 TEST_F(LabelIndexTest, PagingAndRemoval) {
   EXPECT_EQ(Select("{kind=~\".+\"}", "", 2),
             (Names{"exports_cn", "exports_vn"}));

@@ -109,6 +109,10 @@ TEST_F(ServiceTest, CreateRejectsBadDefinitions) {
   (*s.mutable_labels())["__reserved"] = "x";
   EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT, "reserved");
   s.mutable_labels()->clear();
+  (*s.mutable_labels())["__name__"] = "9lives";
+  EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT,
+              "series.labels[\"__name__\"]: metric name must match");
+  s.mutable_labels()->clear();
   (*s.mutable_labels())["empty"] = "";
   EXPECT_GRPC(create(s), StatusCode::INVALID_ARGUMENT,
               "label value must be 1 to");

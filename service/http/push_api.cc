@@ -1,0 +1,86 @@
+#include "service/http/push_api.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "service/http/http_access.h"
+#include "service/http/http_util.h"
+
+namespace tsforecast::service::http {
+namespace {
+
+// Remote-write senders log the body of an error and act on its status:
+// 4xx drops the batch, 5xx and 429 retry it.
+void Plain(HttpResponse& res, int status, const std::string& text) {
+  res.status = status;
+  res.set_content(absl::StrCat(text, "\n"), "text/plain; charset=utf-8");
+}
+
+// A store or budget error: retryable ones as 429/503 with Retry-After.
+void StoreError(HttpResponse& res, const absl::Status& status) {
+  int code = HttpStatusOf(status.code());
+  if (code >= 500 || code == 429) {
+    code = status.code() == absl::StatusCode::kResourceExhausted ? 429 : 503;
+    SetRetryAfter(res, status);
+    if (!res.headers.contains("Retry-After")) {
+      res.set_header("Retry-After", "1");
+    }
+  }
+  Plain(res, code, std::string(status.message()));
+}
+
+}  // namespace
+
+void PushApi::RemoteWrite(const HttpRequest& req, HttpResponse& res) {
+  if (absl::Status s = ingest::CheckRemoteWriteHeaders(
+          req.get_header_value("Content-Type"),
+          req.get_header_value("Content-Encoding"),
+          req.get_header_value("X-Prometheus-Remote-Write-Version"));
+      !s.ok()) {
+    return Plain(res, 415, std::string(s.message()));
+  }
+  absl::StatusOr<ingest::DecodedRemoteWrite> decoded =
+      ingest::DecodeRemoteWrite(req.body, options_.remote_write);
+  if (!decoded.ok()) {
+    return Plain(
+        res,
+        decoded.status().code() == absl::StatusCode::kOutOfRange ? 413 : 400,
+        std::string(decoded.status().message()));
+  }
+  for (auto& [family, metadata] : decoded->metadata) {
+    metadata_->Put(family, std::move(metadata));
+  }
+  absl::StatusOr<ingest::PushReport> report =
+      writer_.Write(RequestCaller(), std::move(decoded->series));
+  if (!report.ok()) return StoreError(res, report.status());
+  if (report->retry_later) {
+    res.set_header("Retry-After", "1");
+    return Plain(
+        res, 429,
+        absl::StrCat(report->first_refusal, "; ", report->points_written,
+                     " samples stored, resending them is harmless"));
+  }
+  std::vector<std::string> refused;
+  if (report->partial()) refused.push_back(report->first_refusal);
+  if (decoded->histograms > 0) {
+    refused.push_back(absl::StrCat(
+        decoded->histograms, " native histogram samples refused, first of ",
+        decoded->first_histogram_series,
+        ": not stored here (send_native_histograms: false)"));
+  }
+  if (decoded->exemplars > 0) {
+    refused.push_back(absl::StrCat(decoded->exemplars,
+                                   " exemplars refused: not stored here "
+                                   "(send_exemplars: false)"));
+  }
+  if (!refused.empty()) {
+    return Plain(
+        res, 400,
+        absl::StrCat("partial write: ", report->points_written,
+                     " samples stored; ", report->samples_refused,
+                     " samples and ", report->series_refused,
+                     " series refused; ", absl::StrJoin(refused, "; ")));
+  }
+  res.status = 204;
+}
+
+}  // namespace tsforecast::service::http

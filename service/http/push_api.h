@@ -1,0 +1,44 @@
+// The push doors of the HTTP port: Prometheus Remote-Write 1.0
+// (POST /api/v1/write) and the InfluxDB line protocol (POST /write,
+// POST /api/v2/write, GET /ping). Each decodes its body
+// (service/ingest/) and stores through the one PushWriter, answering with
+// the status codes its senders act on (docs/http_api.md, "Push").
+#ifndef TSFORECAST_SERVICE_HTTP_PUSH_API_H_
+#define TSFORECAST_SERVICE_HTTP_PUSH_API_H_
+
+#include <memory>
+
+#include "service/http/http_message.h"
+#include "service/ingest/metric_metadata.h"
+#include "service/ingest/push_writer.h"
+#include "service/ingest/remote_write.h"
+
+namespace tsforecast::service::http {
+
+struct PushOptions {
+  ingest::PushDefaults defaults;
+  ingest::PushLimits limits;
+  ingest::RemoteWriteLimits remote_write;
+};
+
+class PushApi {
+ public:
+  // None is owned; `budget` may be null.
+  PushApi(storage::SeriesStore* store, const Access* access,
+          IngestBudget* budget, ingest::MetadataTable* metadata,
+          const PushOptions& options)
+      : writer_(store, access, budget, options.defaults, options.limits),
+        metadata_(metadata),
+        options_(options) {}
+
+  void RemoteWrite(const HttpRequest& req, HttpResponse& res);
+
+ private:
+  ingest::PushWriter writer_;
+  ingest::MetadataTable* metadata_;
+  const PushOptions options_;
+};
+
+}  // namespace tsforecast::service::http
+
+#endif  // TSFORECAST_SERVICE_HTTP_PUSH_API_H_

@@ -1,0 +1,95 @@
+#include "service/ingest/pushed_series.h"
+
+#include <cstdio>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "storage/validation.h"
+
+namespace tsforecast::service::ingest {
+namespace {
+
+// FNV-1a, 64 bits: stable across builds and machines (absl::Hash is
+// seeded per process), and good enough where collisions are checked.
+uint64_t Fnv1a(uint64_t hash, absl::string_view bytes) {
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  return hash;
+}
+
+}  // namespace
+
+storage::Labels WithoutEmptyValues(storage::Labels labels) {
+  std::erase_if(labels, [](const auto& kv) { return kv.second.empty(); });
+  return labels;
+}
+
+absl::StatusOr<std::string> PushedSeriesName(const storage::Labels& labels) {
+  auto metric = labels.find(storage::kNameLabel);
+  if (metric == labels.end()) {
+    return absl::InvalidArgumentError(
+        "no metric name (label __name__ missing or empty)");
+  }
+  if (absl::Status s = storage::ValidateLabels(labels, "labels"); !s.ok()) {
+    return s;
+  }
+  if (labels.size() == 1) {
+    if (absl::Status s = storage::ValidateSeriesName(metric->second, "name");
+        !s.ok()) {
+      return s;
+    }
+    return metric->second;
+  }
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (const auto& [name, value] : labels) {
+    if (name == storage::kNameLabel) continue;
+    // Names cannot hold '\0' and '=' ends a name, so the encoding is
+    // unambiguous.
+    hash = Fnv1a(hash, name);
+    hash = Fnv1a(hash, "=");
+    hash = Fnv1a(hash, value);
+    hash = Fnv1a(hash, absl::string_view("\0", 1));
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx",
+                static_cast<unsigned long long>(hash));
+  std::string name = absl::StrCat(metric->second, ":", hex);
+  if (absl::Status s = storage::ValidateSeriesName(name, "name"); !s.ok()) {
+    return s;
+  }
+  return name;
+}
+
+std::string PromSeriesText(const storage::Labels& labels) {
+  std::string out;
+  if (auto it = labels.find(storage::kNameLabel); it != labels.end()) {
+    out = it->second;
+  }
+  out += '{';
+  bool first = true;
+  for (const auto& [name, value] : labels) {
+    if (name == storage::kNameLabel) continue;
+    if (!first) out += ',';
+    first = false;
+    absl::StrAppend(&out, name, "=\"", absl::CEscape(value), "\"");
+  }
+  out += '}';
+  return out;
+}
+
+storage::SeriesDefinition PushedDefinition(const std::string& name,
+                                           const storage::Labels& labels,
+                                           const PushDefaults& defaults) {
+  storage::SeriesDefinition def;
+  def.name = name;
+  def.labels = labels;
+  def.step = defaults.step;
+  def.retention_ms = defaults.retention_ms;
+  def.off_grid = storage::OffGridPolicy::kAccept;
+  def.value_kind = storage::ValueKind::kLevel;
+  return def;
+}
+
+}  // namespace tsforecast::service::ingest
