@@ -31,6 +31,10 @@
 #     series (query_range, step 1d). InfluxDB has no Prometheus query API and
 #     is left out of the polls.
 #   peak RSS of each server (VmHWM).
+#   the push doors at 10,000-, 1,000- and 10-point requests: line protocol
+#     into ours (beside InfluxDB's and VictoriaMetrics' /write above) and
+#     Prometheus remote write into ours and VictoriaMetrics' /api/v1/write
+#     (the same points as snappy WriteRequests, built by http_ingest_bench).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 series=1000 points=10000 clients=4 poll_seconds=10 install=1
@@ -300,6 +304,31 @@ bench_influx() {
   stop_server
 }
 
+# The push doors of a fresh server at each batch size: line protocol (lp,
+# only where `lp_path` is set) and remote write (rw) over HTTP.
+ingest_push() {  # system start http_port_var lp_path
+  local port_var="$3"
+  for door in lp rw; do
+    [ "$door" = lp ] && [ -z "$4" ] && continue
+    for batch in 10 1000 10000; do
+      "$2"
+      local max=0
+      [ "$batch" = 10 ] && max=$small_points
+      local path="$4" extra=""
+      if [ "$door" = rw ]; then path="/api/v1/write"; extra="--remote_write"; fi
+      "$build/http_ingest_bench" --port="${!port_var}" --path="$path" $extra \
+        --workload="$workload/workload.lp" --clients="$clients" \
+        --batch_points="$batch" --max_points="$max" >"$tmp/$1_${door}_$batch"
+      R[$1.${door}_ingest_$batch]="$(key ingest_points_per_s "$tmp/$1_${door}_$batch")"
+      stop_server
+    done
+  done
+}
+bench_tsf_push() {
+  echo "== tsforecastd push doors" >&2
+  ingest_push tsf start_tsf tsf_http "/write?db=bench&precision=s"
+}
+
 # ---------------------------------------------------------------- VictoriaMetrics
 start_vm() {
   rm -rf "$tmp/vm"
@@ -312,6 +341,7 @@ start_vm() {
 }
 bench_vm() {
   echo "== VictoriaMetrics" >&2
+  ingest_push vm start_vm vm_port ""
   ingest_line_protocol vm start_vm
   curl -fs "http://127.0.0.1:$vm_port/internal/force_flush" >/dev/null 2>&1 ||
     python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$vm_port/internal/force_flush')"
@@ -352,6 +382,7 @@ bench_prom() {
 
 started=$(date +%s)
 bench_tsf
+bench_tsf_push
 bench_influx
 bench_vm
 bench_prom
@@ -361,6 +392,10 @@ bench_prom
 for p in influx vm; do
   for b in 1000 10; do
     R[$p.ingest_${b}_by_series]="${R[$p.ingest_$b]:-}"
+  done
+  # Their line-protocol figures are the peers of our line-protocol door.
+  for b in 10000 1000 10; do
+    R[$p.lp_ingest_$b]="${R[$p.ingest_$b]:-}"
   done
 done
 get() { echo "${R[$1]:--}"; }
@@ -397,6 +432,12 @@ row "ingest 1,000/req (pts/s)" ingest_1000 higher
 row "  ours as SeriesPoints" ingest_1000_by_series higher
 row "ingest 10/req (pts/s)" ingest_10 higher
 row "  ours as SeriesPoints" ingest_10_by_series higher
+row "line protocol 10,000/req" lp_ingest_10000 higher
+row "line protocol 1,000/req" lp_ingest_1000 higher
+row "line protocol 10/req" lp_ingest_10 higher
+row "remote write 10,000/req" rw_ingest_10000 higher
+row "remote write 1,000/req" rw_ingest_1000 higher
+row "remote write 10/req" rw_ingest_10 higher
 row "bytes per point (disk)" bytes_per_point lower
 row "bytes per point (SST only)" sst_bytes_per_point lower
 row "read 1 series (ms)" read_series_ms lower
@@ -412,6 +453,11 @@ echo "ratio_ingest_1000=$(ratio ingest_1000 higher)"
 echo "ratio_ingest_10=$(ratio ingest_10 higher)"
 echo "ratio_ingest_1000_by_series=$(ratio ingest_1000_by_series higher)"
 echo "ratio_ingest_10_by_series=$(ratio ingest_10_by_series higher)"
+for door in lp rw; do
+  for b in 10000 1000 10; do
+    echo "ratio_${door}_ingest_$b=$(ratio ${door}_ingest_$b higher)"
+  done
+done
 echo "ratio_bytes_per_point=$(ratio bytes_per_point lower)"
 echo "ratio_read_series=$(ratio read_series_ms lower)"
 echo "ratio_read_100=$(ratio read_100_ms lower)"

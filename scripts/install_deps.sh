@@ -7,7 +7,7 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler protobuf-compiler-grpc
   libprotobuf-dev librocksdb-dev libabsl-dev libre2-dev
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev libnlopt-dev
-  libeigen3-dev libsnappy-dev libcpp-httplib-dev libboost-dev librsvg2-dev fonts-dejavu-core
+  libeigen3-dev libsnappy-dev zlib1g-dev libcpp-httplib-dev libboost-dev librsvg2-dev fonts-dejavu-core
   python3 python3-grpcio python3-protobuf python3-selenium
   prometheus victoria-metrics influxdb influxdb-client python3-influxdb
   chromium chromium-driver

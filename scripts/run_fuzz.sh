@@ -11,14 +11,16 @@ seconds="${1:-30}"
 build="$root/build-fuzz"
 CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DTSF_FUZZ=ON -DTSF_BUILD_TESTS=OFF -DTSF_BUILD_BENCH=OFF >/dev/null
-targets=(block_record csv_points validation selector http_params remote_write)
+targets=(block_record csv_points validation selector http_params remote_write
+  line_protocol)
 # Inputs up to each parser's real limit and past it: the HTTP port's header
 # limit (64 KiB: a GET's query) for selectors and PromQL, its body limit
 # (16 MiB: a POSTed form) for query strings, two CSV lines past the line
-# limit, 64 KiB for block records and validation, and the remote-write
-# body limit (16 MiB compressed) for remote write.
+# limit, 64 KiB for block records and validation, and the push doors' body
+# limit (16 MiB as sent) for remote write and line protocol.
 declare -A max_len=([block_record]=65536 [csv_points]=131072 [validation]=65536
-  [selector]=65536 [http_params]=16777216 [remote_write]=16777216)
+  [selector]=65536 [http_params]=16777216 [remote_write]=16777216
+  [line_protocol]=16777216)
 cmake --build "$build" -j"$(nproc)" --target "${targets[@]/%/_fuzz}"
 mkdir -p "$build/crashes"
 for t in "${targets[@]}"; do

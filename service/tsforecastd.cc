@@ -123,6 +123,10 @@ ABSL_FLAG(int64_t, remote_write_max_bytes, 16 << 20,
           "largest remote-write body, compressed (413 beyond)");
 ABSL_FLAG(int64_t, remote_write_max_decoded_bytes, 32 << 20,
           "largest remote-write body once decompressed (413 beyond)");
+ABSL_FLAG(int64_t, line_protocol_max_bytes, 16 << 20,
+          "largest line-protocol body as sent (413 beyond)");
+ABSL_FLAG(int64_t, line_protocol_max_decoded_bytes, 64 << 20,
+          "largest line-protocol body once gunzipped (413 beyond)");
 ABSL_FLAG(double, stream_stall_timeout_s, 60,
           "cancel a streaming call whose client neither reads nor sends for "
           "this long (0: never)");

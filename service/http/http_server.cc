@@ -145,7 +145,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   listener.busy = AnswerBusy;
   listener.max_connections = options.max_connections;
   listener.max_body_bytes = std::max(
-      listener.max_body_bytes, options.push.remote_write.max_compressed_bytes);
+      {listener.max_body_bytes, options.push.remote_write.max_compressed_bytes,
+       options.push.line_protocol.max_compressed_bytes});
   if (!options.tls_cert_file.empty()) {
     server->tls_ = std::make_unique<TlsIdentity>(options.tls_cert_file,
                                                  options.tls_key_file,
@@ -288,6 +289,16 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                 [push](const HttpRequest& req, HttpResponse& res) {
                   push->RemoteWrite(req, res);
                 }));
+  post("/write", Measured(metrics, access, "influx_write",
+                          [push](const HttpRequest& req, HttpResponse& res) {
+                            push->InfluxWrite(req, res, /*v2=*/false);
+                          }));
+  post("/api/v2/write",
+       Measured(metrics, access, "influx_v2_write",
+                [push](const HttpRequest& req, HttpResponse& res) {
+                  push->InfluxWrite(req, res, /*v2=*/true);
+                }));
+  get("/ping", Measured(metrics, access, "ping", PushApi::Ping));
 
   auto dash =
       std::make_shared<DashboardApi>(backends_.store, backends_.forecasts);

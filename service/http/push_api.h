@@ -17,9 +17,16 @@ namespace tsforecast::service::http {
 
 struct PushOptions {
   ingest::PushDefaults defaults;
+  // Remote write: 16 MiB sent, 32 MiB decoded; line protocol: 16 MiB sent,
+  // 64 MiB gunzipped (text is bulkier than protobuf).
   ingest::PushLimits limits;
-  ingest::RemoteWriteLimits remote_write;
+  ingest::BodyLimits remote_write;
+  ingest::BodyLimits line_protocol{16 << 20, 64 << 20};
 };
+
+// What /ping reports as X-Influxdb-Version: the 1.x API level the line
+// protocol doors follow.
+inline constexpr char kInfluxApiVersion[] = "1.8.10";
 
 class PushApi {
  public:
@@ -32,6 +39,11 @@ class PushApi {
         options_(options) {}
 
   void RemoteWrite(const HttpRequest& req, HttpResponse& res);
+  // POST /write (1.x: db, rp, precision, u, p) and POST /api/v2/write
+  // (org, bucket, precision): push_api_influx.cc.
+  void InfluxWrite(const HttpRequest& req, HttpResponse& res, bool v2);
+  // GET /ping: 204 with X-Influxdb-Version, as clients check on connect.
+  static void Ping(const HttpRequest& req, HttpResponse& res);
 
  private:
   ingest::PushWriter writer_;

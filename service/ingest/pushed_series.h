@@ -39,6 +39,13 @@ struct PushedSeries {
   std::string invalid;
 };
 
+// Sizes of a push request's body: as sent, and once decompressed (413
+// past either).
+struct BodyLimits {
+  size_t max_compressed_bytes = 16 << 20;
+  size_t max_decoded_bytes = 32 << 20;
+};
+
 // What a series created by a push gets.
 struct PushDefaults {
   CalendarStep step = CalendarStep(StepUnit::kMinute, 1);

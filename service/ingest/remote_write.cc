@@ -74,8 +74,8 @@ absl::Status CheckRemoteWriteHeaders(absl::string_view content_type,
   return absl::OkStatus();
 }
 
-absl::StatusOr<DecodedRemoteWrite> DecodeRemoteWrite(
-    absl::string_view body, const RemoteWriteLimits& limits) {
+absl::StatusOr<DecodedRemoteWrite> DecodeRemoteWrite(absl::string_view body,
+                                                     const BodyLimits& limits) {
   if (body.size() > limits.max_compressed_bytes) {
     return absl::OutOfRangeError(absl::StrCat(
         "body is ", body.size(), " bytes, over the limit of ",

@@ -17,11 +17,6 @@
 
 namespace tsforecast::service::ingest {
 
-struct RemoteWriteLimits {
-  size_t max_compressed_bytes = 16 << 20;
-  size_t max_decoded_bytes = 32 << 20;
-};
-
 struct DecodedRemoteWrite {
   std::vector<PushedSeries> series;
   std::vector<std::pair<std::string, MetricMetadata>> metadata;
@@ -40,8 +35,8 @@ absl::Status CheckRemoteWriteHeaders(absl::string_view content_type,
 
 // The body. OUT_OF_RANGE (413) past a size limit, INVALID_ARGUMENT (400)
 // for a body that is not snappy or not a WriteRequest.
-absl::StatusOr<DecodedRemoteWrite> DecodeRemoteWrite(
-    absl::string_view body, const RemoteWriteLimits& limits);
+absl::StatusOr<DecodedRemoteWrite> DecodeRemoteWrite(absl::string_view body,
+                                                     const BodyLimits& limits);
 
 }  // namespace tsforecast::service::ingest
 

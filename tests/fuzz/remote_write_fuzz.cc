@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     snappy::Compress(body.data(), body.size(), &compressed);
     body = std::move(compressed);
   }
-  ingest::RemoteWriteLimits limits;
+  ingest::BodyLimits limits;
   limits.max_decoded_bytes = 1 << 20;
   absl::StatusOr<ingest::DecodedRemoteWrite> decoded =
       ingest::DecodeRemoteWrite(body, limits);

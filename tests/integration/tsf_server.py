@@ -54,7 +54,9 @@ class TsfServer:
         return result.stdout.decode()
 
     def get(self, path):
-        with urllib.request.urlopen(self.http_url + path, timeout=10) as r:
+        headers = {"Authorization": "Bearer " + self.token} if self.token else {}
+        req = urllib.request.Request(self.http_url + path, headers=headers)
+        with urllib.request.urlopen(req, timeout=10) as r:
             return r.read().decode()
 
     def stop(self):

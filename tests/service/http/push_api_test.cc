@@ -3,13 +3,17 @@
 // tests/integration/prometheus_remote_write_test.py).
 #include "service/http/push_api.h"
 
+#include <zlib.h>
+
 #include <bit>
 #include <cmath>
 #include <limits>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "prometheus_wire/remote_write.pb.h"
+#include "service/http/http_util.h"
 #include "snappy.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -320,6 +324,108 @@ TEST_F(PushApiTest, AStoredSeriesKeepsItsOwnPolicyAndLabels) {
   wire::WriteRequest midnight;
   AddSeries(midnight, {{"__name__", "price"}}, {{kT0 - kT0 % 86400000, 10}});
   EXPECT_EQ(Post(midnight).status, 204);
+}
+
+HttpResponse Influx(PushApi& api, const std::string& target, std::string body,
+                    std::string encoding = "") {
+  HttpRequest req;
+  req.method = "POST";
+  const size_t q = target.find('?');
+  req.path = target.substr(0, q);
+  if (q != std::string::npos) ParseQueryText(target.substr(q + 1), req.params);
+  if (!encoding.empty()) req.headers.emplace("Content-Encoding", encoding);
+  req.body = std::move(body);
+  HttpResponse res;
+  api.InfluxWrite(req, res, req.path == "/api/v2/write");
+  return res;
+}
+
+TEST_F(PushApiTest, LineProtocolAnswersAsInfluxDb) {
+  HttpResponse res = Influx(*api_, "/write?db=metals&precision=ms",
+                            "price,metal=copper usd=8500.5 1700000000000\n");
+  EXPECT_EQ(res.status, 204) << res.body;
+  EXPECT_EQ(res.headers.find("X-Influxdb-Version")->second, kInfluxApiVersion);
+  EXPECT_EQ(
+      Points(
+          {{"__name__", "price_usd"}, {"metal", "copper"}, {"db", "metals"}}),
+      (std::vector<storage::Point>{{1700000000000, 8500.5}}));
+  // 2.x, seconds.
+  res = Influx(*api_, "/api/v2/write?org=o&bucket=metals&precision=s",
+               "price,metal=tin usd=25000 1700000000\n");
+  EXPECT_EQ(res.status, 204) << res.body;
+  EXPECT_EQ(
+      Points({{"__name__", "price_usd"}, {"metal", "tin"}, {"db", "metals"}}),
+      (std::vector<storage::Point>{{1700000000000, 25000}}));
+
+  res = Influx(*api_, "/write?precision=ms", "m v=1 1\n");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(res.body,
+            "{\"error\":\"database is required (db=..., it becomes the db "
+            "label)\"}");
+  res = Influx(*api_, "/api/v2/write?bucket=b&precision=h", "m v=1 1\n");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_THAT(res.body, HasSubstr("{\"code\":\"invalid\",\"message\":"
+                                  "\"precision: \\\"h\\\" is not one of"));
+}
+
+TEST_F(PushApiTest, LineProtocolPartialWritesNameLineAndColumn) {
+  const std::string body = "ok v=1 1000\nbad v=x 1000\n";
+  HttpResponse res = Influx(*api_, "/write?db=d&precision=ms", body);
+  EXPECT_EQ(res.status, 400);
+  EXPECT_THAT(res.body, HasSubstr("partial write: 1 points stored; 1 lines"));
+  EXPECT_THAT(res.body, HasSubstr("line 2, column 7: invalid field value"));
+  EXPECT_EQ(Points({{"__name__", "ok_v"}, {"db", "d"}}).size(), 1u);
+  res = Influx(*api_, "/api/v2/write?bucket=d&precision=ms", body);
+  EXPECT_EQ(res.status, 422) << res.body;
+  res = Influx(*api_, "/write?db=d", "bad v=x 1000\n");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_THAT(res.body, HasSubstr("unable to parse or store: line 1"));
+}
+
+TEST_F(PushApiTest, LineProtocolBodiesGzipAndLimits) {
+  PushOptions options;
+  options.line_protocol.max_compressed_bytes = 1000;
+  options.line_protocol.max_decoded_bytes = 5000;
+  Make(options);
+  std::string gz;
+  {
+    // A gzip member made by zlib, as clients send.
+    std::string text;
+    for (int i = 0; i < 100; ++i)
+      absl::StrAppend(&text, "m v=", i, " ", i, "\n");
+    z_stream z{};
+    deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    gz.resize(deflateBound(&z, text.size()) + 32);
+    z.next_in = reinterpret_cast<Bytef*>(text.data());
+    z.avail_in = static_cast<uInt>(text.size());
+    z.next_out = reinterpret_cast<Bytef*>(gz.data());
+    z.avail_out = static_cast<uInt>(gz.size());
+    deflate(&z, Z_FINISH);
+    gz.resize(z.total_out);
+    deflateEnd(&z);
+  }
+  ASSERT_LT(gz.size(), 1000u);
+  HttpResponse res = Influx(*api_, "/write?db=d&precision=ms", gz, "gzip");
+  EXPECT_EQ(res.status, 204) << res.body;
+  EXPECT_EQ(Points({{"__name__", "m_v"}, {"db", "d"}}).size(), 100u);
+  res = Influx(*api_, "/write?db=d", std::string(1001, 'x'));
+  EXPECT_EQ(res.status, 413);
+  res = Influx(*api_, "/write?db=d", gz, "br");
+  EXPECT_EQ(res.status, 415);
+  res = Influx(*api_, "/write?db=d", "not gzip", "gzip");
+  EXPECT_EQ(res.status, 400);
+  options.line_protocol.max_decoded_bytes = 500;
+  Make(options);
+  res = Influx(*api_, "/write?db=d", gz, "gzip");
+  EXPECT_EQ(res.status, 413);
+  EXPECT_THAT(res.body, HasSubstr("--line_protocol_max_decoded_bytes"));
+}
+
+TEST(PushApiPingTest, PingIs204WithAVersion) {
+  HttpResponse res;
+  PushApi::Ping(HttpRequest(), res);
+  EXPECT_EQ(res.status, 204);
+  EXPECT_EQ(res.headers.find("X-Influxdb-Version")->second, kInfluxApiVersion);
 }
 
 }  // namespace
