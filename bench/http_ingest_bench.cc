@@ -18,7 +18,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "httplib.h"
-#include "prometheus_wire/remote_write.pb.h"
+#include "prometheus_wire/remote.pb.h"
 #include "service/ingest/line_protocol.h"
 #include "snappy.h"
 

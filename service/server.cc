@@ -275,6 +275,7 @@ absl::StatusOr<std::unique_ptr<Server>> Server::Start(
     http_options.max_connections = options.http_max_connections;
     http_options.max_answer_bytes = options.http_max_answer_bytes;
     http_options.push = options.push;
+    http_options.remote_read_max_samples = options.remote_read_max_samples;
     Server* raw = server.get();
     TSF_ASSIGN_OR_RETURN(
         server->http_server_,

@@ -107,6 +107,8 @@ struct ServerOptions {
   // The HTTP push doors (remote write, line protocol): what a pushed
   // series is created with, creation limits, body sizes.
   http::PushOptions push;
+  // Remote read (/api/v1/read): the most samples one request answers with.
+  int64_t remote_read_max_samples = 50'000'000;
   // A streaming call whose client neither reads nor sends for this long is
   // cancelled; zero: never.
   absl::Duration stream_stall_timeout = absl::Seconds(60);

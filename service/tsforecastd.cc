@@ -127,6 +127,9 @@ ABSL_FLAG(int64_t, line_protocol_max_bytes, 16 << 20,
           "largest line-protocol body as sent (413 beyond)");
 ABSL_FLAG(int64_t, line_protocol_max_decoded_bytes, 64 << 20,
           "largest line-protocol body once gunzipped (413 beyond)");
+ABSL_FLAG(int64_t, remote_read_max_samples, 50000000,
+          "most samples one remote-read request is answered with (400 "
+          "beyond, as Prometheus)");
 ABSL_FLAG(double, stream_stall_timeout_s, 60,
           "cancel a streaming call whose client neither reads nor sends for "
           "this long (0: never)");
@@ -211,6 +214,8 @@ int main(int argc, char** argv) {
     options.push.defaults.step = *step;
   }
   options.push.limits.max_series = absl::GetFlag(FLAGS_push_max_series);
+  options.remote_read_max_samples =
+      std::max<int64_t>(1, absl::GetFlag(FLAGS_remote_read_max_samples));
   options.push.limits.new_series_per_s =
       absl::GetFlag(FLAGS_push_new_series_per_s);
   options.push.remote_write.max_compressed_bytes = static_cast<size_t>(

@@ -15,6 +15,7 @@
 #include "service/http/json_text.h"
 #include "service/http/prom_api.h"
 #include "service/http/prom_query.h"
+#include "service/http/remote_read.h"
 #include "service/retry_hint.h"
 
 namespace tsforecast::service::http {
@@ -299,6 +300,14 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
                   push->InfluxWrite(req, res, /*v2=*/true);
                 }));
   get("/ping", Measured(metrics, access, "ping", PushApi::Ping));
+  auto remote_read = std::make_shared<RemoteReadApi>(
+      backends_.store, options.push.remote_write,
+      options.remote_read_max_samples);
+  post("/api/v1/read",
+       Measured(metrics, access, "api_v1_read",
+                [remote_read](const HttpRequest& req, HttpResponse& res) {
+                  remote_read->Read(req, res);
+                }));
 
   auto dash =
       std::make_shared<DashboardApi>(backends_.store, backends_.forecasts);

@@ -48,6 +48,8 @@ struct HttpOptions {
   std::vector<std::string> allowed_hosts;
   // The push doors: series defaults, limits, body sizes.
   PushOptions push;
+  // Remote read: the most samples one request answers with.
+  int64_t remote_read_max_samples = 50'000'000;
 };
 
 struct HttpBackends {

@@ -5,7 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "prometheus_wire/remote_write.pb.h"
+#include "prometheus_wire/remote.pb.h"
 #include "snappy.h"
 #include "storage/validation.h"
 

@@ -1,6 +1,6 @@
 // Prometheus Remote-Write 1.0 requests, decoded: the headers checked, the
 // snappy block decompressed within a size limit, the protobuf
-// WriteRequest (proto/prometheus_wire/remote_write.proto) turned into
+// WriteRequest (proto/prometheus_wire/remote.proto) turned into
 // pushed series and metadata. Bounded by the limits below before any work
 // that grows with the input; fuzzed (tests/fuzz/remote_write_fuzz.cc).
 #ifndef TSFORECAST_SERVICE_INGEST_REMOTE_WRITE_H_

@@ -16,7 +16,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
-#include "prometheus_wire/remote_write.pb.h"
+#include "prometheus_wire/remote.pb.h"
 #include "service/auth/token_file.h"
 #include "service/server.h"
 #include "snappy.h"

@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "prometheus_wire/remote_write.pb.h"
+#include "prometheus_wire/remote.pb.h"
 #include "service/http/http_util.h"
 #include "snappy.h"
 #include "tests/testing/status_matchers.h"
