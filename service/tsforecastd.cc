@@ -117,7 +117,7 @@ ABSL_FLAG(std::string, push_step, "1m",
 ABSL_FLAG(int64_t, push_max_series, 1000000,
           "remote write and line protocol create no series once the store "
           "holds this many");
-ABSL_FLAG(double, push_new_series_per_s, 1000,
+ABSL_FLAG(double, push_new_series_per_s, 10000,
           "series each token may create per second by push (0: no limit)");
 ABSL_FLAG(int64_t, remote_write_max_bytes, 16 << 20,
           "largest remote-write body, compressed (413 beyond)");

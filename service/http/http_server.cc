@@ -281,6 +281,8 @@ void HttpServer::AddRoutes(const HttpOptions& options) {
        &PromApi::LabelValues);
   both("/api/v1/status/buildinfo", {}, "api_v1_buildinfo", &PromApi::BuildInfo);
   both("/api/v1/metadata", {}, "api_v1_metadata", &PromApi::Metadata);
+  both("/api/v1/query_exemplars", {}, "api_v1_query_exemplars",
+       &PromApi::QueryExemplars);
 
   auto push = std::make_shared<PushApi>(
       backends_.store, backends_.access != nullptr ? backends_.access : &kOpen,

@@ -253,28 +253,44 @@ void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {
   Success(res, data, warnings);
 }
 
-// A scoped caller sees the labels of its series only.
+// A scoped caller sees the labels of its series only; `match` (the
+// request's match[] selectors, as Grafana's editor sends once a metric is
+// chosen) narrows to the series any of them selects.
 absl::StatusOr<std::set<std::string>> PromApi::VisibleLabels(
-    const std::string* values_of) const {
+    const std::string* values_of, const std::vector<std::string>& match) const {
   const Caller& caller = RequestCaller();
   std::set<std::string> out;
-  if (caller == nullptr || !caller->Scoped()) {
+  if (match.empty() && (caller == nullptr || !caller->Scoped())) {
     const std::vector<std::string> all = values_of == nullptr
                                              ? store_->LabelNames()
                                              : store_->LabelValues(*values_of);
     out.insert(all.begin(), all.end());
     return out;
   }
-  absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
-      store_->ListSeries(caller->scope_matchers, "", 100000);
-  if (!infos.ok()) return infos.status();
-  for (const storage::SeriesInfo& info : *infos) {
-    for (const auto& [name, value] : storage::SelectableLabels(
-             info.definition.name, info.definition.labels)) {
-      if (values_of == nullptr) {
-        out.insert(name);
-      } else if (name == *values_of) {
-        out.insert(value);
+  std::vector<std::vector<storage::LabelMatcher>> selections;
+  for (const std::string& text : match) {
+    absl::StatusOr<std::vector<storage::LabelMatcher>> m =
+        storage::ParseSelector(text);
+    if (!m.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("match[]: ", m.status().message()));
+    }
+    selections.push_back(*std::move(m));
+  }
+  if (selections.empty()) selections.emplace_back();
+  for (std::vector<storage::LabelMatcher>& matchers : selections) {
+    Access::NarrowToScope(caller, &matchers);
+    absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
+        store_->ListSeries(matchers, "", 100000);
+    if (!infos.ok()) return infos.status();
+    for (const storage::SeriesInfo& info : *infos) {
+      for (const auto& [name, value] : storage::SelectableLabels(
+               info.definition.name, info.definition.labels)) {
+        if (values_of == nullptr) {
+          out.insert(name);
+        } else if (name == *values_of) {
+          out.insert(value);
+        }
       }
     }
   }
@@ -282,14 +298,16 @@ absl::StatusOr<std::set<std::string>> PromApi::VisibleLabels(
 }
 
 void PromApi::Labels(const HttpRequest& req, HttpResponse& res) const {
-  absl::StatusOr<std::set<std::string>> names = VisibleLabels(nullptr);
+  absl::StatusOr<std::set<std::string>> names =
+      VisibleLabels(nullptr, Params(req).GetAll("match[]"));
   if (!names.ok()) return Error(res, names.status());
   LimitedStrings(req, *names, res);
 }
 
 void PromApi::LabelValues(const HttpRequest& req, HttpResponse& res) const {
   const std::string label(req.matches[1]);
-  absl::StatusOr<std::set<std::string>> values = VisibleLabels(&label);
+  absl::StatusOr<std::set<std::string>> values =
+      VisibleLabels(&label, Params(req).GetAll("match[]"));
   if (!values.ok()) return Error(res, values.status());
   LimitedStrings(req, *values, res);
 }
@@ -309,6 +327,10 @@ void PromApi::LimitedStrings(const HttpRequest& req,
   std::string data;
   AppendStringArray(&data, {all.begin(), end});
   Success(res, data, warnings);
+}
+
+void PromApi::QueryExemplars(const HttpRequest&, HttpResponse& res) const {
+  Success(res, "[]");  // no exemplars are stored
 }
 
 void PromApi::BuildInfo(const HttpRequest&, HttpResponse& res) const {

@@ -7,6 +7,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "service/http/answer_memo.h"
@@ -32,12 +33,15 @@ class PromApi {
   void LabelValues(const HttpRequest& req, HttpResponse& res) const;
   void BuildInfo(const HttpRequest& req, HttpResponse& res) const;
   void Metadata(const HttpRequest& req, HttpResponse& res) const;
+  // Always an empty success: no exemplars are stored (Grafana asks).
+  void QueryExemplars(const HttpRequest& req, HttpResponse& res) const;
 
  private:
   // Label names (`values_of` null) or the values of one label, over the
-  // series the request's caller may see.
+  // series the request's caller may see (and `match` selects, if given).
   absl::StatusOr<std::set<std::string>> VisibleLabels(
-      const std::string* values_of) const;
+      const std::string* values_of,
+      const std::vector<std::string>& match) const;
   // Answers `all` as a string array, cut at the request's `limit` (at most
   // kMaxListEntries) with Prometheus's warning.
   void LimitedStrings(const HttpRequest& req, const std::set<std::string>& all,

@@ -18,6 +18,28 @@ bool IsStaleMarker(double v) {
   return std::bit_cast<uint64_t>(v) == kStaleMarkerBits;
 }
 
+// Whether a stored series is selected by the same labels as the pushed
+// `labels` (which carry __name__), without building either set: its own
+// labels are the pushed ones, or the pushed ones less a __name__ equal to
+// its name (a series created through the API under the metric's name).
+bool SameSelectableLabels(const storage::SeriesDefinition& def,
+                          const storage::Labels& labels) {
+  if (def.labels.size() == labels.size()) return def.labels == labels;
+  if (def.labels.size() + 1 != labels.size() ||
+      def.labels.contains(storage::kNameLabel)) {
+    return false;
+  }
+  auto metric = labels.find(storage::kNameLabel);
+  if (metric == labels.end() || metric->second != def.name) return false;
+  auto a = def.labels.begin();
+  for (auto b = labels.begin(); b != labels.end(); ++b) {
+    if (b == metric) continue;
+    if (a == def.labels.end() || *a != *b) return false;
+    ++a;
+  }
+  return true;
+}
+
 }  // namespace
 
 void PushReport::RefuseSeries(const storage::Labels& series,
@@ -100,8 +122,7 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
     absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(*name);
     if (info.ok()) {
       const storage::SeriesDefinition& def = info->definition;
-      if (storage::SelectableLabels(def.name, def.labels) !=
-          storage::SelectableLabels(*name, labels)) {
+      if (!SameSelectableLabels(def, labels)) {
         report.RefuseSeries(
             labels, absl::StrCat("its stored name \"", *name,
                                  "\" is taken by a series with other labels, ",

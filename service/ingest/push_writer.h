@@ -26,7 +26,7 @@ struct PushLimits {
   // Series each token (or, with access control off, all callers together)
   // may create per second through the push doors, with a burst of one
   // second's worth.
-  double new_series_per_s = 1000;
+  double new_series_per_s = 10000;
 };
 
 // What a push stored and what it refused.

@@ -1,7 +1,5 @@
 #include "service/ingest/pushed_series.h"
 
-#include <cstdio>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "storage/validation.h"
@@ -52,10 +50,12 @@ absl::StatusOr<std::string> PushedSeriesName(const storage::Labels& labels) {
     hash = Fnv1a(hash, value);
     hash = Fnv1a(hash, absl::string_view("\0", 1));
   }
-  char hex[17];
-  std::snprintf(hex, sizeof(hex), "%016llx",
-                static_cast<unsigned long long>(hash));
-  std::string name = absl::StrCat(metric->second, ":", hex);
+  char hex[16];
+  for (int i = 15; i >= 0; --i, hash >>= 4) {
+    hex[i] = "0123456789abcdef"[hash & 0xf];
+  }
+  std::string name =
+      absl::StrCat(metric->second, ":", absl::string_view(hex, sizeof(hex)));
   if (absl::Status s = storage::ValidateSeriesName(name, "name"); !s.ok()) {
     return s;
   }
