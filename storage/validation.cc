@@ -84,36 +84,39 @@ absl::Status ValidateLabels(const Labels& labels, absl::string_view field) {
                                        kMaxLabels, " allowed"));
   }
   for (const auto& [name, value] : labels) {
-    const std::string path =
-        absl::StrCat(field, "[\"", absl::CEscape(name), "\"]");
+    // Built only for an error: this runs for every series of every push.
+    auto path = [&, &name = name] {
+      return absl::StrCat(field, "[\"", absl::CEscape(name), "\"]");
+    };
     if (name.empty() || name.size() > kMaxLabelNameLength) {
-      return Invalid(path, absl::StrCat("label name must be 1 to ",
-                                        kMaxLabelNameLength, " characters"));
+      return Invalid(path(), absl::StrCat("label name must be 1 to ",
+                                          kMaxLabelNameLength, " characters"));
     }
     if (name == kNameLabel) {
       // The metric name PromQL selects the series by (SelectableLabels).
       if (!IsMetricName(value)) {
-        return Invalid(path, "metric name must match [a-zA-Z_:][a-zA-Z0-9_:]*");
+        return Invalid(path(),
+                       "metric name must match [a-zA-Z_:][a-zA-Z0-9_:]*");
       }
       continue;
     }
     if (absl::ascii_isdigit(name[0]) || absl::StartsWith(name, "__")) {
-      return Invalid(path,
+      return Invalid(path(),
                      "label name must not start with a digit or \"__\" "
                      "(reserved; \"__name__\" alone is allowed, as the "
                      "metric name)");
     }
     for (char c : name) {
       if (!absl::ascii_isalnum(c) && c != '_') {
-        return Invalid(path,
+        return Invalid(path(),
                        "label name may only contain letters, digits and _");
       }
     }
     if (value.empty() || value.size() > kMaxLabelValueLength) {
-      return Invalid(path, absl::StrCat("label value must be 1 to ",
-                                        kMaxLabelValueLength, " bytes"));
+      return Invalid(path(), absl::StrCat("label value must be 1 to ",
+                                          kMaxLabelValueLength, " bytes"));
     }
-    if (!IsUtf8(value)) return Invalid(path, "label value is not UTF-8");
+    if (!IsUtf8(value)) return Invalid(path(), "label value is not UTF-8");
   }
   return absl::OkStatus();
 }

@@ -142,7 +142,8 @@ class Parser {
     const size_t series_begin = pos_;
     const std::string measurement = Token(kMeasurement);
     if (measurement.empty()) return Fail(pos_, "missing measurement");
-    std::vector<std::pair<std::string, std::string>> tags;
+    std::vector<std::pair<std::string, std::string>>& tags = tags_;
+    tags.clear();
     while (Peek() == ',') {
       ++pos_;
       const size_t key_at = pos_;
@@ -210,12 +211,11 @@ class Parser {
     ++line_;
 
     for (const Field& f : fields) {
-      std::string key;
-      key.reserve(series_raw.size() + f.raw_key.size() + 1);
-      key.append(series_raw.data(), series_raw.size()).append(1, '\0');
-      key.append(f.raw_key.data(), f.raw_key.size());
-      auto [it, added] = index_.try_emplace(std::move(key), out_.series.size());
-      if (added) {
+      key_.assign(series_raw.data(), series_raw.size()).append(1, '\0');
+      key_.append(f.raw_key.data(), f.raw_key.size());
+      auto it = index_.find(key_);
+      if (it == index_.end()) {
+        it = index_.emplace(key_, out_.series.size()).first;
         PushedSeries s;
         s.labels[storage::kNameLabel] = absl::StrCat(
             Sanitized(measurement, true), "_", Sanitized(f.key, true));
@@ -325,6 +325,9 @@ class Parser {
   LineError error_;
   // Raw series text and field key -> out_.series[i].
   absl::flat_hash_map<std::string, size_t> index_;
+  // Reused from line to line, to spare allocations.
+  std::string key_;
+  std::vector<std::pair<std::string, std::string>> tags_;
 };
 
 }  // namespace

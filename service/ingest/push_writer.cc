@@ -59,6 +59,23 @@ void PushReport::RefuseSamples(const storage::Labels& series, uint64_t count,
   }
 }
 
+bool PushWriter::Known(const std::string& name) {
+  absl::MutexLock lock(&known_mu_);
+  return known_.contains(name);
+}
+
+void PushWriter::Remember(const std::vector<std::string>& names) {
+  if (names.empty()) return;
+  absl::MutexLock lock(&known_mu_);
+  if (known_.size() + names.size() > kMaxKnown) known_.clear();
+  known_.insert(names.begin(), names.end());
+}
+
+void PushWriter::Forget() {
+  absl::MutexLock lock(&known_mu_);
+  known_.clear();
+}
+
 absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
                                              std::vector<PushedSeries> series) {
   int64_t held = 0;
@@ -81,30 +98,43 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
   std::optional<uint64_t> stored_series;
   uint64_t to_create = 0;
   const std::string rate_key = caller == nullptr ? "" : caller->id;
+  const bool use_known = caller == nullptr || !caller->Scoped();
+  std::vector<std::string> checked;  // remembered once written
+  bool used_known = false;
   for (PushedSeries& s : series) {
     storage::Labels labels = WithoutEmptyValues(std::move(s.labels));
     if (!s.invalid.empty()) {
       report.RefuseSeries(labels, s.invalid);
       continue;
     }
-    absl::StatusOr<std::string> name = PushedSeriesName(labels);
+    // A known name needs no checks: the series it names was checked when
+    // it was first pushed.
+    std::optional<std::string> known;
+    if (use_known) {
+      known = UncheckedPushedSeriesName(labels);
+      if (known && !Known(*known)) known.reset();
+    }
+    const bool is_known = known.has_value();
+    absl::StatusOr<std::string> name =
+        is_known ? absl::StatusOr<std::string>(*std::move(known))
+                 : PushedSeriesName(labels);
     if (!name.ok()) {
       report.RefuseSeries(labels, name.status().message());
       continue;
     }
-    std::vector<storage::Point> points;
-    points.reserve(s.points.size());
+    std::vector<storage::Point> points = std::move(s.points);
     uint64_t bad = 0;
-    for (const storage::Point& p : s.points) {
+    std::erase_if(points, [&](const storage::Point& p) {
       if (IsStaleMarker(p.value)) {
         ++report.stale_markers;
-      } else if (!std::isfinite(p.value) ||
-                 !IsValidTimestampMs(p.timestamp_ms)) {
-        ++bad;
-      } else {
-        points.push_back(p);
+        return true;
       }
-    }
+      if (!std::isfinite(p.value) || !IsValidTimestampMs(p.timestamp_ms)) {
+        ++bad;
+        return true;
+      }
+      return false;
+    });
     if (bad > 0) {
       report.RefuseSamples(labels, bad,
                            "values must be finite and times within years "
@@ -119,6 +149,13 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
     }
     storage::SeriesWrite write;
     write.series = *name;
+    if (is_known) {
+      used_known = true;
+      write.points = std::move(points);
+      index_of.emplace(*name, writes.size());
+      writes.push_back(std::move(write));
+      continue;
+    }
     absl::StatusOr<storage::SeriesInfo> info = store_->GetSeries(*name);
     if (info.ok()) {
       const storage::SeriesDefinition& def = info->definition;
@@ -141,6 +178,9 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
           !s.ok()) {
         report.RefuseSeries(labels, s.message());
         continue;
+      }
+      if (use_known && def.off_grid == storage::OffGridPolicy::kAccept) {
+        checked.push_back(*name);
       }
     } else if (absl::IsNotFound(info.status())) {
       if (absl::Status s = access_->CheckLabels(caller, *name, labels);
@@ -175,6 +215,7 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
       }
       ++to_create;
       write.create_if_missing = PushedDefinition(*name, labels, defaults_);
+      if (use_known) checked.push_back(*name);
     } else {
       return info.status();
     }
@@ -185,7 +226,20 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
   if (writes.empty()) return report;
   absl::StatusOr<storage::WriteResult> result =
       store_->Write(std::move(writes));
-  if (!result.ok()) return result.status();
+  if (!result.ok()) {
+    if (used_known && absl::IsNotFound(result.status())) {
+      // A series pushed before was deleted since: check every name again
+      // on the sender's retry (nothing of this request was stored).
+      Forget();
+      return WithRetryAfter(
+          absl::UnavailableError(
+              "a series of this request was deleted while it was pushed; "
+              "nothing was stored, retry"),
+          absl::Seconds(1));
+    }
+    return result.status();
+  }
+  Remember(checked);
   report.points_written = result->points_written;
   report.series_created = result->series_created;
   return report;

@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "service/access.h"
 #include "service/auth/rate_limiter.h"
 #include "service/ingest/pushed_series.h"
@@ -71,12 +73,27 @@ class PushWriter {
                                    std::vector<PushedSeries> series);
 
  private:
+  // Names of pushed series already checked against the store: they exist,
+  // with the labels that name them, and take points at their own times.
+  // A push to one skips the lookup (the bulk of a push's cost when each
+  // series brings one point). For unscoped callers only; emptied when it
+  // reaches kMaxKnown names, and after a write that finds one deleted.
+  // A pushed series relabelled through the API keeps its pushes (it is
+  // the series of that name).
+  bool Known(const std::string& name);
+  void Remember(const std::vector<std::string>& names);
+  void Forget();
+
+  static constexpr size_t kMaxKnown = size_t{1} << 20;
+
   storage::SeriesStore* store_;
   const Access* access_;
   IngestBudget* budget_;
   const PushDefaults defaults_;
   const PushLimits limits_;
   auth::RateLimiter creations_;
+  absl::Mutex known_mu_;
+  absl::flat_hash_set<std::string> known_ ABSL_GUARDED_BY(known_mu_);
 };
 
 }  // namespace tsforecast::service::ingest

@@ -24,22 +24,11 @@ storage::Labels WithoutEmptyValues(storage::Labels labels) {
   return labels;
 }
 
-absl::StatusOr<std::string> PushedSeriesName(const storage::Labels& labels) {
+std::optional<std::string> UncheckedPushedSeriesName(
+    const storage::Labels& labels) {
   auto metric = labels.find(storage::kNameLabel);
-  if (metric == labels.end()) {
-    return absl::InvalidArgumentError(
-        "no metric name (label __name__ missing or empty)");
-  }
-  if (absl::Status s = storage::ValidateLabels(labels, "labels"); !s.ok()) {
-    return s;
-  }
-  if (labels.size() == 1) {
-    if (absl::Status s = storage::ValidateSeriesName(metric->second, "name");
-        !s.ok()) {
-      return s;
-    }
-    return metric->second;
-  }
+  if (metric == labels.end()) return std::nullopt;
+  if (labels.size() == 1) return metric->second;
   uint64_t hash = 0xcbf29ce484222325ull;
   for (const auto& [name, value] : labels) {
     if (name == storage::kNameLabel) continue;
@@ -54,12 +43,22 @@ absl::StatusOr<std::string> PushedSeriesName(const storage::Labels& labels) {
   for (int i = 15; i >= 0; --i, hash >>= 4) {
     hex[i] = "0123456789abcdef"[hash & 0xf];
   }
-  std::string name =
-      absl::StrCat(metric->second, ":", absl::string_view(hex, sizeof(hex)));
-  if (absl::Status s = storage::ValidateSeriesName(name, "name"); !s.ok()) {
+  return absl::StrCat(metric->second, ":", absl::string_view(hex, sizeof(hex)));
+}
+
+absl::StatusOr<std::string> PushedSeriesName(const storage::Labels& labels) {
+  std::optional<std::string> name = UncheckedPushedSeriesName(labels);
+  if (!name) {
+    return absl::InvalidArgumentError(
+        "no metric name (label __name__ missing or empty)");
+  }
+  if (absl::Status s = storage::ValidateLabels(labels, "labels"); !s.ok()) {
     return s;
   }
-  return name;
+  if (absl::Status s = storage::ValidateSeriesName(*name, "name"); !s.ok()) {
+    return s;
+  }
+  return *std::move(name);
 }
 
 std::string PromSeriesText(const storage::Labels& labels) {

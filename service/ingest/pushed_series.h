@@ -20,6 +20,7 @@
 #ifndef TSFORECAST_SERVICE_INGEST_PUSHED_SERIES_H_
 #define TSFORECAST_SERVICE_INGEST_PUSHED_SERIES_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,11 @@ struct PushDefaults {
 // cannot name one (no or a bad metric name, a bad label name or value, a
 // name too long); the message says which label and why.
 absl::StatusOr<std::string> PushedSeriesName(const storage::Labels& labels);
+
+// The same name without the checks, for a name already known to be
+// stored; nullopt without a metric name.
+std::optional<std::string> UncheckedPushedSeriesName(
+    const storage::Labels& labels);
 
 // `labels` without empty values (Prometheus' absent labels).
 storage::Labels WithoutEmptyValues(storage::Labels labels);

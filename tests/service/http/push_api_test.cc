@@ -131,6 +131,25 @@ TEST_F(PushApiTest, ResendingARequestIsHarmless) {
             (std::vector<storage::Point>{{kT0, 20.5}, {kT0 + 1000, 21}}));
 }
 
+// Names pushed before skip their lookup; one deleted since is told to the
+// sender as retryable, and its retry creates it again.
+TEST_F(PushApiTest, ASeriesDeletedBetweenPushesIsCreatedAgainOnRetry) {
+  wire::WriteRequest req;
+  AddSeries(req, {{"__name__", "up"}, {"job", "a"}}, {{kT0, 1}});
+  AddSeries(req, {{"__name__", "up"}, {"job", "b"}}, {{kT0, 1}});
+  ASSERT_EQ(Post(req).status, 204);
+  ASSERT_OK_AND_ASSIGN(std::string a, ingest::PushedSeriesName(
+                                          {{"__name__", "up"}, {"job", "a"}}));
+  ASSERT_OK(store_->DeleteSeries(a));
+  HttpResponse res = Post(req);
+  EXPECT_EQ(res.status, 503) << res.body;
+  EXPECT_FALSE(res.headers.find("Retry-After") == res.headers.end());
+  EXPECT_THAT(res.body, HasSubstr("nothing was stored, retry"));
+  EXPECT_EQ(Post(req).status, 204);
+  EXPECT_EQ(Points({{"__name__", "up"}, {"job", "a"}}),
+            (std::vector<storage::Point>{{kT0, 1}}));
+}
+
 TEST_F(PushApiTest, StaleMarkersAreNotStoredAsValues) {
   wire::WriteRequest req;
   const double stale = std::bit_cast<double>(uint64_t{0x7ff0000000000002});
