@@ -187,11 +187,12 @@ polls() {  # system base url-encoded-query
 urlencode() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 
 # ---------------------------------------------------------------- ours
+tsf_flags=()
 start_tsf() {
   rm -rf "$tmp/tsf"
   "$build/tsforecastd" --listen=127.0.0.1:0 --http_port=0 \
     --data_dir="$tmp/tsf" --backup_root="$tmp/tsf_backups" \
-    --port_file="$tmp/tsf_port" --durability=sync --quiet &
+    --port_file="$tmp/tsf_port" --durability=sync --quiet "${tsf_flags[@]}" &
   pid=$!
   for _ in $(seq 1 300); do
     [ -s "$tmp/tsf_port" ] && break
@@ -324,9 +325,14 @@ ingest_push() {  # system start http_port_var lp_path
     done
   done
 }
+# Pushed series are created with the workload's daily step (as InfluxDB
+# gets year-long shards below: each configured for the data it holds);
+# with the default 1m step daily points would each open a storage block.
 bench_tsf_push() {
   echo "== tsforecastd push doors" >&2
+  tsf_flags=(--push_step=1d)
   ingest_push tsf start_tsf tsf_http "/write?db=bench&precision=s"
+  tsf_flags=()
 }
 
 # ---------------------------------------------------------------- VictoriaMetrics

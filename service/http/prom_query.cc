@@ -196,7 +196,8 @@ absl::StatusOr<std::vector<storage::LabelMatcher>> Selector(
   return m;
 }
 
-// The latest point of `points` in (t - lookback, t] for each t of the grid.
+// The latest point of `points` in [t - lookback, t] for each t of the grid:
+// closed at both ends, as Prometheus 2.42 (3.0 opened the left end).
 std::vector<std::pair<int64_t, double>> Sample(
     const std::vector<std::pair<int64_t, double>>& points, int64_t start_ms,
     int64_t end_ms, int64_t step_ms, int64_t lookback_ms) {
@@ -204,7 +205,7 @@ std::vector<std::pair<int64_t, double>> Sample(
   size_t next = 0;  // first point > t
   for (int64_t t = start_ms; t <= end_ms; t += step_ms) {
     while (next < points.size() && points[next].first <= t) ++next;
-    if (next > 0 && t - points[next - 1].first < lookback_ms) {
+    if (next > 0 && t - points[next - 1].first <= lookback_ms) {
       out.emplace_back(t, points[next - 1].second);
     }
   }
@@ -308,7 +309,7 @@ absl::StatusOr<PromResult> PromEvaluator::Evaluate(
     const CalendarStep& step = coarse ? *coarse : info.definition.step;
     const int64_t lookback = std::max<int64_t>(5 * 60 * 1000, step.NominalMs());
     if (query.kind == PromQuery::Kind::kSelector) {
-      const storage::TimeRange range{start_ms - lookback + 1, end_ms + 1};
+      const storage::TimeRange range{start_ms - lookback, end_ms + 1};
       TSF_ASSIGN_OR_RETURN(storage::ReadResult read,
                            store_->Read(info.definition.name, range, 0));
       std::vector<std::pair<int64_t, double>> points;

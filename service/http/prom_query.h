@@ -56,7 +56,7 @@ class PromEvaluator {
 
   // Evaluates a selector or forecast() at start, start+step, ... <= end
   // over `selected`, the series its matchers select (SelectSeries). A
-  // sample at t is the latest point in (t - lookback, t], the lookback
+  // sample at t is the latest point in [t - lookback, t], the lookback
   // being the longer of 5 minutes and the series' step. Series without
   // samples are left out.
   absl::StatusOr<PromResult> Evaluate(
