@@ -146,8 +146,7 @@ void ReplyErrorFor(const HttpRequest& req, HttpResponse& res,
   }
   std::string body;
   if (path == "/api/v1/write" || path == "/api/v1/read") {
-    res.set_content(absl::StrCat(status.message(), "\n"),
-                    "text/plain; charset=utf-8");
+    ReplyText(res, res.status, status.message());
   } else if (absl::StartsWith(path, "/api/v1/")) {
     body = absl::StrCat(
         "{\"status\":\"error\",\"errorType\":\"",
@@ -170,6 +169,11 @@ void ReplyErrorFor(const HttpRequest& req, HttpResponse& res,
   } else {
     res.set_content(absl::StrCat(status.message(), "\n"), "text/plain");
   }
+}
+
+void ReplyText(HttpResponse& res, int status, absl::string_view text) {
+  res.status = status;
+  res.set_content(absl::StrCat(text, "\n"), "text/plain; charset=utf-8");
 }
 
 void SetRetryAfter(HttpResponse& res, const absl::Status& status) {

@@ -43,6 +43,9 @@ void ReplyError(HttpResponse& res, const absl::Status& status);
 void ReplyErrorFor(const HttpRequest& req, HttpResponse& res,
                    const absl::Status& status, int http_status = 0,
                    const char* prom_type = nullptr);
+// A plain-text answer (one line), as the remote-write and remote-read
+// senders log it.
+void ReplyText(HttpResponse& res, int status, absl::string_view text);
 // Retry-After from the status's retry hint (retry_hint.h), if it has one.
 void SetRetryAfter(HttpResponse& res, const absl::Status& status);
 

@@ -9,13 +9,8 @@ namespace tsforecast::service::http {
 namespace {
 
 // Remote-write senders log the body of an error and act on its status:
-// 4xx drops the batch, 5xx and 429 retry it.
-void Plain(HttpResponse& res, int status, const std::string& text) {
-  res.status = status;
-  res.set_content(absl::StrCat(text, "\n"), "text/plain; charset=utf-8");
-}
-
-// A store or budget error: retryable ones as 429/503 with Retry-After.
+// 4xx drops the batch, 5xx and 429 retry it. A store or budget error:
+// retryable ones as 429/503 with Retry-After.
 void StoreError(HttpResponse& res, const absl::Status& status) {
   int code = HttpStatusOf(status.code());
   if (code >= 500 || code == 429) {
@@ -25,7 +20,7 @@ void StoreError(HttpResponse& res, const absl::Status& status) {
       res.set_header("Retry-After", "1");
     }
   }
-  Plain(res, code, std::string(status.message()));
+  ReplyText(res, code, std::string(status.message()));
 }
 
 }  // namespace
@@ -36,12 +31,12 @@ void PushApi::RemoteWrite(const HttpRequest& req, HttpResponse& res) {
           req.get_header_value("Content-Encoding"),
           req.get_header_value("X-Prometheus-Remote-Write-Version"));
       !s.ok()) {
-    return Plain(res, 415, std::string(s.message()));
+    return ReplyText(res, 415, std::string(s.message()));
   }
   absl::StatusOr<ingest::DecodedRemoteWrite> decoded =
       ingest::DecodeRemoteWrite(req.body, options_.remote_write);
   if (!decoded.ok()) {
-    return Plain(
+    return ReplyText(
         res,
         decoded.status().code() == absl::StatusCode::kOutOfRange ? 413 : 400,
         std::string(decoded.status().message()));
@@ -54,7 +49,7 @@ void PushApi::RemoteWrite(const HttpRequest& req, HttpResponse& res) {
   if (!report.ok()) return StoreError(res, report.status());
   if (report->retry_later) {
     res.set_header("Retry-After", "1");
-    return Plain(
+    return ReplyText(
         res, 429,
         absl::StrCat(report->first_refusal, "; ", report->points_written,
                      " samples stored, resending them is harmless"));
@@ -73,7 +68,7 @@ void PushApi::RemoteWrite(const HttpRequest& req, HttpResponse& res) {
                                    "(send_exemplars: false)"));
   }
   if (!refused.empty()) {
-    return Plain(
+    return ReplyText(
         res, 400,
         absl::StrCat("partial write: ", report->points_written,
                      " samples stored; ", report->samples_refused,

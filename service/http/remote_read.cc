@@ -5,6 +5,7 @@
 #include "service/access.h"
 #include "service/http/http_access.h"
 #include "service/http/http_util.h"
+#include "service/ingest/remote_write.h"
 #include "snappy.h"
 
 namespace tsforecast::service::http {
@@ -12,35 +13,15 @@ namespace {
 
 namespace wire = ::tsforecast::prometheus_wire;
 
-void Plain(HttpResponse& res, int status, absl::string_view text) {
-  res.status = status;
-  res.set_content(absl::StrCat(text, "\n"), "text/plain; charset=utf-8");
-}
-
 }  // namespace
 
 absl::StatusOr<std::vector<RemoteReadQuery>> DecodeReadRequest(
     absl::string_view body, const ingest::BodyLimits& limits) {
-  if (body.size() > limits.max_compressed_bytes) {
-    return absl::OutOfRangeError(absl::StrCat("body is ", body.size(),
-                                              " bytes, over the limit of ",
-                                              limits.max_compressed_bytes));
-  }
-  size_t size = 0;
-  if (!snappy::GetUncompressedLength(body.data(), body.size(), &size)) {
-    return absl::InvalidArgumentError(
-        "body is not snappy-compressed (block format)");
-  }
-  if (size > limits.max_decoded_bytes) {
-    return absl::OutOfRangeError(absl::StrCat("body decompresses to ", size,
-                                              " bytes, over the limit of ",
-                                              limits.max_decoded_bytes));
-  }
-  std::string raw;
+  absl::StatusOr<std::string> raw = ingest::UnsnappyBody(body, limits);
+  if (!raw.ok()) return raw.status();
   wire::ReadRequest request;
-  if (!snappy::Uncompress(body.data(), body.size(), &raw) ||
-      !request.ParseFromString(raw)) {
-    return absl::InvalidArgumentError("body is not a snappy ReadRequest");
+  if (!request.ParseFromString(*raw)) {
+    return absl::InvalidArgumentError("body is not a ReadRequest protobuf");
   }
   bool samples = request.accepted_response_types_size() == 0;
   for (int type : request.accepted_response_types()) {
@@ -88,7 +69,7 @@ void RemoteReadApi::Read(const HttpRequest& req, HttpResponse& res) const {
   absl::StatusOr<std::vector<RemoteReadQuery>> queries =
       DecodeReadRequest(req.body, limits_);
   if (!queries.ok()) {
-    return Plain(
+    return ReplyText(
         res,
         queries.status().code() == absl::StatusCode::kOutOfRange ? 413 : 400,
         queries.status().message());
@@ -102,8 +83,8 @@ void RemoteReadApi::Read(const HttpRequest& req, HttpResponse& res) const {
     absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
         store_->ListSeries(q.matchers, "", static_cast<size_t>(max_samples_));
     if (!infos.ok()) {
-      return Plain(res, HttpStatusOf(infos.status().code()),
-                   infos.status().message());
+      return ReplyText(res, HttpStatusOf(infos.status().code()),
+                       infos.status().message());
     }
     for (const storage::SeriesInfo& info : *infos) {
       absl::StatusOr<storage::ReadResult> read =
@@ -111,16 +92,17 @@ void RemoteReadApi::Read(const HttpRequest& req, HttpResponse& res) const {
                        static_cast<size_t>(max_samples_ - samples + 1));
       if (!read.ok()) {
         if (absl::IsNotFound(read.status())) continue;  // deleted meanwhile
-        return Plain(res, HttpStatusOf(read.status().code()),
-                     read.status().message());
+        return ReplyText(res, HttpStatusOf(read.status().code()),
+                         read.status().message());
       }
       if (read->points.empty()) continue;
       samples += static_cast<int64_t>(read->points.size());
       if (samples > max_samples_) {
-        return Plain(res, 400,
-                     absl::StrCat("exceeded sample limit (", max_samples_,
-                                  ", server flag --remote_read_max_samples); "
-                                  "ask for a shorter range or fewer series"));
+        return ReplyText(
+            res, 400,
+            absl::StrCat("exceeded sample limit (", max_samples_,
+                         ", server flag --remote_read_max_samples); "
+                         "ask for a shorter range or fewer series"));
       }
       wire::TimeSeries* ts = result->add_timeseries();
       for (const auto& [name, value] : storage::SelectableLabels(

@@ -74,8 +74,8 @@ absl::Status CheckRemoteWriteHeaders(absl::string_view content_type,
   return absl::OkStatus();
 }
 
-absl::StatusOr<DecodedRemoteWrite> DecodeRemoteWrite(absl::string_view body,
-                                                     const BodyLimits& limits) {
+absl::StatusOr<std::string> UnsnappyBody(absl::string_view body,
+                                         const BodyLimits& limits) {
   if (body.size() > limits.max_compressed_bytes) {
     return absl::OutOfRangeError(absl::StrCat(
         "body is ", body.size(), " bytes, over the limit of ",
@@ -100,8 +100,15 @@ absl::StatusOr<DecodedRemoteWrite> DecodeRemoteWrite(absl::string_view body,
     return absl::InvalidArgumentError(
         "body is not valid snappy (block format)");
   }
+  return decoded;
+}
+
+absl::StatusOr<DecodedRemoteWrite> DecodeRemoteWrite(absl::string_view body,
+                                                     const BodyLimits& limits) {
+  absl::StatusOr<std::string> decoded = UnsnappyBody(body, limits);
+  if (!decoded.ok()) return decoded.status();
   wire::WriteRequest request;
-  if (!request.ParseFromString(decoded)) {
+  if (!request.ParseFromString(*decoded)) {
     return absl::InvalidArgumentError(
         "body is not a Remote-Write 1.0 WriteRequest protobuf");
   }

@@ -33,6 +33,12 @@ absl::Status CheckRemoteWriteHeaders(absl::string_view content_type,
                                      absl::string_view content_encoding,
                                      absl::string_view version);
 
+// A snappy block body (remote write and remote read), decompressed within
+// `limits`: OUT_OF_RANGE (413) past one, checked before decompressing;
+// INVALID_ARGUMENT for a body that is not snappy.
+absl::StatusOr<std::string> UnsnappyBody(absl::string_view body,
+                                         const BodyLimits& limits);
+
 // The body. OUT_OF_RANGE (413) past a size limit, INVALID_ARGUMENT (400)
 // for a body that is not snappy or not a WriteRequest.
 absl::StatusOr<DecodedRemoteWrite> DecodeRemoteWrite(absl::string_view body,
