@@ -6,6 +6,7 @@
 #   service/engine/ (the forecasting engine): no gRPC, HTTP, nor the
 #   adapters around it (service/grpc/, service/http/, service/auth/,
 #   the request conversions); its CMake target links no gRPC either
+#   service/ingest/ (push decoders and writer): no gRPC, HTTP or engine
 # and only storage/rocks_* files include RocksDB headers.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ if [ -d forecast ]; then
 fi
 check service/engine 'grpc|httplib|tsforecast/v1/.*grpc|service/(grpc|http|auth)/|service/(access|forecast_request|proto_convert|server)\.h' \
   "the forecasting engine knows no transport"
+check service/ingest 'grpc|httplib|service/(grpc|http|engine)/' \
+  "the push decoders know no transport (the HTTP doors call them)"
 if grep -A4 '^target_link_libraries(tsf_engine' service/CMakeLists.txt | grep -q 'grpc\|tsf_proto '; then
   echo "layering violation: tsf_engine links gRPC"; fail=1
 fi
