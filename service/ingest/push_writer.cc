@@ -215,6 +215,9 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
       }
       ++to_create;
       write.create_if_missing = PushedDefinition(*name, labels, defaults_);
+      if (std::optional<CalendarStep> step = InferredStep(points)) {
+        write.create_if_missing->step = *step;
+      }
       if (use_known) checked.push_back(*name);
     } else {
       return info.status();

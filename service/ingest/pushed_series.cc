@@ -1,5 +1,8 @@
 #include "service/ingest/pushed_series.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "storage/validation.h"
@@ -76,6 +79,40 @@ std::string PromSeriesText(const storage::Labels& labels) {
   }
   out += '}';
   return out;
+}
+
+std::optional<CalendarStep> InferredStep(
+    const std::vector<storage::Point>& points) {
+  std::vector<int64_t> times;
+  times.reserve(points.size());
+  for (const storage::Point& p : points) times.push_back(p.timestamp_ms);
+  std::sort(times.begin(), times.end());
+  times.erase(std::unique(times.begin(), times.end()), times.end());
+  if (times.size() < 3) return std::nullopt;
+  std::vector<int64_t> gaps;
+  for (size_t i = 1; i < times.size(); ++i) {
+    gaps.push_back(times[i] - times[i - 1]);
+  }
+  std::nth_element(gaps.begin(), gaps.begin() + gaps.size() / 2, gaps.end());
+  const double gap = static_cast<double>(gaps[gaps.size() / 2]);
+  static const CalendarStep kLadder[] = {
+      {StepUnit::kSecond, 1},  {StepUnit::kSecond, 5},  {StepUnit::kSecond, 10},
+      {StepUnit::kSecond, 15}, {StepUnit::kSecond, 30}, {StepUnit::kMinute, 1},
+      {StepUnit::kMinute, 5},  {StepUnit::kMinute, 10}, {StepUnit::kMinute, 15},
+      {StepUnit::kMinute, 30}, {StepUnit::kHour, 1},    {StepUnit::kDay, 1},
+      {StepUnit::kWeek, 1},    {StepUnit::kMonth, 1},   {StepUnit::kQuarter, 1},
+      {StepUnit::kYear, 1}};
+  std::optional<CalendarStep> best;
+  double best_distance = std::log(1.25);
+  for (const CalendarStep& step : kLadder) {
+    const double distance =
+        std::fabs(std::log(gap / static_cast<double>(step.NominalMs())));
+    if (distance <= best_distance) {
+      best_distance = distance;
+      best = step;
+    }
+  }
+  return best;
 }
 
 storage::SeriesDefinition PushedDefinition(const std::string& name,

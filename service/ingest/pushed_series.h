@@ -15,8 +15,9 @@
 //   refused, naming both.
 // - A series is created on its first write with the push definition
 //   (PushDefaults): points stay at their own timestamps (off-grid
-//   `accept`), and the step (default 1m) is what reads at a step and
-//   forecasts aggregate them to.
+//   `accept`), and the step is what reads at a step and forecasts
+//   aggregate them to: the cadence of the first write's points when it
+//   brings at least three (InferredStep), else the default (1m).
 #ifndef TSFORECAST_SERVICE_INGEST_PUSHED_SERIES_H_
 #define TSFORECAST_SERVICE_INGEST_PUSHED_SERIES_H_
 
@@ -65,6 +66,14 @@ std::optional<std::string> UncheckedPushedSeriesName(
 
 // `labels` without empty values (Prometheus' absent labels).
 storage::Labels WithoutEmptyValues(storage::Labels labels);
+
+// The calendar step nearest the cadence of `points` (their median gap,
+// compared on a log scale with 1s, 5s, 10s, 15s, 30s, 1m, 5m, 10m, 15m,
+// 30m, 1h, 1d, 1w, 1mo, 1q, 1y and taken when within a factor of 1.25),
+// or nullopt: fewer than three distinct times, or no step that near (a
+// 20-minute cadence, say). Points in any order.
+std::optional<CalendarStep> InferredStep(
+    const std::vector<storage::Point>& points);
 
 // `series{a="b"}`, the Prometheus text form, for messages.
 std::string PromSeriesText(const storage::Labels& labels);

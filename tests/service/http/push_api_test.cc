@@ -117,9 +117,17 @@ TEST_F(PushApiTest, StoresEverySampleAndAnswers204) {
       store_->ListSeries({{"__name__", storage::MatchType::kEqual, "up"}}, "",
                          10));
   EXPECT_EQ(found.size(), 2u);
-  // Created with the push definition: points at their own times.
+  // Created with the push definition: points at their own times, the
+  // default step (two points are too few to tell a cadence).
   EXPECT_EQ(found[0].definition.off_grid, storage::OffGridPolicy::kAccept);
   EXPECT_EQ(found[0].definition.step.ToString(), "1m");
+  // Three daily points or more: the step is theirs.
+  wire::WriteRequest daily;
+  AddSeries(daily, {{"__name__", "price"}},
+            {{kT0, 1}, {kT0 + 86400000, 2}, {kT0 + 2 * 86400000, 3}});
+  ASSERT_EQ(Post(daily).status, 204);
+  ASSERT_OK_AND_ASSIGN(storage::SeriesInfo price, store_->GetSeries("price"));
+  EXPECT_EQ(price.definition.step.ToString(), "1d");
 }
 
 TEST_F(PushApiTest, ResendingARequestIsHarmless) {
