@@ -14,8 +14,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tsf_server import TsfServer, add_token, free_port  # noqa: E402
-from prometheus_remote_write_test import pushed_name  # noqa: E402
+from tsf_server import TsfServer, add_token, free_port, pushed_name  # noqa: E402
 
 INFLUXD = "/usr/bin/influxd"
 INFLUX = "/usr/bin/influx"

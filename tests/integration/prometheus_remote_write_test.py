@@ -11,24 +11,10 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
-from tsf_server import TsfServer, free_port  # noqa: E402
+from tsf_server import TsfServer, free_port, pushed_name  # noqa: E402
 
 PROMETHEUS = "/usr/bin/prometheus"
 VMAGENT = "/usr/bin/vmagent"
-
-
-def pushed_name(labels):
-    """The stored name of a pushed series (service/ingest/pushed_series.h),
-    computed independently: the metric name, ':' and FNV-1a 64 of the other
-    labels as name=value\\0, sorted by name."""
-    rest = sorted((k, v) for k, v in labels.items() if k != "__name__" and v)
-    if not rest:
-        return labels["__name__"]
-    h = 0xcbf29ce484222325
-    for k, v in rest:
-        for c in (k + "=" + v + "\0").encode():
-            h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
-    return "%s:%016x" % (labels["__name__"], h)
 
 
 def get_json(url):

@@ -80,3 +80,17 @@ def monthly_csv(series, values, start_year=2020):
     for i, v in enumerate(values):
         lines.append("%s,%d-%02d-01,%s" % (series, start_year + i // 12, i % 12 + 1, v))
     return "\n".join(lines) + "\n"
+
+
+def pushed_name(labels):
+    """The stored name of a pushed series (service/ingest/pushed_series.h),
+    computed independently: the metric name, ':' and FNV-1a 64 of the other
+    labels as name=value\\0, sorted by name."""
+    rest = sorted((k, v) for k, v in labels.items() if k != "__name__" and v)
+    if not rest:
+        return labels["__name__"]
+    h = 0xcbf29ce484222325
+    for k, v in rest:
+        for c in (k + "=" + v + "\0").encode():
+            h = ((h ^ c) * 0x100000001b3) & 0xFFFFFFFFFFFFFFFF
+    return "%s:%016x" % (labels["__name__"], h)
