@@ -17,6 +17,7 @@
 #include "snappy.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/temp_store.h"
 
 namespace tsforecast::service::http {
 namespace {
@@ -53,10 +54,7 @@ std::string Compressed(const wire::WriteRequest& req) {
 class PushApiTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::StorageOptions options;
-    options.data_dir = dir_.Sub("data");
-    options.durability = storage::Durability::kProcess;
-    ASSERT_OK_AND_ASSIGN(store_, storage::SeriesStore::Open(options));
+    ASSERT_OK_AND_ASSIGN(store_, testing::OpenTempStore(dir_));
     Make(PushOptions());
   }
   void Make(const PushOptions& options) {

@@ -8,6 +8,7 @@
 #include "snappy.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
+#include "tests/testing/temp_store.h"
 
 namespace tsforecast::service::http {
 namespace {
@@ -42,10 +43,7 @@ wire::ReadRequest OneQuery(
 class RemoteReadTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    storage::StorageOptions options;
-    options.data_dir = dir_.Sub("data");
-    options.durability = storage::Durability::kProcess;
-    ASSERT_OK_AND_ASSIGN(store_, storage::SeriesStore::Open(options));
+    ASSERT_OK_AND_ASSIGN(store_, testing::OpenTempStore(dir_));
     for (auto [name, market] :
          {std::pair{"tin", "lme"}, {"copper", "lme"}, {"ndpr", "shanghai"}}) {
       storage::SeriesWrite w;
