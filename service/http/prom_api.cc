@@ -102,6 +102,24 @@ void AppendStringArray(std::string* out, const std::vector<std::string>& v) {
   *out += ']';
 }
 
+// The request's match[] selectors, parsed, each narrowed to the caller's
+// scope; INVALID_ARGUMENT naming match[] for one that does not parse.
+absl::StatusOr<std::vector<std::vector<storage::LabelMatcher>>>
+ScopedSelections(const std::vector<std::string>& texts, const Caller& caller) {
+  std::vector<std::vector<storage::LabelMatcher>> out;
+  for (const std::string& text : texts) {
+    absl::StatusOr<std::vector<storage::LabelMatcher>> m =
+        storage::ParseSelector(text);
+    if (!m.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("match[]: ", m.status().message()));
+    }
+    Access::NarrowToScope(caller, &*m);
+    out.push_back(*std::move(m));
+  }
+  return out;
+}
+
 }  // namespace
 
 void PromApi::Query(const HttpRequest& req, HttpResponse& res) const {
@@ -219,17 +237,13 @@ void PromApi::Series(const HttpRequest& req, HttpResponse& res) const {
   absl::StatusOr<int64_t> limit =
       ParseIntParam(p, "limit", kMaxListEntries, 1, kMaxListEntries);
   if (!limit.ok()) return Error(res, limit.status());
+  absl::StatusOr<std::vector<std::vector<storage::LabelMatcher>>> selections =
+      ScopedSelections(selectors, RequestCaller());
+  if (!selections.ok()) return Error(res, selections.status());
   std::map<std::string, std::map<std::string, std::string>> found;
-  for (const std::string& text : selectors) {
-    absl::StatusOr<std::vector<storage::LabelMatcher>> m =
-        storage::ParseSelector(text);
-    if (!m.ok()) {
-      return Error(res, absl::InvalidArgumentError(
-                            absl::StrCat("match[]: ", m.status().message())));
-    }
-    Access::NarrowToScope(RequestCaller(), &*m);
+  for (const std::vector<storage::LabelMatcher>& m : *selections) {
     absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
-        store_->ListSeries(*m, "", static_cast<size_t>(*limit) + 1);
+        store_->ListSeries(m, "", static_cast<size_t>(*limit) + 1);
     if (!infos.ok()) return Error(res, infos.status());
     for (const storage::SeriesInfo& info : *infos) {
       found[info.definition.name] = storage::SelectableLabels(
@@ -267,19 +281,13 @@ absl::StatusOr<std::set<std::string>> PromApi::VisibleLabels(
     out.insert(all.begin(), all.end());
     return out;
   }
-  std::vector<std::vector<storage::LabelMatcher>> selections;
-  for (const std::string& text : match) {
-    absl::StatusOr<std::vector<storage::LabelMatcher>> m =
-        storage::ParseSelector(text);
-    if (!m.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("match[]: ", m.status().message()));
-    }
-    selections.push_back(*std::move(m));
+  absl::StatusOr<std::vector<std::vector<storage::LabelMatcher>>> selections =
+      ScopedSelections(match, caller);
+  if (!selections.ok()) return selections.status();
+  if (selections->empty()) {  // no match[]: every series the caller may see
+    Access::NarrowToScope(caller, &selections->emplace_back());
   }
-  if (selections.empty()) selections.emplace_back();
-  for (std::vector<storage::LabelMatcher>& matchers : selections) {
-    Access::NarrowToScope(caller, &matchers);
+  for (const std::vector<storage::LabelMatcher>& matchers : *selections) {
     absl::StatusOr<std::vector<storage::SeriesInfo>> infos =
         store_->ListSeries(matchers, "", 100000);
     if (!infos.ok()) return infos.status();
