@@ -6,24 +6,31 @@
 #include "service/http/http_util.h"
 
 namespace tsforecast::service::http {
-namespace {
 
 // Remote-write senders log the body of an error and act on its status:
-// 4xx drops the batch, 5xx and 429 retry it. A store or budget error:
-// retryable ones as 429/503 with Retry-After.
-void StoreError(HttpResponse& res, const absl::Status& status) {
+// 4xx drops the batch, 5xx and 429 retry it; InfluxDB clients alike.
+void PushApi::ReplyWriteError(const HttpRequest& req, HttpResponse& res,
+                              const absl::Status& status) {
   int code = HttpStatusOf(status.code());
   if (code >= 500 || code == 429) {
     code = status.code() == absl::StatusCode::kResourceExhausted ? 429 : 503;
-    SetRetryAfter(res, status);
-    if (!res.headers.contains("Retry-After")) {
-      res.set_header("Retry-After", "1");
-    }
   }
-  ReplyText(res, code, std::string(status.message()));
+  ReplyErrorFor(req, res, status, code);
+  if ((code == 429 || code == 503) && !res.headers.contains("Retry-After")) {
+    res.set_header("Retry-After", "1");
+  }
 }
 
-}  // namespace
+void PushApi::ReplyRetryLater(const HttpRequest& req, HttpResponse& res,
+                              const ingest::PushReport& report) {
+  ReplyErrorFor(req, res,
+                absl::ResourceExhaustedError(absl::StrCat(
+                    report.first_refusal, "; ", report.points_written,
+                    req.path == "/api/v1/write" ? " samples" : " points",
+                    " stored, resending them is harmless")),
+                429);
+  res.set_header("Retry-After", "1");
+}
 
 void PushApi::RemoteWrite(const HttpRequest& req, HttpResponse& res) {
   if (absl::Status s = ingest::CheckRemoteWriteHeaders(
@@ -46,14 +53,8 @@ void PushApi::RemoteWrite(const HttpRequest& req, HttpResponse& res) {
   }
   absl::StatusOr<ingest::PushReport> report =
       writer_.Write(RequestCaller(), std::move(decoded->series));
-  if (!report.ok()) return StoreError(res, report.status());
-  if (report->retry_later) {
-    res.set_header("Retry-After", "1");
-    return ReplyText(
-        res, 429,
-        absl::StrCat(report->first_refusal, "; ", report->points_written,
-                     " samples stored, resending them is harmless"));
-  }
+  if (!report.ok()) return ReplyWriteError(req, res, report.status());
+  if (report->retry_later) return ReplyRetryLater(req, res, *report);
   std::vector<std::string> refused;
   if (report->partial()) refused.push_back(report->first_refusal);
   if (decoded->histograms > 0) {

@@ -46,6 +46,16 @@ class PushApi {
   static void Ping(const HttpRequest& req, HttpResponse& res);
 
  private:
+  // A failed write, in the shape of the request's door: busy or a store
+  // that takes no writes now as 429 or 503 with Retry-After (senders
+  // retry), anything else by its own code (senders drop it).
+  static void ReplyWriteError(const HttpRequest& req, HttpResponse& res,
+                              const absl::Status& status);
+  // A write whose series creations went past the rate: 429 with
+  // Retry-After, saying that what was stored may be sent again.
+  static void ReplyRetryLater(const HttpRequest& req, HttpResponse& res,
+                              const ingest::PushReport& report);
+
   ingest::PushWriter writer_;
   ingest::MetadataTable* metadata_;
   const PushOptions options_;

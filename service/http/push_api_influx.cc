@@ -76,21 +76,13 @@ void PushApi::InfluxWrite(const HttpRequest& req, HttpResponse& res, bool v2) {
   ingest::DecodedLines lines = ingest::ParseLineProtocol(body, options);
   absl::StatusOr<ingest::PushReport> report =
       writer_.Write(RequestCaller(), std::move(lines.series));
-  if (!report.ok()) {
-    absl::Status why = report.status();
-    const bool busy = why.code() == absl::StatusCode::kResourceExhausted;
-    InfluxError(req, res, busy ? 429 : 503, why);
-    if (!res.headers.contains("Retry-After")) {
-      res.set_header("Retry-After", "1");
+  if (!report.ok() || report->retry_later) {
+    if (!report.ok()) {
+      ReplyWriteError(req, res, report.status());
+    } else {
+      ReplyRetryLater(req, res, *report);
     }
-    return;
-  }
-  if (report->retry_later) {
-    InfluxError(req, res, 429,
-                absl::ResourceExhaustedError(absl::StrCat(
-                    report->first_refusal, "; ", report->points_written,
-                    " points stored, resending them is harmless")));
-    res.set_header("Retry-After", "1");
+    res.set_header("X-Influxdb-Version", kInfluxApiVersion);
     return;
   }
   if (lines.bad_lines == 0 && !report->partial()) {
