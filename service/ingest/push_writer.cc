@@ -95,6 +95,9 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
   PushReport report;
   std::vector<storage::SeriesWrite> writes;
   absl::flat_hash_map<std::string, size_t> index_of;  // name -> writes[i]
+  // Stored series of this request whose calendar moves or refuses points
+  // (series created through the API), for a later entry of the same one.
+  absl::flat_hash_map<std::string, storage::SeriesDefinition> calendars;
   std::optional<uint64_t> stored_series;
   uint64_t to_create = 0;
   const std::string rate_key = caller == nullptr ? "" : caller->id;
@@ -143,6 +146,14 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
     if (points.empty()) continue;
 
     if (auto it = index_of.find(*name); it != index_of.end()) {
+      if (auto cal = calendars.find(*name); cal != calendars.end()) {
+        if (absl::Status s =
+                storage::ApplyOffGridPolicy(cal->second, points, "points");
+            !s.ok()) {
+          report.RefuseSeries(labels, s.message());
+          continue;
+        }
+      }
       std::vector<storage::Point>& to = writes[it->second].points;
       to.insert(to.end(), points.begin(), points.end());
       continue;
@@ -179,7 +190,9 @@ absl::StatusOr<PushReport> PushWriter::Write(const Caller& caller,
         report.RefuseSeries(labels, s.message());
         continue;
       }
-      if (use_known && def.off_grid == storage::OffGridPolicy::kAccept) {
+      if (def.off_grid != storage::OffGridPolicy::kAccept) {
+        calendars.emplace(*name, def);
+      } else if (use_known) {
         checked.push_back(*name);
       }
     } else if (absl::IsNotFound(info.status())) {

@@ -345,6 +345,17 @@ TEST_F(PushApiTest, AStoredSeriesKeepsItsOwnPolicyAndLabels) {
   ASSERT_OK_AND_ASSIGN(read, store_->Read(taken, {}, 0));
   EXPECT_TRUE(read.points.empty());
   EXPECT_EQ(Points({{"__name__", "fine"}}).size(), 1u);
+  // A second entry of the same series in one request meets its calendar
+  // too: the off-grid one is refused, the first kept.
+  wire::WriteRequest twice;
+  AddSeries(twice, {{"__name__", "price"}}, {{kT0 - kT0 % 86400000, 11}});
+  AddSeries(twice, {{"__name__", "price"}}, {{kT0, 12}});
+  res = Post(twice);
+  EXPECT_EQ(res.status, 400) << res.body;
+  EXPECT_THAT(res.body, HasSubstr("1 samples stored"));
+  ASSERT_OK_AND_ASSIGN(read, store_->Read("price", {}, 0));
+  EXPECT_EQ(read.points,
+            (std::vector<storage::Point>{{kT0 - kT0 % 86400000, 11}}));
   // At a step start it is taken.
   wire::WriteRequest midnight;
   AddSeries(midnight, {{"__name__", "price"}}, {{kT0 - kT0 % 86400000, 10}});
